@@ -1,0 +1,58 @@
+"""Traceability for agricultural goods: the Flask application."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from trace import api, cli, i18n, security, site
+from trace.auth import passwords
+from trace.auth import views as auth_views
+from trace.auth.models import User
+from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
+from trace.db import db as database
+from trace.errors import register_error_handlers
+from trace.extensions import babel, csrf, limiter, login_manager, migrate
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error handlers, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(DEFAULT_INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    app.config.from_mapping(build_config(os.environ, config, DEFAULT_INSTANCE_PATH))
+    _init_extensions(app)
+    for blueprint in (site.blueprint, auth_views.blueprint, i18n.blueprint):
+        app.register_blueprint(blueprint)
+    api.init_app(app)
+    register_error_handlers(app)
+    cli.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    database.init_app(app)
+    migrate.init_app(app, None, directory=str(PROJECT_ROOT / "migrations"))
+    i18n.init_app(app, babel)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    passwords.init_app(app)
+    security.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    user = database.session.get(User, int(user_id))
+    return user if user is not None and user.is_active else None

@@ -1,0 +1,94 @@
+"""``flask --app trace users ...``: create users, issue and revoke API tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from trace.auth import services
+from trace.auth.models import Role, User
+from trace.cli import command_transaction, echo_data
+from trace.db import db
+
+
+@click.group(help="Create users and manage their API tokens.")
+def users() -> None:
+    pass
+
+
+def _describe(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "email": user.email,
+        "role": user.role.value,
+        "cooperative_id": user.cooperative_id,
+        "commune_code": user.commune_code,
+    }
+
+
+@users.command("create")
+@click.argument("email")
+@click.option(
+    "--role", required=True, type=click.Choice([role.value for role in Role]), help="The role."
+)
+@click.option("--cooperative", "tax_code", help="Tax code of the cooperative (role cooperative).")
+@click.option("--commune", "commune_code", help="Official commune code (role commune_officer).")
+@click.option("--name", "display_name", default="", help="The name shown in the app.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    envvar="TRACE_NEW_USER_PASSWORD",
+    help="At least 10 characters; asked for when not given.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the new user as JSON.")
+def create_user(
+    email: str,
+    role: str,
+    tax_code: str | None,
+    commune_code: str | None,
+    display_name: str,
+    password: str,
+    as_json: bool,
+) -> None:
+    """Create a user who can sign in with EMAIL."""
+    with command_transaction():
+        user = services.create_user(
+            db.session,
+            email=email,
+            password=password,
+            role=role,
+            display_name=display_name,
+            cooperative_tax_code=tax_code,
+            commune_code=commune_code,
+        )
+    echo_data(_describe(user), as_json, lambda data: f"Created {data['role']} {data['email']}")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="", help="What the token is for, shown in lists.")
+def create_token(email: str, name: str) -> None:
+    """Issue an API token for EMAIL; the token is printed alone on the last line, once."""
+    with command_transaction():
+        user = services.find_user_by_email(db.session, email)
+        token = services.issue_api_token(db.session, user, name)
+    click.echo(f"API token for {user.email} (store it now: it is never shown again):", err=True)
+    click.echo(token)
+
+
+@users.command("revoke-token")
+@click.argument("token")
+@click.option("--json", "as_json", is_flag=True, help="Print the revoked token's record as JSON.")
+def revoke_token(token: str, as_json: bool) -> None:
+    """Revoke TOKEN, given in full or by its first 12 characters."""
+    with command_transaction():
+        revoked = services.revoke_api_token(db.session, token)
+    record = {
+        "prefix": revoked.prefix,
+        "user": revoked.user.email,
+        "revoked_at": revoked.revoked_at,
+    }
+    echo_data(record, as_json, lambda data: f"Revoked {data['prefix']}… of {data['user']}")

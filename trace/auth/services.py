@@ -1,0 +1,176 @@
+"""Account rules: creating users, signing in, issuing and revoking API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trace.auth.models import ApiToken, Role, User
+from trace.auth.passwords import (
+    MIN_PASSWORD_LENGTH,
+    burn_verification_time,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from trace.db import utcnow
+from trace.errors import Conflict, InvalidInput, NotFound
+from trace.registry.communes import find_commune
+from trace.registry.models import Cooperative
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_PREFIX = "trc_"
+TOKEN_DISPLAY_LENGTH = 12
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    role: Role | str,
+    display_name: str = "",
+    cooperative_tax_code: str | None = None,
+    commune_code: str | None = None,
+) -> User:
+    """Create a user; cooperative staff name their cooperative, officers their commune."""
+    email = normalise_email(email)
+    errors: dict[str, list[str]] = {}
+    if not EMAIL_PATTERN.match(email) or len(email) > 254:
+        errors["email"] = [str(_l("Enter a valid email address."))]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [
+            str(_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+        ]
+    try:
+        role = Role(role)
+    except ValueError:
+        errors["role"] = [str(_l("Unknown role."))]
+        raise InvalidInput(errors=errors) from None
+    cooperative = _cooperative_for_role(session, role, cooperative_tax_code, errors)
+    commune = _commune_for_role(role, commune_code, errors)
+    if errors:
+        raise InvalidInput(errors=errors)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(_l("A user with this email already exists."), {"email": ["exists"]})
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        cooperative=cooperative,
+        commune_code=commune,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _cooperative_for_role(
+    session: Session, role: Role, tax_code: str | None, errors: dict[str, list[str]]
+) -> Cooperative | None:
+    if role is not Role.COOPERATIVE:
+        if tax_code:
+            errors["cooperative"] = [str(_l("Only cooperative staff belong to a cooperative."))]
+        return None
+    if not tax_code:
+        errors["cooperative"] = [str(_l("Cooperative staff need their cooperative's tax code."))]
+        return None
+    cooperative = session.scalar(select(Cooperative).where(Cooperative.tax_code == tax_code))
+    if cooperative is None:
+        errors["cooperative"] = [str(_l("No cooperative has this tax code."))]
+    return cooperative
+
+
+def _commune_for_role(role: Role, code: str | None, errors: dict[str, list[str]]) -> str | None:
+    if role is not Role.COMMUNE_OFFICER:
+        if code:
+            errors["commune"] = [str(_l("Only commune officers belong to a commune."))]
+        return None
+    commune = find_commune(code) if code else None
+    if commune is None:
+        errors["commune"] = [str(_l("Enter an official 2025 commune code."))]
+        return None
+    return commune.code
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; equally slow either way."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        burn_verification_time(password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.flush()
+    return user
+
+
+def find_user_by_email(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(_l("No user has this email."))
+    return user
+
+
+def _token_hash(token: str) -> str:
+    # Tokens carry 256 random bits, so a fast hash is enough and lets us look them up.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(session: Session, user: User, name: str = "") -> str:
+    """Create a token for the user and return it; this is the only time it is ever seen."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            user=user,
+            token_hash=_token_hash(token),
+            prefix=token[:TOKEN_DISPLAY_LENGTH],
+            name=name.strip(),
+        )
+    )
+    session.flush()
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    """The active user holding this unrevoked token, or None."""
+    api_token = session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _token_hash(token))
+    )
+    if api_token is None or api_token.is_revoked or not api_token.user.is_active:
+        return None
+    api_token.last_used_at = utcnow()
+    return api_token.user
+
+
+def revoke_api_token(session: Session, token_or_prefix: str) -> ApiToken:
+    """Revoke a token given in full or by the prefix that lists show."""
+    candidates = session.scalars(
+        select(ApiToken).where(
+            (ApiToken.token_hash == _token_hash(token_or_prefix))
+            | (ApiToken.prefix == token_or_prefix)
+        )
+    ).all()
+    active = [candidate for candidate in candidates if not candidate.is_revoked]
+    if not candidates:
+        raise NotFound(_l("No API token matches."))
+    if len(active) > 1:
+        raise InvalidInput(_l("Several tokens share this prefix: give the whole token."))
+    token = active[0] if active else candidates[0]
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    session.flush()
+    return token

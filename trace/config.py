@@ -1,0 +1,99 @@
+"""Settings, read from environment variables in this one place.
+
+Order of precedence: the defaults below, then the environment, then the mapping a test
+hands to ``create_app``. Every public setting is named ``TRACE_*`` and documented in the
+README; the Flask and extension settings are derived from them here.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
+
+DEVELOPMENT = "development"
+PRODUCTION = "production"
+
+SETTINGS: dict[str, str | None] = {
+    "TRACE_ENV": DEVELOPMENT,
+    "TRACE_DATABASE_URL": None,
+    "TRACE_SECRET_KEY": None,
+    "TRACE_PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+    "TRACE_KEY_PASSPHRASE": None,
+    "TRACE_REDIS_URL": None,
+    "TRACE_LOGIN_RATE_LIMIT": "10 per minute",
+    "TRACE_SQLITE_BUSY_TIMEOUT_MS": "15000",
+}
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when a setting is missing or malformed."""
+
+
+def build_config(
+    environ: Mapping[str, str],
+    overrides: Mapping[str, Any] | None,
+    instance_path: Path,
+) -> dict[str, Any]:
+    """Return the Flask configuration for the given environment and test overrides."""
+    overrides = dict(overrides or {})
+    settings: dict[str, Any] = {
+        name: overrides.get(name, environ.get(name, default)) for name, default in SETTINGS.items()
+    }
+    if settings["TRACE_ENV"] not in (DEVELOPMENT, PRODUCTION):
+        raise ConfigError(f"TRACE_ENV must be '{DEVELOPMENT}' or '{PRODUCTION}'")
+    is_production = settings["TRACE_ENV"] == PRODUCTION
+    if not settings["TRACE_DATABASE_URL"]:
+        settings["TRACE_DATABASE_URL"] = f"sqlite:///{instance_path / 'trace.db'}"
+    settings["TRACE_PUBLIC_BASE_URL"] = str(settings["TRACE_PUBLIC_BASE_URL"]).rstrip("/")
+    secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
+        instance_path, is_production
+    )
+
+    config: dict[str, Any] = {
+        **settings,
+        "SECRET_KEY": secret_key,
+        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        "SESSION_COOKIE_NAME": "trace_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": is_production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": is_production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "RATELIMIT_STORAGE_URI": settings["TRACE_REDIS_URL"] or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        "API_TITLE": "Trace API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "PASSWORD_HASH_PARAMETERS": {},
+    }
+    config.update({key: value for key, value in overrides.items() if key not in SETTINGS})
+    return config
+
+
+def _development_secret_key(instance_path: Path, is_production: bool) -> str:
+    """Keep one random key per development instance so sessions survive a restart."""
+    if is_production:
+        raise ConfigError("TRACE_SECRET_KEY is required when TRACE_ENV=production")
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    os.chmod(key_file, 0o600)
+    return key

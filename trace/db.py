@@ -1,0 +1,163 @@
+"""The database: engine per app, one scoped session per app context, the model base."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, Response, current_app
+from flask.globals import app_ctx
+from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.types import Enum, TypeDecorator
+
+# Set before the first migration: every constraint gets a stable, predictable name, so
+# later migrations can drop or alter it on SQLite and PostgreSQL alike.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores aware datetimes as UTC and always returns them aware, also on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are refused: store aware UTC datetimes")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def value_enum(enum_class: type[enum.Enum], name: str) -> Enum:
+    """A column type that stores an enum by its value, checked by the database."""
+    return Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=max(len(str(member.value)) for member in enum_class),
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    """The base of every model."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+
+
+def utcnow() -> datetime:
+    """The current time, aware, in UTC."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class _AppDatabase:
+    """What one app holds: its engine and what new sessions bind to."""
+
+    engine: Engine
+    bind: Engine | Connection
+
+
+def _app_context_id() -> int:
+    return id(app_ctx._get_current_object())
+
+
+class Database:
+    """Binds an engine to each app and hands out one session per app context.
+
+    Tests swap ``bind`` for a connection holding an open transaction: sessions then join
+    it with savepoints, and rolling it back undoes everything the test did.
+    """
+
+    def __init__(self) -> None:
+        self.session: scoped_session[Session] = scoped_session(
+            self._new_session, scopefunc=_app_context_id
+        )
+
+    def init_app(self, app: Flask) -> None:
+        engine = make_engine(
+            app.config["TRACE_DATABASE_URL"], int(app.config["TRACE_SQLITE_BUSY_TIMEOUT_MS"])
+        )
+        app.extensions["trace.db"] = _AppDatabase(engine=engine, bind=engine)
+        app.after_request(self._commit_or_roll_back)
+        app.teardown_appcontext(self._remove_session)
+
+    @property
+    def engine(self) -> Engine:
+        state: _AppDatabase = current_app.extensions["trace.db"]
+        return state.engine
+
+    def bind_to(self, app: Flask, bind: Engine | Connection) -> None:
+        """Make the app's new sessions use ``bind`` (a test's outer transaction)."""
+        app.extensions["trace.db"].bind = bind
+
+    def _new_session(self) -> Session:
+        state: _AppDatabase = current_app.extensions["trace.db"]
+        return Session(
+            bind=state.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+    def _commit_or_roll_back(self, response: Response) -> Response:
+        """The one place a request's work is committed: only when it succeeded."""
+        if self.session.registry.has():
+            if response.status_code < 400:
+                self.session.commit()
+            else:
+                self.session.rollback()
+        return response
+
+    def _remove_session(self, exc: BaseException | None) -> None:
+        self.session.remove()
+
+
+def make_engine(url: str, sqlite_busy_timeout_ms: int = 15000) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys, a busy timeout and real savepoints."""
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url)
+    _configure_sqlite(engine, sqlite_busy_timeout_ms)
+    return engine
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    is_memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # pysqlite's own transaction handling breaks SAVEPOINT; we emit BEGIN ourselves.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
+        if not is_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+db = Database()

@@ -1,0 +1,8 @@
+"""Demo data."""
+
+import click
+
+
+@click.command("demo")
+def demo() -> None:
+    """Load the demo data."""

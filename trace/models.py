@@ -1,0 +1,7 @@
+"""Imports every model so the metadata is complete (for Alembic and the tests)."""
+
+from trace.auth.models import ApiToken, User
+from trace.batches.models import Batch
+from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
+
+__all__ = ["ApiToken", "Batch", "Certificate", "Cooperative", "FarmingArea", "Product", "User"]

@@ -1,0 +1,171 @@
+"""Cooperatives and what a label points to: products, farming areas, certificates."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from trace.db import Base, utcnow, value_enum
+
+
+class FarmingAreaKind(enum.StrEnum):
+    CROP = "crop"
+    AQUACULTURE = "aquaculture"
+    LIVESTOCK = "livestock"
+
+
+class FarmingAreaStatus(enum.StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+
+
+class CertificateScheme(enum.StrEnum):
+    VIETGAP = "vietgap"
+    GLOBALGAP = "globalgap"
+    ORGANIC = "organic"
+    OCOP = "ocop"
+    FOOD_SAFETY = "food_safety"
+    OTHER = "other"
+
+
+class Cooperative(Base):
+    """A producer organisation (HTX): the tenant that owns everything below it."""
+
+    __tablename__ = "cooperatives"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    tax_code: Mapped[str] = mapped_column(String(14), unique=True)
+    # A short prefix that makes batch codes unique across the platform (``ST25-...``).
+    code_prefix: Mapped[str] = mapped_column(String(8), unique=True)
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    street_address: Mapped[str] = mapped_column(String(300), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    products: Mapped[list[Product]] = relationship(back_populates="cooperative")
+    farming_areas: Mapped[list[FarmingArea]] = relationship(back_populates="cooperative")
+    certificates: Mapped[list[Certificate]] = relationship(back_populates="cooperative")
+
+
+class Product(Base):
+    """Something a cooperative sells; batches are made of one product."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "name"),
+        CheckConstraint("ocop_stars IS NULL OR ocop_stars BETWEEN 3 AND 5", name="ocop_stars"),
+        CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperatives.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(100), default="")
+    unit: Mapped[str] = mapped_column(String(30), default="kg")
+    description: Mapped[str] = mapped_column(Text, default="")
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
+    brand: Mapped[str] = mapped_column(String(120), default="")
+    ocop_stars: Mapped[int | None]
+    shelf_life_days: Mapped[int | None]
+    is_key_product: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cooperative: Mapped[Cooperative] = relationship(back_populates="products")
+
+
+class FarmingArea(Base):
+    """A registered growing or aquaculture area with its official planting-area code."""
+
+    __tablename__ = "farming_areas"
+    __table_args__ = (
+        CheckConstraint("latitude BETWEEN 8.0 AND 23.5", name="latitude_in_vietnam"),
+        CheckConstraint("longitude BETWEEN 102.0 AND 110.0", name="longitude_in_vietnam"),
+        CheckConstraint("area_hectares IS NULL OR area_hectares > 0", name="area_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperatives.id", ondelete="RESTRICT"), index=True
+    )
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[FarmingAreaKind] = mapped_column(value_enum(FarmingAreaKind, "farming_area_kind"))
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    latitude: Mapped[Decimal] = mapped_column(Numeric(9, 6))
+    longitude: Mapped[Decimal] = mapped_column(Numeric(9, 6))
+    polygon: Mapped[dict[str, Any] | None]
+    area_hectares: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    crops: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[FarmingAreaStatus] = mapped_column(
+        value_enum(FarmingAreaStatus, "farming_area_status"), default=FarmingAreaStatus.ACTIVE
+    )
+    valid_from: Mapped[date | None]
+    valid_to: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cooperative: Mapped[Cooperative] = relationship(back_populates="farming_areas")
+
+
+certificate_products = Table(
+    "certificate_products",
+    Base.metadata,
+    Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+)
+
+certificate_farming_areas = Table(
+    "certificate_farming_areas",
+    Base.metadata,
+    Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "farming_area_id", ForeignKey("farming_areas.id", ondelete="CASCADE"), primary_key=True
+    ),
+)
+
+
+class Certificate(Base):
+    """A certification (VietGAP, OCOP...) covering some products and farming areas."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("scheme", "number"),
+        CheckConstraint("valid_to >= valid_from", name="validity_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperatives.id", ondelete="RESTRICT"), index=True
+    )
+    scheme: Mapped[CertificateScheme] = mapped_column(
+        value_enum(CertificateScheme, "certificate_scheme")
+    )
+    number: Mapped[str] = mapped_column(String(80))
+    issuer: Mapped[str] = mapped_column(String(200))
+    valid_from: Mapped[date]
+    valid_to: Mapped[date]
+    revoked_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    cooperative: Mapped[Cooperative] = relationship(back_populates="certificates")
+    products: Mapped[list[Product]] = relationship(secondary=certificate_products)
+    farming_areas: Mapped[list[FarmingArea]] = relationship(secondary=certificate_farming_areas)
