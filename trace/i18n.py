@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, redirect, request
+from flask import Blueprint, Flask, Response, has_request_context, redirect, request
 from flask_babel import Babel, get_locale
 
 LANGUAGES = ("vi", "en")
@@ -18,6 +18,8 @@ blueprint = Blueprint("i18n", __name__)
 
 def select_locale() -> str:
     """``?lang=`` wins, then the visitor's saved choice, then their browser, then Vietnamese."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     for choice in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if choice in LANGUAGES:
             return choice

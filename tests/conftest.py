@@ -1,0 +1,142 @@
+"""Fixtures shared by the whole suite: the app on each database, clients, a login helper.
+
+Every database test runs on SQLite and, when ``TRACE_TEST_POSTGRES_URL`` is set, on
+PostgreSQL too. The schema comes from the migrations (so they are tested on both), and
+each test runs inside a transaction that is rolled back afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import Migrate
+from sqlalchemy import Engine, text
+
+from trace import create_app
+from trace.db import db, make_engine
+from trace.extensions import limiter
+from tests import factories
+from tests.factories import TEST_PASSWORD
+
+POSTGRES_URL = os.environ.get("TRACE_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"]
+SKIPPED_LOUDLY: set[str] = set()
+
+# argon2 at its production cost takes about 0.1 s a hash; tests use the cheapest settings.
+FAST_PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def base_config(database_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "TRACE_DATABASE_URL": database_url,
+        "TRACE_SECRET_KEY": "test-secret-key",
+        "PASSWORD_HASH_PARAMETERS": FAST_PASSWORD_HASHING,
+    }
+
+
+def migrate_to_head(database_url: str) -> None:
+    """Build the schema the way production does: ``flask db upgrade``."""
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        migrate_extension: Migrate = app.extensions["migrate"].migrate
+        command.upgrade(migrate_extension.get_config(), "head")
+        db.engine.dispose()
+
+
+def reset_postgres(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated, empty database of each kind, built once per session."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'trace.db'}"
+    else:
+        if not POSTGRES_URL:
+            SKIPPED_LOUDLY.add("PostgreSQL (set TRACE_TEST_POSTGRES_URL to run on it)")
+            pytest.skip("TRACE_TEST_POSTGRES_URL is not set: PostgreSQL tests skipped")
+        url = POSTGRES_URL
+        engine = make_engine(url)
+        reset_postgres(engine)
+        engine.dispose()
+    migrate_to_head(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def database_engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def app(database_url: str, database_engine: Engine) -> Iterator[Flask]:
+    """The app bound to a connection whose transaction is rolled back after the test."""
+    app = create_app(base_config(database_url))
+    limiter.reset()
+    connection = database_engine.connect()
+    transaction = connection.begin()
+    db.bind_to(app, connection)
+    with app.app_context():
+        yield app
+    transaction.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def session(app: Flask) -> Any:
+    return db.session
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "the form has no CSRF token"
+    return match.group(1)
+
+
+def log_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Any:
+    """Sign in through the real form, CSRF token and all."""
+    page = client.get("/login")
+    token = csrf_token_from(page.get_data(as_text=True))
+    return client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+
+
+@pytest.fixture
+def tenants(session: Any) -> factories.Tenants:
+    """Two cooperatives in different provinces and one user of each role."""
+    return factories.make_tenants(session)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if SKIPPED_LOUDLY:
+        terminalreporter.section("NOT TESTED ON THIS MACHINE", sep="!", bold=True, red=True)
+        for what in sorted(SKIPPED_LOUDLY):
+            terminalreporter.line(f"  skipped: {what}", red=True, bold=True)
+

@@ -1,0 +1,149 @@
+"""One-line factories for test data; every argument has a realistic default."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trace.auth.models import Role, User
+from trace.auth.services import create_user
+from trace.batches.models import Batch
+from trace.registry.models import (
+    Certificate,
+    CertificateScheme,
+    Cooperative,
+    FarmingArea,
+    FarmingAreaKind,
+    Product,
+)
+
+TEST_PASSWORD = "correct horse battery"
+_sequence = itertools.count(1)
+
+# Real 2025 communes: Phường Sóc Trăng (Cần Thơ) and Xã Đại Từ (Thái Nguyên).
+SOC_TRANG = "31507"
+DAI_TU = "05830"
+
+
+def make_cooperative(session: Session, **values: Any) -> Cooperative:
+    number = next(_sequence)
+    cooperative = Cooperative(
+        **{
+            "name": f"HTX Thử nghiệm {number}",
+            "tax_code": f"{2200000000 + number}",
+            "code_prefix": f"T{number}",
+            "commune_code": SOC_TRANG,
+            **values,
+        }
+    )
+    session.add(cooperative)
+    session.flush()
+    return cooperative
+
+
+def make_product(session: Session, cooperative: Cooperative, **values: Any) -> Product:
+    product = Product(
+        **{"cooperative": cooperative, "name": f"Gạo ST25 {next(_sequence)}", **values}
+    )
+    session.add(product)
+    session.flush()
+    return product
+
+
+def make_farming_area(session: Session, cooperative: Cooperative, **values: Any) -> FarmingArea:
+    area = FarmingArea(
+        **{
+            "cooperative": cooperative,
+            "code": f"VN-STRG-{next(_sequence):04d}",
+            "name": "Cánh đồng lớn",
+            "kind": FarmingAreaKind.CROP,
+            "commune_code": cooperative.commune_code,
+            "latitude": Decimal("9.603"),
+            "longitude": Decimal("105.974"),
+            **values,
+        }
+    )
+    session.add(area)
+    session.flush()
+    return area
+
+
+def make_certificate(session: Session, cooperative: Cooperative, **values: Any) -> Certificate:
+    certificate = Certificate(
+        **{
+            "cooperative": cooperative,
+            "scheme": CertificateScheme.VIETGAP,
+            "number": f"VietGAP-TT-{next(_sequence):05d}",
+            "issuer": "Trung tâm Chứng nhận Phù hợp (Quacert)",
+            "valid_from": date(2025, 6, 1),
+            "valid_to": date(2027, 5, 31),
+            **values,
+        }
+    )
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def make_batch(session: Session, product: Product, **values: Any) -> Batch:
+    lot = values.pop("lot", f"L{next(_sequence):05d}")
+    batch = Batch(
+        **{
+            "cooperative_id": product.cooperative_id,
+            "product": product,
+            "lot": lot,
+            "code": f"{product.cooperative.code_prefix}-{lot}",
+            **values,
+        }
+    )
+    session.add(batch)
+    session.flush()
+    return batch
+
+
+def make_user(session: Session, role: Role, **values: Any) -> User:
+    cooperative: Cooperative | None = values.pop("cooperative", None)
+    return create_user(
+        session,
+        email=values.pop("email", f"user{next(_sequence)}@example.vn"),
+        password=values.pop("password", TEST_PASSWORD),
+        role=role,
+        cooperative_tax_code=cooperative.tax_code if cooperative else None,
+        **values,
+    )
+
+
+@dataclass
+class Tenants:
+    """Two cooperatives in two provinces, a user of each role, and a record owned by each."""
+
+    cooperative_a: Cooperative
+    cooperative_b: Cooperative
+    operator: User
+    staff_a: User
+    staff_b: User
+    inspector: User
+    officer_a: User
+
+    def user(self, name: str) -> User:
+        user: User = getattr(self, name)
+        return user
+
+
+def make_tenants(session: Session) -> Tenants:
+    cooperative_a = make_cooperative(session, commune_code=SOC_TRANG)
+    cooperative_b = make_cooperative(session, commune_code=DAI_TU)
+    return Tenants(
+        cooperative_a=cooperative_a,
+        cooperative_b=cooperative_b,
+        operator=make_user(session, Role.OPERATOR),
+        staff_a=make_user(session, Role.COOPERATIVE, cooperative=cooperative_a),
+        staff_b=make_user(session, Role.COOPERATIVE, cooperative=cooperative_b),
+        inspector=make_user(session, Role.INSPECTOR),
+        officer_a=make_user(session, Role.COMMUNE_OFFICER, commune_code=SOC_TRANG),
+    )
