@@ -9,7 +9,7 @@ FLASK := $(BIN)/flask --app trace
 CATALOGUES := $(wildcard trace/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGUES:.po=.mo)
 
-.PHONY: run test lint typecheck translations extract-messages clean
+.PHONY: run test lint typecheck translations extract-messages clean routes
 
 run: $(VENV)/.installed-run $(COMPILED)
 	mkdir -p instance
@@ -51,3 +51,7 @@ $(VENV)/.installed-test: $(VENV)/.installed-run setup.cfg
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
 	find trace/translations -name '*.mo' -delete
+
+# Lists the app's routes; also proves the Makefile's entry point resolves our `trace`.
+routes:
+	$(FLASK) routes

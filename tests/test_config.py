@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import pytest
+
+from trace import create_app
+from trace.config import ConfigError, build_config
+
+
+def test_defaults_use_sqlite_in_the_instance_folder(tmp_path):
+    config = build_config({}, None, tmp_path)
+    assert config["TRACE_DATABASE_URL"] == f"sqlite:///{tmp_path / 'trace.db'}"
+    assert config["TRACE_PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["SESSION_COOKIE_SECURE"] is False
+
+
+def test_development_keeps_one_generated_secret_key(tmp_path):
+    first = build_config({}, None, tmp_path)["SECRET_KEY"]
+    assert len(first) >= 40
+    assert build_config({}, None, tmp_path)["SECRET_KEY"] == first
+
+
+def test_production_requires_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="TRACE_SECRET_KEY"):
+        build_config({"TRACE_ENV": "production"}, None, tmp_path)
+
+
+def test_production_sends_secure_cookies(tmp_path):
+    config = build_config(
+        {"TRACE_ENV": "production", "TRACE_SECRET_KEY": "s" * 40}, None, tmp_path
+    )
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_environment_settings_are_read(tmp_path):
+    config = build_config(
+        {
+            "TRACE_DATABASE_URL": "postgresql+psycopg://db/trace",
+            "TRACE_REDIS_URL": "redis://127.0.0.1:6379/0",
+            "TRACE_PUBLIC_BASE_URL": "https://truyxuat.example.vn/",
+            "TRACE_SECRET_KEY": "k",
+        },
+        None,
+        tmp_path,
+    )
+    assert config["TRACE_DATABASE_URL"] == "postgresql+psycopg://db/trace"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
+    assert config["TRACE_PUBLIC_BASE_URL"] == "https://truyxuat.example.vn"
+
+
+def test_test_mapping_overrides_the_environment(tmp_path):
+    config = build_config({"TRACE_SECRET_KEY": "from env"}, {"TRACE_SECRET_KEY": "mine"}, tmp_path)
+    assert config["SECRET_KEY"] == "mine"
+
+
+def test_unknown_environment_name_is_refused(tmp_path):
+    with pytest.raises(ConfigError):
+        build_config({"TRACE_ENV": "staging"}, None, tmp_path)
+
+
+def test_production_pages_send_hsts():
+    app = create_app({
+        "TRACE_ENV": "production", "TRACE_SECRET_KEY": "x" * 40,
+        "TRACE_DATABASE_URL": "sqlite://",
+    })
+    response = app.test_client().get("/api/v1/openapi.json")
+    assert "max-age" in response.headers["Strict-Transport-Security"]
