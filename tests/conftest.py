@@ -7,6 +7,7 @@ each test runs inside a transaction that is rolled back afterwards.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from alembic import command
 from flask import Flask
-from flask.testing import FlaskClient
+from flask.testing import FlaskCliRunner, FlaskClient
 from flask_migrate import Migrate
 from sqlalchemy import Engine, text
 
@@ -81,10 +82,31 @@ def database_engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+class IsolatedClient(FlaskClient):
+    """Serves each request in a fresh context, as a real server does.
+
+    Without this, a request would reuse the test's own app context: its database session
+    (so a request's rollback would undo the test's setup) and its ``g`` (so a signed-out
+    user would stay cached for the next request).
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+class IsolatedCliRunner(FlaskCliRunner):
+    """Runs each command in a fresh context with its own session, as the real CLI does."""
+
+    def invoke(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().invoke, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url: str, database_engine: Engine) -> Iterator[Flask]:
     """The app bound to a connection whose transaction is rolled back after the test."""
     app = create_app(base_config(database_url))
+    app.test_client_class = IsolatedClient
+    app.test_cli_runner_class = IsolatedCliRunner
     limiter.reset()
     connection = database_engine.connect()
     transaction = connection.begin()

@@ -120,7 +120,7 @@ def make_user(session: Session, role: Role, **values: Any) -> User:
 
 @dataclass
 class Tenants:
-    """Two cooperatives in two provinces, a user of each role, and a record owned by each."""
+    """Two cooperatives in two provinces, staff and a commune officer for each, and the other roles."""
 
     cooperative_a: Cooperative
     cooperative_b: Cooperative
@@ -129,6 +129,7 @@ class Tenants:
     staff_b: User
     inspector: User
     officer_a: User
+    officer_b: User
 
     def user(self, name: str) -> User:
         user: User = getattr(self, name)
@@ -146,4 +147,5 @@ def make_tenants(session: Session) -> Tenants:
         staff_b=make_user(session, Role.COOPERATIVE, cooperative=cooperative_b),
         inspector=make_user(session, Role.INSPECTOR),
         officer_a=make_user(session, Role.COMMUNE_OFFICER, commune_code=SOC_TRANG),
+        officer_b=make_user(session, Role.COMMUNE_OFFICER, commune_code=DAI_TU),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import click
+from flask.cli import AppGroup
 
 from trace.auth import services
 from trace.auth.models import Role, User
@@ -12,9 +13,7 @@ from trace.cli import command_transaction, echo_data
 from trace.db import db
 
 
-@click.group(help="Create users and manage their API tokens.")
-def users() -> None:
-    pass
+users = AppGroup("users", help="Create users and manage their API tokens.")
 
 
 def _describe(user: User) -> dict[str, Any]:

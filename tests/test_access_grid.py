@@ -1,0 +1,129 @@
+"""The access grid: every route, tried by every role, on records of its own and another tenant.
+
+``GRID`` lists every endpoint of the app with who may reach it. A route that is added
+without a line here fails ``test_every_route_is_in_the_grid``; a route whose URL needs a
+value the grid cannot fill fails until ``URL_VALUES`` learns it. Records in URLs belong to
+cooperative A, so staff of cooperative B (and the officer of B's commune) must get a 404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from werkzeug.routing import Rule
+
+from trace.auth.models import Role
+from trace.auth.services import issue_api_token
+from trace.config import PROJECT_ROOT
+
+CALLERS = ["anonymous", "operator", "staff_a", "staff_b", "inspector", "officer_a", "officer_b"]
+ALL_ROLES = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may call a route: ``roles=None`` means anyone, signed in or not."""
+
+    roles: frozenset[Role] | None
+    is_api: bool = False
+    # The URL names a record of cooperative A: other tenants must not see it exist.
+    is_owned: bool = False
+
+
+PUBLIC = Access(roles=None)
+PUBLIC_API = Access(roles=None, is_api=True)
+SIGNED_IN = Access(roles=ALL_ROLES)
+ANY_TOKEN = Access(roles=ALL_ROLES, is_api=True)
+
+GRID: dict[str, Access] = {
+    "static": PUBLIC,
+    "site.home": PUBLIC,
+    "site.health": PUBLIC,
+    "site.dashboard": SIGNED_IN,
+    "auth.login": PUBLIC,
+    "auth.logout": PUBLIC,
+    "i18n.set_language": PUBLIC,
+    "api-docs.openapi_json": PUBLIC_API,
+    "api_accounts.me": ANY_TOKEN,
+    "api_registry.list_cooperatives": ANY_TOKEN,
+    "api_registry.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
+}
+
+
+def _first_static_file() -> str:
+    static = PROJECT_ROOT / "trace" / "static"
+    return next(str(path.relative_to(static)) for path in static.rglob("*") if path.is_file())
+
+
+URL_VALUES: dict[str, Any] = {
+    "cooperative_id": lambda tenants: tenants.cooperative_a.id,
+    "code": lambda tenants: "en",
+    "filename": lambda tenants: _first_static_file(),
+}
+
+
+def _rules(app) -> list[Rule]:
+    return sorted(app.url_map.iter_rules(), key=lambda rule: rule.endpoint)
+
+
+def test_every_route_is_in_the_grid(app):
+    missing = sorted({rule.endpoint for rule in _rules(app)} - set(GRID))
+    assert not missing, f"add these endpoints to GRID in {__file__}: {missing}"
+
+
+def _url_for(app, rule: Rule, tenants) -> str:
+    unknown = set(rule.arguments) - set(URL_VALUES)
+    assert not unknown, f"teach URL_VALUES how to fill {unknown} for {rule.rule}"
+    values = {name: URL_VALUES[name](tenants) for name in rule.arguments}
+    return app.url_map.bind("localhost").build(rule.endpoint, values)
+
+
+def _expected(access: Access, caller: str, user) -> str:
+    if access.roles is None:
+        return "allowed"
+    if user is None:
+        return "unauthorized" if access.is_api else "sign-in"
+    if user.role not in access.roles:
+        return "forbidden"
+    if access.is_owned and caller in ("staff_b", "officer_b"):
+        return "hidden"
+    return "allowed"
+
+
+def _outcome(response) -> str:
+    if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
+        return "sign-in"
+    return {401: "unauthorized", 403: "forbidden", 404: "hidden"}.get(
+        response.status_code, "allowed" if response.status_code < 500 else "server error"
+    )
+
+
+def _request(client, session, method: str, path: str, access: Access, user) -> Any:
+    headers = {}
+    if user is not None and access.is_api:
+        headers["Authorization"] = f"Bearer {issue_api_token(session, user)}"
+    elif user is not None:
+        with client.session_transaction() as browser_session:
+            browser_session["_user_id"] = str(user.id)
+            browser_session["_fresh"] = True
+    return client.open(path, method=method, headers=headers)
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_route_answers_each_role_as_the_grid_says(app, session, tenants, caller):
+    # CSRF has tests of its own; here a refused token would hide the access decision.
+    app.config["WTF_CSRF_ENABLED"] = False
+    user = None if caller == "anonymous" else tenants.user(caller)
+    mismatches = []
+    for rule in _rules(app):
+        access = GRID[rule.endpoint]
+        path = _url_for(app, rule, tenants)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = _request(app.test_client(), session, method, path, access, user)
+            expected, actual = _expected(access, caller, user), _outcome(response)
+            response.close()
+            if expected != actual:
+                mismatches.append(f"{method} {path}: expected {expected}, got {actual}")
+    assert not mismatches, "\n".join(mismatches)
