@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 from alembic import command
 from flask import Flask
-from flask.testing import FlaskCliRunner, FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import Migrate
 from sqlalchemy import Engine, text
 
+from tests import factories
+from tests.factories import TEST_PASSWORD
 from trace import create_app
 from trace.db import db, make_engine
 from trace.extensions import limiter
-from tests import factories
-from tests.factories import TEST_PASSWORD
 
 POSTGRES_URL = os.environ.get("TRACE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]

@@ -120,7 +120,7 @@ def make_user(session: Session, role: Role, **values: Any) -> User:
 
 @dataclass
 class Tenants:
-    """Two cooperatives in two provinces, staff and a commune officer for each, and the other roles."""
+    """Two cooperatives in two provinces, staff and an officer for each, and the other roles."""
 
     cooperative_a: Cooperative
     cooperative_b: Cooperative

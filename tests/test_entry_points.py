@@ -91,7 +91,7 @@ def _get_when_up(url: str, server: subprocess.Popen[str], wait_seconds: float = 
         if server.poll() is not None:
             pytest.fail("gunicorn exited before serving")
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(url, timeout=2) as response:
                 body: bytes = response.read()
                 return body
         except OSError:

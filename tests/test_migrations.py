@@ -13,10 +13,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 import trace.models  # noqa: F401
+from tests.conftest import POSTGRES_URL, base_config
 from trace import create_app
 from trace.config import PROJECT_ROOT
 from trace.db import Base, db, make_engine
-from tests.conftest import POSTGRES_URL, base_config
 
 VERSIONS = PROJECT_ROOT / "migrations" / "versions"
 REVISION_FILE = re.compile(r"^\d{8}_[0-9a-f]{12}_[a-z0-9_]+\.py$")

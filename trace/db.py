@@ -5,13 +5,13 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from flask import Flask, Response, current_app
 from flask.globals import app_ctx
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import Enum, TypeDecorator
 
 # Set before the first migration: every constraint gets a stable, predictable name, so
@@ -63,7 +63,10 @@ class Base(DeclarativeBase):
     """The base of every model."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UTCDateTime, dict[str, Any]: JSON}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime,
+        dict[str, Any]: JSON,
+    }
 
 
 def utcnow() -> datetime:
@@ -80,7 +83,7 @@ class _AppDatabase:
 
 
 def _app_context_id() -> int:
-    return id(app_ctx._get_current_object())
+    return id(cast(Any, app_ctx)._get_current_object())
 
 
 class Database:
@@ -91,9 +94,18 @@ class Database:
     """
 
     def __init__(self) -> None:
-        self.session: scoped_session[Session] = scoped_session(
-            self._new_session, scopefunc=_app_context_id
+        self._sessions: scoped_session[Session] = scoped_session(
+            sessionmaker(join_transaction_mode="create_savepoint", expire_on_commit=False),
+            scopefunc=_app_context_id,
         )
+
+    @property
+    def session(self) -> Session:
+        """The session of the current app context, created on first use."""
+        if self._sessions.registry.has():
+            return self._sessions()
+        state: _AppDatabase = current_app.extensions["trace.db"]
+        return self._sessions(bind=state.bind)
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(
@@ -112,15 +124,9 @@ class Database:
         """Make the app's new sessions use ``bind`` (a test's outer transaction)."""
         app.extensions["trace.db"].bind = bind
 
-    def _new_session(self) -> Session:
-        state: _AppDatabase = current_app.extensions["trace.db"]
-        return Session(
-            bind=state.bind, join_transaction_mode="create_savepoint", expire_on_commit=False
-        )
-
     def _commit_or_roll_back(self, response: Response) -> Response:
         """The one place a request's work is committed: only when it succeeded."""
-        if self.session.registry.has():
+        if self._sessions.registry.has():
             if response.status_code < 400:
                 self.session.commit()
             else:
@@ -128,7 +134,7 @@ class Database:
         return response
 
     def _remove_session(self, exc: BaseException | None) -> None:
-        self.session.remove()
+        self._sessions.remove()
 
 
 def make_engine(url: str, sqlite_busy_timeout_ms: int = 15000) -> Engine:

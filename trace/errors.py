@@ -8,8 +8,9 @@ trace or the text of an unexpected exception.
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from collections.abc import Mapping
+from http import HTTPStatus
+from types import MappingProxyType
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
@@ -27,7 +28,7 @@ class TraceError(Exception):
 
     status = 400
     message: str | LazyString = _l("The request could not be processed.")
-    headers: Mapping[str, str] = {}
+    headers: Mapping[str, str] = MappingProxyType({})
 
     def __init__(
         self, message: str | LazyString | None = None, errors: FieldErrors | None = None
@@ -50,7 +51,7 @@ class AuthenticationRequired(TraceError):
 
     status = 401
     message = _l("Sign in or send a valid API token.")
-    headers = {"WWW-Authenticate": 'Bearer realm="trace"'}
+    headers = MappingProxyType({"WWW-Authenticate": 'Bearer realm="trace"'})
 
 
 class AccessDenied(TraceError):
@@ -134,15 +135,15 @@ def _flatten_locations(messages: Mapping[str, Any]) -> dict[str, Any]:
     return flat
 
 
-_HTTP_MESSAGES: dict[int, LazyString] = {
+_HTTP_MESSAGES: dict[int, str | LazyString] = {
     400: _l("The request was not understood. Please check it and try again."),
-    401: AuthenticationRequired.message,  # type: ignore[dict-item]
-    403: AccessDenied.message,  # type: ignore[dict-item]
-    404: NotFound.message,  # type: ignore[dict-item]
+    401: AuthenticationRequired.message,
+    403: AccessDenied.message,
+    404: NotFound.message,
     405: _l("This address does not accept that method."),
     413: _l("The upload is too large."),
     415: _l("This content type is not supported."),
-    422: InvalidInput.message,  # type: ignore[dict-item]
+    422: InvalidInput.message,
     429: _l("Too many attempts. Please wait a moment and try again."),
     500: _l("Something went wrong on our side. Please try again later."),
 }

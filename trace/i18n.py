@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Flask, Response, has_request_context, redirect, request
+from flask import Blueprint, Flask, has_request_context, redirect, request
+from flask.typing import ResponseReturnValue
 from flask_babel import Babel, get_locale
 
 LANGUAGES = ("vi", "en")
@@ -48,7 +49,7 @@ def safe_next_path(target: str | None, fallback: str = "/") -> str:
 
 
 @blueprint.get("/lang/<any(vi, en):code>")
-def set_language(code: str) -> Response:
+def set_language(code: str) -> ResponseReturnValue:
     """Remember the visitor's language and take them back where they were; works without JS."""
     response = redirect(safe_next_path(request.args.get("next")))
     response.set_cookie(

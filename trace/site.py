@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -15,13 +16,13 @@ blueprint = Blueprint("site", __name__)
 
 
 @blueprint.get("/")
-def home():
+def home() -> str:
     return render_template("home.html")
 
 
 @blueprint.get("/dashboard")
 @login_required
-def dashboard():
+def dashboard() -> str:
     user = current_user._get_current_object()
     return render_template(
         "dashboard.html",
@@ -31,7 +32,7 @@ def dashboard():
 
 
 @blueprint.get("/healthz")
-def health():
+def health() -> ResponseReturnValue:
     """For load balancers: answers 200 once the database answers."""
     db.session.execute(text("SELECT 1"))
     return jsonify(status="ok")

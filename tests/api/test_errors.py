@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from flask_smorest import abort
 
+from tests.factories import make_user
 from trace.auth.models import Role
 from trace.auth.services import issue_api_token
 from trace.errors import InvalidInput
-from tests.factories import make_user
 
 
 def _assert_json_error(response, status):

@@ -10,9 +10,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from tests.factories import make_user
 from trace.auth.models import Role
 from trace.auth.services import issue_api_token
-from tests.factories import make_user
 
 
 @pytest.fixture

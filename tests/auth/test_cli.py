@@ -5,8 +5,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from trace.auth.models import ApiToken, Role, User
 from tests.factories import TEST_PASSWORD, make_user
+from trace.auth.models import ApiToken, Role, User
 
 
 def _count_users(session) -> int:
@@ -67,7 +67,8 @@ def test_users_token_prints_the_token_alone_on_its_last_line(runner, session, cl
     result = runner.invoke(args=["users", "token", user.email, "--name", "laptop"])
     assert result.exit_code == 0, result.output
     token = result.output.strip().splitlines()[-1]
-    assert token.startswith("trc_") and " " not in token
+    assert token.startswith("trc_")
+    assert " " not in token
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert me.status_code == 200
     assert me.json["email"] == user.email

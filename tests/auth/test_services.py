@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import DAI_TU, TEST_PASSWORD, make_cooperative, make_user
 from trace.auth import services
 from trace.auth.models import Role
 from trace.errors import Conflict, InvalidInput, NotFound
-from tests.factories import DAI_TU, TEST_PASSWORD, make_cooperative, make_user
 
 
 def test_password_is_stored_as_argon2id_hash(session):
@@ -69,7 +69,8 @@ def test_duplicate_email_is_a_conflict(session):
 def test_api_token_is_stored_hashed_and_revocable(session):
     user = make_user(session, Role.INSPECTOR)
     token = services.issue_api_token(session, user, "phone app")
-    assert token.startswith("trc_") and len(token) > 40
+    assert token.startswith("trc_")
+    assert len(token) > 40
     stored = user.api_tokens[0]
     assert token not in (stored.token_hash, stored.prefix)
     assert services.user_for_token(session, token) is user

@@ -52,7 +52,7 @@ def test_sign_in_attempts_are_rate_limited(client, tenants):
     token = csrf_token_from(page)
     statuses = [
         client.post("/login", data={
-            "email": tenants.operator.email, "password": "guess number %d" % attempt,
+            "email": tenants.operator.email, "password": f"guess number {attempt}",
             "csrf_token": token,
         }).status_code
         for attempt in range(11)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
-
+from typing import Any, TypeVar, cast
 
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, false, select
@@ -32,10 +31,8 @@ ROLES_READING_ALL_TENANTS = frozenset({Role.OPERATOR, Role.INSPECTOR})
 
 def owner_column(model: type[Base]) -> ColumnElement[int]:
     """The column naming the cooperative that owns a row of ``model``."""
-    if model is Cooperative:
-        return Cooperative.id
-    column: ColumnElement[int] = model.cooperative_id  # type: ignore[attr-defined]
-    return column
+    column = Cooperative.id if model is Cooperative else getattr(model, "cooperative_id")  # noqa: B009
+    return cast(ColumnElement[int], column)
 
 
 def scope_to_caller(statement: Select[RowT], model: type[Base], user: User) -> Select[RowT]:

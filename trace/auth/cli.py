@@ -12,7 +12,6 @@ from trace.auth.models import Role, User
 from trace.cli import command_transaction, echo_data
 from trace.db import db
 
-
 users = AppGroup("users", help="Create users and manage their API tokens.")
 
 

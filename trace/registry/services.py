@@ -56,4 +56,4 @@ def _count_by_cooperative(
         .where(model.cooperative_id.in_(ids))
         .group_by(model.cooperative_id)
     )
-    return {cooperative_id: count for cooperative_id, count in rows.tuples()}
+    return dict(rows.tuples().all())
