@@ -74,6 +74,7 @@ def build_config(
         "RATELIMIT_STORAGE_URI": settings["TRACE_REDIS_URL"] or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": "trace",
         "API_TITLE": "Trace API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.0.3",
