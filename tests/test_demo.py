@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+import json
+import re
+from datetime import timedelta
+
+from sqlalchemy import MetaData, select
+
+from trace.auth.models import Role, User
+from trace.auth.services import authenticate, create_user
+from trace.batches.models import Batch, BatchStatus
+from trace.demo_data import DEMO_TODAY
+from trace.registry.communes import find_commune
+from trace.registry.models import (
+    Certificate,
+    Cooperative,
+    FarmingArea,
+    FarmingAreaKind,
+    Product,
+)
+
+DEMO_LOGINS = {
+    "operator@demo.truyxuat.vn": "operator",
+    "htx.st25@demo.truyxuat.vn": "cooperative",
+    "htx.tancuong@demo.truyxuat.vn": "cooperative",
+    "htx.damdoi@demo.truyxuat.vn": "cooperative",
+    "thanhtra@demo.truyxuat.vn": "inspector",
+    "canbo.xa@demo.truyxuat.vn": "commune_officer",
+}
+DEMO_PASSWORD = "truyxuat-demo"
+TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+PLANTING_AREA_CODE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
+
+
+def has_valid_tax_check_digit(code: str) -> bool:
+    if len(code) != 10 or not code.isdigit():
+        return False
+    weighted = zip((int(digit) for digit in code[:9]), TAX_CODE_WEIGHTS, strict=True)
+    check = 10 - sum(digit * weight for digit, weight in weighted) % 11
+    return check != 10 and int(code[9]) == check
+
+
+def has_valid_gs1_check_digit(gtin: str) -> bool:
+    if not gtin.isdigit():
+        return False
+    body, check = gtin[:-1], int(gtin[-1])
+    total = sum(int(digit) * (3 if i % 2 == 0 else 1) for i, digit in enumerate(reversed(body)))
+    return (10 - total % 10) % 10 == check
+
+
+def test_check_digit_rules_accept_real_codes_and_refuse_altered_ones():
+    assert has_valid_tax_check_digit("0300588569")  # Vinamilk
+    assert not has_valid_tax_check_digit("0300588568")
+    assert has_valid_gs1_check_digit("4006381333931")
+    assert not has_valid_gs1_check_digit("4006381333932")
+
+
+def run_demo(runner, *args):
+    result = runner.invoke(args=["demo", *args])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def dump_every_table(session):
+    """Every row of every table in the database, in primary-key order."""
+    metadata = MetaData()
+    metadata.reflect(bind=session.connection())
+    return {
+        table.name: session.execute(
+            select(table).order_by(*(table.primary_key.columns or table.columns))
+        ).all()
+        for table in metadata.sorted_tables
+    }
+
+
+def test_demo_prints_every_login_with_role_and_password(runner):
+    output = run_demo(runner).output
+    for email, role in DEMO_LOGINS.items():
+        line = next(line for line in output.splitlines() if email in line)
+        assert role in line
+        assert DEMO_PASSWORD in line
+
+
+def test_demo_cooperatives_are_in_official_communes_of_several_provinces(runner, session):
+    run_demo(runner)
+    cooperatives = session.scalars(select(Cooperative)).all()
+    assert len(cooperatives) >= 3
+    communes = [find_commune(cooperative.commune_code) for cooperative in cooperatives]
+    assert None not in communes
+    assert len({commune.province_code for commune in communes}) >= 2
+    for area in session.scalars(select(FarmingArea)):
+        assert find_commune(area.commune_code) is not None, area.code
+        assert PLANTING_AREA_CODE.match(area.code), area.code
+    kinds = set(session.scalars(select(FarmingArea.kind)))
+    assert {FarmingAreaKind.CROP, FarmingAreaKind.AQUACULTURE} <= kinds
+
+
+def test_demo_tax_codes_and_gtins_have_valid_check_digits(runner, session):
+    run_demo(runner)
+    for tax_code in session.scalars(select(Cooperative.tax_code)):
+        assert has_valid_tax_check_digit(tax_code), tax_code
+    gtins = session.scalars(select(Product.gtin).where(Product.gtin.is_not(None))).all()
+    assert len(gtins) >= 3
+    for gtin in gtins:
+        assert len(gtin) == 14, gtin
+        assert gtin.startswith("0893"), gtin
+        assert has_valid_gs1_check_digit(gtin), gtin
+
+
+def test_demo_has_a_user_of_each_role_who_can_sign_in(runner, session):
+    run_demo(runner)
+    users = session.scalars(select(User).where(User.email.in_(DEMO_LOGINS))).all()
+    assert {user.email: user.role.value for user in users} == DEMO_LOGINS
+    assert {user.role for user in users} == set(Role)
+    for email in DEMO_LOGINS:
+        assert authenticate(session, email, DEMO_PASSWORD) is not None, email
+    officer = next(user for user in users if user.role is Role.COMMUNE_OFFICER)
+    rice = session.scalar(select(Cooperative).where(Cooperative.code_prefix == "ST25"))
+    assert officer.commune_code == rice.commune_code
+
+
+def test_demo_certificates_cover_every_status_and_have_a_scope(runner, session):
+    run_demo(runner)
+    certificates = session.scalars(select(Certificate)).all()
+    assert any(certificate.valid_to < DEMO_TODAY for certificate in certificates)
+    soon = DEMO_TODAY + timedelta(days=30)
+    assert any(DEMO_TODAY <= certificate.valid_to <= soon for certificate in certificates)
+    assert any(certificate.valid_to > soon for certificate in certificates)
+    for certificate in certificates:
+        assert certificate.products, certificate.number
+        owners = {item.cooperative_id for item in certificate.products + certificate.farming_areas}
+        assert owners == {certificate.cooperative_id}, certificate.number
+
+
+def test_demo_batches_are_traceable_and_one_is_recalled(runner, session):
+    run_demo(runner)
+    batches = session.scalars(select(Batch)).all()
+    assert len({batch.cooperative_id for batch in batches}) >= 3
+    for batch in batches:
+        assert batch.code == f"{batch.cooperative.code_prefix}-{batch.lot}"
+        assert len(batch.code) <= 30
+        assert len(batch.lot) <= 20
+        assert batch.farming_areas, batch.code
+        assert batch.harvested_on <= batch.packed_on < batch.expires_on
+    recalled = [batch for batch in batches if batch.status is BatchStatus.RECALLED]
+    assert len(recalled) == 1
+    assert recalled[0].recall_reason
+    assert recalled[0].recalled_at is not None
+
+
+def test_running_the_demo_again_creates_nothing_and_changes_no_row(runner, session):
+    first = json.loads(run_demo(runner, "--json").output)
+    assert all(count > 0 for count in first["created"].values())
+    before = dump_every_table(session)
+    second = json.loads(run_demo(runner, "--json").output)
+    assert set(second["created"].values()) == {0}
+    assert dump_every_table(session) == before
+    assert {login["email"] for login in second["logins"]} == set(DEMO_LOGINS)
+    assert "nothing created" in run_demo(runner).output
+
+
+def test_demo_keeps_an_existing_account_and_its_password(runner, session):
+    user = create_user(
+        session, email="thanhtra@demo.truyxuat.vn", password="changed by the inspector",
+        role=Role.INSPECTOR,
+    )
+    password_hash = user.password_hash
+    created = json.loads(run_demo(runner, "--json").output)["created"]
+    assert created["users"] == len(DEMO_LOGINS) - 1
+    session.refresh(user)
+    assert user.password_hash == password_hash
+    assert authenticate(session, user.email, "changed by the inspector") is user
+
+
+def test_demo_help_explains_the_command(runner):
+    result = runner.invoke(args=["demo", "--help"])
+    assert result.exit_code == 0
+    assert "--json" in result.output
