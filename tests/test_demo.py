@@ -115,7 +115,7 @@ def test_demo_has_a_user_of_each_role_who_can_sign_in(runner, session):
     for email in DEMO_LOGINS:
         assert authenticate(session, email, DEMO_PASSWORD) is not None, email
     officer = next(user for user in users if user.role is Role.COMMUNE_OFFICER)
-    rice = session.scalar(select(Cooperative).where(Cooperative.code_prefix == "ST25"))
+    rice = session.scalar(select(Cooperative).where(Cooperative.code_prefix == "TRANDE"))
     assert officer.commune_code == rice.commune_code
 
 
