@@ -7,9 +7,9 @@ import os
 import pytest
 import redis
 
+from tests.conftest import SKIPPED_LOUDLY, IsolatedClient, base_config, csrf_token_from
 from trace import create_app
 from trace.extensions import limiter
-from tests.conftest import SKIPPED_LOUDLY, IsolatedClient, base_config, csrf_token_from
 
 REDIS_URL = os.environ.get("TRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
