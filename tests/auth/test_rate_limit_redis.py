@@ -9,6 +9,7 @@ import redis
 
 from tests.conftest import SKIPPED_LOUDLY, IsolatedClient, base_config, csrf_token_from
 from trace import create_app
+from trace.db import db
 from trace.extensions import limiter
 
 REDIS_URL = os.environ.get("TRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -46,3 +47,4 @@ def test_sign_in_attempts_are_counted_in_redis(database_url, redis_client):
     finally:
         with app.app_context():
             limiter.reset()
+            db.engine.dispose()
