@@ -100,6 +100,7 @@ def test_cooperative_signs_in_sees_the_dashboard_and_signs_out(
     expect(page.get_by_role("status")).to_have_text("Bạn đã đăng xuất.")
     page.goto("/dashboard")
     expect(page).to_have_url(f"{live_server.url}/login?next=%2Fdashboard")
+    expect(page.get_by_role("status")).to_have_text("Vui lòng đăng nhập để xem trang này.")
     assert csp_violations(console) == []
 
 
