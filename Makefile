@@ -32,7 +32,7 @@ translations: $(COMPILED)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 extract-messages: $(VENV)/.installed-run
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o trace/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l --project=trace-agri --version=0.1.0 -o trace/translations/messages.pot .
 	$(BIN)/pybabel update -i trace/translations/messages.pot -d trace/translations --no-fuzzy-matching
 
 $(VENV)/.created:

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from alembic import command
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import Migrate
@@ -23,6 +25,7 @@ from sqlalchemy import Engine, text
 from tests import factories
 from tests.factories import TEST_PASSWORD
 from trace import create_app
+from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine
 from trace.extensions import limiter
 
@@ -56,6 +59,26 @@ def reset_postgres(engine: Engine) -> None:
     with engine.begin() as connection:
         connection.execute(text("DROP SCHEMA public CASCADE"))
         connection.execute(text("CREATE SCHEMA public"))
+
+
+def compile_catalogues() -> None:
+    """Compile any ``.po`` newer than its ``.mo``, as ``make translations`` does before tests.
+
+    The ``.mo`` files are build output (not in git); this lets ``pytest`` alone run too.
+    """
+    for po_path in (PROJECT_ROOT / "trace" / "translations").glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalogue)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues() -> None:
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

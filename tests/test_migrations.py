@@ -60,7 +60,8 @@ def test_upgrade_and_downgrade_on_an_empty_sqlite_database(tmp_path):
 def test_upgrade_and_downgrade_on_an_empty_postgresql_database():
     if not POSTGRES_URL:
         pytest.skip("TRACE_TEST_POSTGRES_URL is not set")
-    server = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
+    engine = make_engine(POSTGRES_URL)
+    server = engine.execution_options(isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(text("DROP DATABASE IF EXISTS trace_migration_check"))
         connection.execute(text("CREATE DATABASE trace_migration_check"))
@@ -70,7 +71,7 @@ def test_upgrade_and_downgrade_on_an_empty_postgresql_database():
     finally:
         with server.connect() as connection:
             connection.execute(text("DROP DATABASE IF EXISTS trace_migration_check"))
-        server.dispose()
+        engine.dispose()
 
 
 @pytest.mark.parametrize("path", sorted(VERSIONS.glob("*.py")), ids=lambda path: path.name)

@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import render_template
 from flask_babel import refresh
@@ -35,26 +34,6 @@ from trace.registry.communes import find_commune
 TRANSLATIONS = PROJECT_ROOT / "trace" / "translations"
 LANGUAGES = ("vi", "en")
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
-
-
-def compile_catalogues() -> None:
-    """Compile any ``.po`` newer than its ``.mo``, as ``make translations`` does before tests.
-
-    The ``.mo`` files are build output (not in git); this lets ``pytest`` alone run too.
-    """
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-            continue
-        with po_path.open("rb") as po_file:
-            catalogue = read_po(po_file)
-        with mo_path.open("wb") as mo_file:
-            write_mo(mo_file, catalogue)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _compiled_catalogues() -> None:
-    compile_catalogues()
 
 
 class Html(HTMLParser):

@@ -20,7 +20,6 @@ from werkzeug.serving import make_server
 
 from tests.conftest import SKIPPED_LOUDLY, base_config, migrate_to_head
 from tests.factories import make_cooperative, make_user
-from tests.test_pages import compile_catalogues
 from trace import create_app
 from trace.auth.models import Role
 from trace.db import db
@@ -81,7 +80,6 @@ class LiveServer:
 def live_server(
     chromium_path: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    compile_catalogues()
     database_url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'trace.db'}"
     migrate_to_head(database_url)
     app = create_app({**base_config(database_url), "TRACE_LOGIN_RATE_LIMIT": "1000 per minute"})
