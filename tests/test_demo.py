@@ -69,7 +69,7 @@ def dump_every_table(session):
         table.name: session.execute(
             select(table).order_by(*(table.primary_key.columns or table.columns))
         ).all()
-        for table in metadata.sorted_tables
+        for table in metadata.tables.values()
     }
 
 

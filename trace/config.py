@@ -29,6 +29,11 @@ SETTINGS: dict[str, str | None] = {
     "TRACE_REDIS_URL": None,
     "TRACE_LOGIN_RATE_LIMIT": "10 per minute",
     "TRACE_SQLITE_BUSY_TIMEOUT_MS": "15000",
+    "TRACE_UPLOAD_DIR": None,
+    "TRACE_UPLOAD_MAX_BYTES": str(5 * 1024 * 1024),
+    # Planting-area codes have no single national format: letters and digits in groups
+    # joined by dashes (VN-STRG-0012, 52-VT-0001...), 3 to 40 characters.
+    "TRACE_PLANTING_AREA_CODE_PATTERN": r"^(?=.{3,40}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$",
 }
 
 
@@ -52,6 +57,9 @@ def build_config(
     if not settings["TRACE_DATABASE_URL"]:
         settings["TRACE_DATABASE_URL"] = f"sqlite:///{instance_path / 'trace.db'}"
     settings["TRACE_PUBLIC_BASE_URL"] = str(settings["TRACE_PUBLIC_BASE_URL"]).rstrip("/")
+    if not settings["TRACE_UPLOAD_DIR"]:
+        settings["TRACE_UPLOAD_DIR"] = str(instance_path / "uploads")
+    settings["TRACE_UPLOAD_MAX_BYTES"] = int(settings["TRACE_UPLOAD_MAX_BYTES"])
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )
@@ -59,7 +67,8 @@ def build_config(
     config: dict[str, Any] = {
         **settings,
         "SECRET_KEY": secret_key,
-        "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+        # Room for one upload and the form around it; each upload is checked on its own.
+        "MAX_CONTENT_LENGTH": settings["TRACE_UPLOAD_MAX_BYTES"] + 1024 * 1024,
         "SESSION_COOKIE_NAME": "trace_session",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

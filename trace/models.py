@@ -3,5 +3,6 @@
 from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
+from trace.uploads.models import Upload
 
-__all__ = ["ApiToken", "Batch", "Certificate", "Cooperative", "FarmingArea", "Product", "User"]
+__all__ = ["ApiToken", "Batch", "Certificate", "Cooperative", "FarmingArea", "Product", "Upload", "User"]

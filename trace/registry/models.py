@@ -57,8 +57,13 @@ class Cooperative(Base):
     street_address: Mapped[str] = mapped_column(String(300), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    # use_alter: uploads also point back at their cooperative.
+    logo_upload_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL", use_alter=True)
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    archived_at: Mapped[datetime | None]
 
     products: Mapped[list[Product]] = relationship(back_populates="cooperative")
     farming_areas: Mapped[list[FarmingArea]] = relationship(back_populates="cooperative")
@@ -86,11 +91,23 @@ class Product(Base):
     gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
     brand: Mapped[str] = mapped_column(String(120), default="")
     ocop_stars: Mapped[int | None]
+    # The OCOP certificate that awarded the stars; required whenever there are stars.
+    ocop_certificate_id: Mapped[int | None] = mapped_column(
+        ForeignKey("certificates.id", ondelete="RESTRICT")
+    )
     shelf_life_days: Mapped[int | None]
     is_key_product: Mapped[bool] = mapped_column(default=False)
+    image_upload_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="products")
+    certificates: Mapped[list[Certificate]] = relationship(
+        secondary="certificate_products", back_populates="products"
+    )
+    ocop_certificate: Mapped[Certificate | None] = relationship(foreign_keys=[ocop_certificate_id])
 
 
 class FarmingArea(Base):
@@ -122,6 +139,7 @@ class FarmingArea(Base):
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="farming_areas")
 
@@ -164,8 +182,15 @@ class Certificate(Base):
     valid_from: Mapped[date]
     valid_to: Mapped[date]
     revoked_at: Mapped[datetime | None]
+    revocation_reason: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    scan_upload_id: Mapped[int | None] = mapped_column(
+        ForeignKey("uploads.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    archived_at: Mapped[datetime | None]
 
     cooperative: Mapped[Cooperative] = relationship(back_populates="certificates")
-    products: Mapped[list[Product]] = relationship(secondary=certificate_products)
+    products: Mapped[list[Product]] = relationship(
+        secondary=certificate_products, back_populates="certificates"
+    )
     farming_areas: Mapped[list[FarmingArea]] = relationship(secondary=certificate_farming_areas)
