@@ -120,7 +120,7 @@ def make_user(session: Session, role: Role, **values: Any) -> User:
 
 @dataclass
 class Tenants:
-    """Two cooperatives in two provinces, staff and an officer for each, and the other roles."""
+    """Two cooperatives, staff and an officer for each, the other roles, and records of A."""
 
     cooperative_a: Cooperative
     cooperative_b: Cooperative
@@ -130,6 +130,9 @@ class Tenants:
     inspector: User
     officer_a: User
     officer_b: User
+    product_a: Product
+    farming_area_a: FarmingArea
+    certificate_a: Certificate
 
     def user(self, name: str) -> User:
         user: User = getattr(self, name)
@@ -148,4 +151,7 @@ def make_tenants(session: Session) -> Tenants:
         inspector=make_user(session, Role.INSPECTOR),
         officer_a=make_user(session, Role.COMMUNE_OFFICER, commune_code=SOC_TRANG),
         officer_b=make_user(session, Role.COMMUNE_OFFICER, commune_code=DAI_TU),
+        product_a=make_product(session, cooperative_a),
+        farming_area_a=make_farming_area(session, cooperative_a),
+        certificate_a=make_certificate(session, cooperative_a),
     )

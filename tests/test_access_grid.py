@@ -47,8 +47,8 @@ GRID: dict[str, Access] = {
     "i18n.set_language": PUBLIC,
     "api-docs.openapi_json": PUBLIC_API,
     "api_accounts.me": ANY_TOKEN,
-    "api_registry.list_cooperatives": ANY_TOKEN,
-    "api_registry.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
+    "api_cooperatives.list_cooperatives": ANY_TOKEN,
+    "api_cooperatives.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
 }
 
 

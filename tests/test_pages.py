@@ -314,9 +314,8 @@ def test_empty_fields_are_named_in_english_too(client):
 
 
 def test_dashboard_greets_cooperative_staff_with_their_role_and_counts(client, session, tenants):
-    cooperative = tenants.cooperative_a
+    cooperative = tenants.cooperative_a  # already has one product and one farming area
     product = make_product(session, cooperative)
-    make_farming_area(session, cooperative)
     make_farming_area(session, cooperative)
     for _ in range(3):
         make_batch(session, product)
@@ -328,7 +327,7 @@ def test_dashboard_greets_cooperative_staff_with_their_role_and_counts(client, s
     assert find_commune(cooperative.commune_code).full_name in html.text
     markup = client.get("/dashboard").get_data(as_text=True)
     stats = re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", markup)
-    assert stats == [("Sản phẩm", "1"), ("Vùng trồng", "2"), ("Lô hàng", "3")]
+    assert stats == [("Sản phẩm", "2"), ("Vùng trồng", "2"), ("Lô hàng", "3")]
 
 
 def test_dashboard_shows_the_commune_of_a_commune_officer(client, tenants):

@@ -5,4 +5,13 @@ from trace.batches.models import Batch
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.uploads.models import Upload
 
-__all__ = ["ApiToken", "Batch", "Certificate", "Cooperative", "FarmingArea", "Product", "Upload", "User"]
+__all__ = [
+    "ApiToken",
+    "Batch",
+    "Certificate",
+    "Cooperative",
+    "FarmingArea",
+    "Product",
+    "Upload",
+    "User",
+]

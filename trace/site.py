@@ -10,7 +10,7 @@ from sqlalchemy import text
 from trace.auth.access import login_required
 from trace.db import db
 from trace.registry.communes import find_commune
-from trace.registry.services import cooperative_overviews
+from trace.registry.services.overview import cooperative_overviews
 
 blueprint = Blueprint("site", __name__)
 

@@ -71,7 +71,7 @@ def upgrade():
     sa.Column('created_at', trace.db.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint('area_hectares IS NULL OR area_hectares > 0', name=op.f('ck_farming_areas_area_positive')),
     sa.CheckConstraint('latitude BETWEEN 8.0 AND 23.5', name=op.f('ck_farming_areas_latitude_in_vietnam')),
-    sa.CheckConstraint('longitude BETWEEN 102.0 AND 110.0', name=op.f('ck_farming_areas_longitude_in_vietnam')),
+    sa.CheckConstraint('longitude BETWEEN 102.0 AND 117.9', name=op.f('ck_farming_areas_longitude_in_vietnam')),
     sa.ForeignKeyConstraint(['cooperative_id'], ['cooperatives.id'], name=op.f('fk_farming_areas_cooperative_id_cooperatives'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_farming_areas')),
     sa.UniqueConstraint('code', name=op.f('uq_farming_areas_code'))

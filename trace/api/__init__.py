@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
-from trace.api import accounts, registry
+from trace.api import accounts, cooperatives
 from trace.extensions import csrf
 
 
@@ -18,7 +18,7 @@ class Api(SmorestApi):
 
 api = Api()
 
-BLUEPRINTS = (accounts.blueprint, registry.blueprint)
+BLUEPRINTS = (accounts.blueprint, cooperatives.blueprint)
 
 
 def init_app(app: Flask) -> None:

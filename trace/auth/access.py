@@ -58,6 +58,21 @@ def get_for_caller(session: Session, model: type[ModelT], row_id: int, user: Use
     return row
 
 
+# Roles that may change a cooperative's records: its own staff, and operators for any.
+ROLES_WRITING = frozenset({Role.OPERATOR, Role.COOPERATIVE})
+
+
+def ensure_can_write(user: User, cooperative_id: int) -> None:
+    """Refuse unless ``user`` may change records of this cooperative.
+
+    Read-only roles get 403; staff of another cooperative get 404, as if it did not exist.
+    """
+    if user.role not in ROLES_WRITING:
+        raise AccessDenied()
+    if user.role is Role.COOPERATIVE and user.cooperative_id != cooperative_id:
+        raise NotFound()
+
+
 def roles_required(*roles: Role) -> Callable[[View], View]:
     """Pages: anonymous visitors go to the sign-in page, other roles get a 403 page."""
 

@@ -116,7 +116,7 @@ class FarmingArea(Base):
     __tablename__ = "farming_areas"
     __table_args__ = (
         CheckConstraint("latitude BETWEEN 8.0 AND 23.5", name="latitude_in_vietnam"),
-        CheckConstraint("longitude BETWEEN 102.0 AND 110.0", name="longitude_in_vietnam"),
+        CheckConstraint("longitude BETWEEN 102.0 AND 117.9", name="longitude_in_vietnam"),
         CheckConstraint("area_hectares IS NULL OR area_hectares > 0", name="area_positive"),
     )
 

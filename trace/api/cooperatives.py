@@ -11,10 +11,10 @@ from trace.api.auth import api_caller, token_required
 from trace.auth.access import get_for_caller, scope_to_caller
 from trace.db import db
 from trace.registry.models import Cooperative
-from trace.registry.schemas import CooperativeOut
+from trace.registry.schemas.cooperatives import CooperativeOut
 
 blueprint = Blueprint(
-    "api_registry", __name__, description="Cooperatives, scoped to what the caller may read"
+    "api_cooperatives", __name__, description="Cooperatives, scoped to what the caller may read"
 )
 
 

@@ -1,0 +1,1 @@
+"""marshmallow schemas for the registry API, one module per entity."""

@@ -1,0 +1,1 @@
+"""Registry rules, one module per entity; ``common`` holds what they share."""

@@ -1,0 +1,137 @@
+"""What every registry service shares: listing for a caller, archiving, collecting errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from trace.auth.access import ensure_can_write, get_for_caller, scope_to_caller
+from trace.auth.models import Role, User
+from trace.db import Base, utcnow
+from trace.errors import InvalidInput
+
+ModelT = TypeVar("ModelT", bound=Base)
+ValueT = TypeVar("ValueT")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Page(Generic[ModelT]):
+    """One page of a list, with the total so pagers can show how many there are."""
+
+    items: Sequence[ModelT]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class ListQuery:
+    """What a caller may ask of any registry list."""
+
+    search: str = ""
+    include_archived: bool = False
+    cooperative_id: int | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def list_for_caller(
+    session: Session,
+    model: type[ModelT],
+    user: User,
+    query: ListQuery,
+    search_columns: Sequence[ColumnElement[str]],
+    order_by: Sequence[ColumnElement[Any]],
+    filters: Sequence[ColumnElement[bool]] = (),
+) -> Page[ModelT]:
+    """The rows of ``model`` the caller may read, filtered, searched and paginated."""
+    statement: Select[tuple[ModelT]] = scope_to_caller(select(model), model, user)
+    if not query.include_archived:
+        statement = statement.where(model.archived_at.is_(None))  # type: ignore[attr-defined]
+    if query.cooperative_id is not None and model.__tablename__ != "cooperatives":
+        statement = statement.where(
+            model.cooperative_id == query.cooperative_id  # type: ignore[attr-defined]
+        )
+    if query.search.strip():
+        pattern = f"%{query.search.strip().lower()}%"
+        statement = statement.where(or_(*(func.lower(col).like(pattern) for col in search_columns)))
+    statement = statement.where(*filters)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    per_page = max(1, min(query.per_page, MAX_PER_PAGE))
+    page = max(1, query.page)
+    items = session.scalars(
+        statement.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def get_for_writing(session: Session, model: type[ModelT], row_id: int, user: User) -> ModelT:
+    """A row the caller may change: 404 if they cannot see it, 403 if they may only read it."""
+    row = get_for_caller(session, model, row_id, user)
+    owner_field = "id" if model.__tablename__ == "cooperatives" else "cooperative_id"
+    ensure_can_write(user, getattr(row, owner_field))
+    return row
+
+
+def owning_cooperative_id(user: User, requested: int | None) -> int:
+    """The cooperative a new record belongs to: staff's own, or the one an operator names."""
+    if user.role is Role.COOPERATIVE and user.cooperative_id is not None:
+        ensure_can_write(user, requested or user.cooperative_id)
+        return user.cooperative_id
+    if requested is None:
+        raise InvalidInput(errors={"cooperative_id": [str(_l("Choose the cooperative."))]})
+    ensure_can_write(user, requested)
+    return requested
+
+
+def archive(session: Session, row: Any) -> None:
+    """Hide a record from lists and new use; it stays for the batches and labels that cite it."""
+    if row.archived_at is None:
+        row.archived_at = utcnow()
+    session.flush()
+
+
+def restore(session: Session, row: Any) -> None:
+    row.archived_at = None
+    session.flush()
+
+
+class FieldErrors:
+    """Collects every field's problem so one answer can list them all."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str | LazyString) -> None:
+        self.errors.setdefault(field, []).append(str(message))
+
+    def check(self, field: str, rule: Callable[..., ValueT], *args: Any) -> ValueT | None:
+        """Apply a validation rule; on ``ValueError`` record its message and return None."""
+        try:
+            return rule(*args)
+        except ValueError as error:
+            self.add(field, str(error))
+            return None
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise InvalidInput(errors=self.errors)
+
+
+@contextmanager
+def collecting_errors() -> Iterator[FieldErrors]:
+    errors = FieldErrors()
+    yield errors
+    errors.raise_if_any()
