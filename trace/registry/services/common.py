@@ -9,8 +9,9 @@ from typing import Any, Generic, TypeVar
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from trace.auth.access import ensure_can_write, get_for_caller, scope_to_caller
 from trace.auth.models import Role, User
@@ -52,9 +53,9 @@ def list_for_caller(
     model: type[ModelT],
     user: User,
     query: ListQuery,
-    search_columns: Sequence[ColumnElement[str]],
-    order_by: Sequence[ColumnElement[Any]],
-    filters: Sequence[ColumnElement[bool]] = (),
+    search_columns: Sequence[_ColumnExpressionArgument[str]],
+    order_by: Sequence[_ColumnExpressionArgument[Any]],
+    filters: Sequence[_ColumnExpressionArgument[bool]] = (),
 ) -> Page[ModelT]:
     """The rows of ``model`` the caller may read, filtered, searched and paginated."""
     statement: Select[tuple[ModelT]] = scope_to_caller(select(model), model, user)
