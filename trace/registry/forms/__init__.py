@@ -1,0 +1,1 @@
+"""Flask-WTF forms of the registry pages, one module per record kind."""

@@ -1,0 +1,114 @@
+"""Cooperative pages: operators register and archive them; staff keep their own up to date."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from trace.auth.access import roles_required
+from trace.auth.models import Role
+from trace.db import db
+from trace.registry.forms.common import ConfirmForm
+from trace.registry.forms.cooperatives import OPERATOR_FIELDS, CooperativeForm
+from trace.registry.models import Cooperative
+from trace.registry.services import cooperatives as service
+from trace.registry.services.common import get_for_writing
+from trace.registry.views.common import (
+    READERS,
+    WRITERS,
+    blueprint,
+    caller,
+    can_write,
+    form_status,
+    list_query,
+    prepare_place,
+    submit,
+)
+
+ID = "<int(max=2147483647):cooperative_id>"
+FORM = "registry/cooperatives/form.html"
+
+
+@blueprint.get("/cooperatives")
+@roles_required(*READERS)
+def cooperatives() -> ResponseReturnValue:
+    user = caller()
+    query = list_query()
+    query.cooperative_id = None
+    page = service.list_cooperatives(db.session, user, query)
+    return render_template(
+        "registry/cooperatives/list.html",
+        page=page,
+        query=query,
+        can_add=user.role is Role.OPERATOR,
+    )
+
+
+@blueprint.route("/cooperatives/new", methods=["GET", "POST"])
+@roles_required(Role.OPERATOR)
+def new_cooperative() -> ResponseReturnValue:
+    user = caller()
+    form = CooperativeForm()
+    prepare_place(form, user, default_commune=None)
+    if form.is_submitted() and not form.wants_communes():
+        saved = submit(form, lambda values: service.create_cooperative(db.session, user, values))
+        if saved is not None:
+            flash(_("Cooperative “%(name)s” added.", name=saved.name), "success")
+            return redirect(url_for("registry.cooperative", cooperative_id=saved.id))
+    return render_template(FORM, form=form), form_status(form)
+
+
+@blueprint.get(f"/cooperatives/{ID}")
+@roles_required(*READERS)
+def cooperative(cooperative_id: int) -> ResponseReturnValue:
+    user = caller()
+    record = service.get_cooperative(db.session, user, cooperative_id)
+    return render_template(
+        "registry/cooperatives/detail.html",
+        cooperative=record,
+        can_write=can_write(user),
+        is_operator=user.role is Role.OPERATOR,
+    )
+
+
+@blueprint.route(f"/cooperatives/{ID}/edit", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def edit_cooperative(cooperative_id: int) -> ResponseReturnValue:
+    user = caller()
+    record = get_for_writing(db.session, Cooperative, cooperative_id, user)
+    form = CooperativeForm()
+    if not form.is_submitted():
+        form.load(record)
+    if user.role is not Role.OPERATOR:
+        for name in OPERATOR_FIELDS:
+            del form[name]
+    prepare_place(form, user, default_commune=record.commune_code)
+    if form.is_submitted() and not form.wants_communes():
+        saved = submit(
+            form,
+            lambda values: service.update_cooperative(db.session, user, cooperative_id, values),
+        )
+        if saved is not None:
+            flash(_("Changes to “%(name)s” saved.", name=saved.name), "success")
+            return redirect(url_for("registry.cooperative", cooperative_id=cooperative_id))
+    return render_template(FORM, form=form, cooperative=record), form_status(form)
+
+
+@blueprint.route(f"/cooperatives/{ID}/archive", methods=["GET", "POST"])
+@roles_required(Role.OPERATOR)
+def archive_cooperative(cooperative_id: int) -> ResponseReturnValue:
+    user = caller()
+    record = get_for_writing(db.session, Cooperative, cooperative_id, user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.archive_cooperative(db.session, user, cooperative_id)
+        flash(_("“%(name)s” was archived.", name=record.name), "success")
+        return redirect(url_for("registry.cooperative", cooperative_id=cooperative_id))
+    return render_template(
+        "registry/confirm_archive.html",
+        form=form,
+        record_name=record.name,
+        back_url=url_for("registry.cooperative", cooperative_id=cooperative_id),
+        is_archived=record.archived_at is not None,
+    )

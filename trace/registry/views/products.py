@@ -1,0 +1,134 @@
+"""Product pages: list, add, show, change, archive."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from trace.auth.access import roles_required, scope_to_caller
+from trace.auth.models import Role, User
+from trace.db import db
+from trace.registry.forms.common import ConfirmForm
+from trace.registry.forms.products import ProductForm
+from trace.registry.models import Certificate, CertificateScheme, Product
+from trace.registry.services import products as service
+from trace.registry.services.common import get_for_writing
+from trace.registry.views.common import (
+    READERS,
+    WRITERS,
+    blueprint,
+    caller,
+    can_write,
+    form_status,
+    list_query,
+    prepare_owner_field,
+    submit,
+)
+
+ID = "<int(max=2147483647):product_id>"
+
+
+@blueprint.get("/products")
+@roles_required(*READERS)
+def products() -> ResponseReturnValue:
+    user = caller()
+    query = list_query()
+    page = service.list_products(db.session, user, query)
+    return render_template(
+        "registry/products/list.html", page=page, query=query, can_write=can_write(user)
+    )
+
+
+@blueprint.route("/products/new", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def new_product() -> ResponseReturnValue:
+    user = caller()
+    form = ProductForm()
+    prepare_owner_field(form, user, is_new=True)
+    _prepare_ocop_choices(form, user)
+    if form.is_submitted():
+        product = submit(form, lambda values: service.create_product(db.session, user, values))
+        if product is not None:
+            flash(_("Product “%(name)s” added.", name=product.name), "success")
+            return redirect(url_for("registry.product", product_id=product.id))
+    return render_template("registry/products/form.html", form=form), form_status(form)
+
+
+@blueprint.get(f"/products/{ID}")
+@roles_required(*READERS)
+def product(product_id: int) -> ResponseReturnValue:
+    user = caller()
+    record = service.get_product(db.session, user, product_id)
+    return render_template(
+        "registry/products/detail.html", product=record, can_write=can_write(user)
+    )
+
+
+@blueprint.route(f"/products/{ID}/edit", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def edit_product(product_id: int) -> ResponseReturnValue:
+    user = caller()
+    record = get_for_writing(db.session, Product, product_id, user)
+    form = ProductForm()
+    if not form.is_submitted():
+        form.load(record)
+    prepare_owner_field(form, user, is_new=False)
+    _prepare_ocop_choices(form, user, record.cooperative_id, keep_id=record.ocop_certificate_id)
+    if form.is_submitted():
+        saved = submit(
+            form, lambda values: service.update_product(db.session, user, product_id, values)
+        )
+        if saved is not None:
+            flash(_("Changes to “%(name)s” saved.", name=saved.name), "success")
+            return redirect(url_for("registry.product", product_id=product_id))
+    return (
+        render_template("registry/products/form.html", form=form, product=record),
+        form_status(form),
+    )
+
+
+@blueprint.route(f"/products/{ID}/archive", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def archive_product(product_id: int) -> ResponseReturnValue:
+    user = caller()
+    record = get_for_writing(db.session, Product, product_id, user)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.archive_product(db.session, user, product_id)
+        flash(_("“%(name)s” was archived.", name=record.name), "success")
+        return redirect(url_for("registry.product", product_id=product_id))
+    return render_template(
+        "registry/confirm_archive.html",
+        form=form,
+        record_name=record.name,
+        back_url=url_for("registry.product", product_id=product_id),
+        is_archived=record.archived_at is not None,
+    )
+
+
+def _prepare_ocop_choices(
+    form: ProductForm, user: User, cooperative_id: int | None = None, keep_id: int | None = None
+) -> None:
+    """The OCOP certificates that may award stars: the cooperative's own (any, for operators)."""
+    statement = scope_to_caller(
+        select(Certificate)
+        .where(
+            Certificate.scheme == CertificateScheme.OCOP,
+            or_(Certificate.archived_at.is_(None), Certificate.id == keep_id),
+        )
+        .order_by(Certificate.valid_to.desc()),
+        Certificate,
+        user,
+    )
+    if cooperative_id is not None:
+        statement = statement.where(Certificate.cooperative_id == cooperative_id)
+    elif user.role is Role.COOPERATIVE:
+        statement = statement.where(Certificate.cooperative_id == user.cooperative_id)
+    certificates = db.session.scalars(statement).all()
+    show_owner = user.role is Role.OPERATOR and cooperative_id is None
+    form.ocop_certificate_id.choices = [("", _("No OCOP certificate"))] + [
+        (str(c.id), f"{c.number} ({c.cooperative.name})" if show_owner else c.number)
+        for c in certificates
+    ]
