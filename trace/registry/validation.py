@@ -30,7 +30,10 @@ SCHEME_MAXIMUM_MONTHS = {CertificateScheme.VIETGAP: 24, CertificateScheme.OCOP: 
 def tax_code(raw: str) -> str:
     """A Vietnamese tax code: 10 digits, or 13 as ``0123456789-001`` or without the dash."""
     digits = raw.strip().replace("-", "").replace(" ", "")
-    if not digits.isdigit() or len(digits) not in (10, 13):
+    # isascii: str.isdigit also accepts full-width and other scripts' digits.
+    is_digits = digits.isascii() and digits.isdigit()
+    # Branch numbers run from 001 to 999.
+    if not is_digits or len(digits) not in (10, 13) or digits[10:] == "000":
         raise ValueError(_l("A tax code has 10 digits, or 13 for a branch."))
     weighted = sum(
         int(digit) * weight for digit, weight in zip(digits[:9], TAX_CODE_WEIGHTS, strict=True)
@@ -44,7 +47,7 @@ def tax_code(raw: str) -> str:
 def gtin(raw: str) -> str:
     """A GTIN-8, -12, -13 or -14 with a valid check digit, returned as GTIN-14."""
     digits = raw.strip().replace(" ", "")
-    if not digits.isdigit() or len(digits) not in GTIN_LENGTHS:
+    if not (digits.isascii() and digits.isdigit()) or len(digits) not in GTIN_LENGTHS:
         raise ValueError(_l("A GTIN (barcode number) has 8, 12, 13 or 14 digits."))
     padded = digits.zfill(14)
     if gtin_check_digit(padded[:13]) != int(padded[13]):
@@ -107,11 +110,16 @@ def polygon(raw: Any) -> dict[str, Any]:
         if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
             raise ValueError(_l("Each outline ring needs 4 or more points and must be closed."))
         for point in ring:
-            if not isinstance(point, list) or len(point) < 2:
+            if not isinstance(point, list) or len(point) < 2 or not all(map(_is_number, point)):
                 raise ValueError(_l("Each point is [longitude, latitude]."))
             longitude(point[0])
             latitude(point[1])
     return {"type": "Polygon", "coordinates": rings}
+
+
+def _is_number(value: Any) -> bool:
+    """GeoJSON positions are JSON numbers; the outline is stored as given, so no text."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 class CertificateStatus(enum.StrEnum):

@@ -90,7 +90,7 @@ def get_certificate(session: Session, user: User, certificate_id: int) -> Certif
 
 def create_certificate(session: Session, user: User, values: Mapping[str, Any]) -> Certificate:
     certificate = Certificate(
-        cooperative_id=owning_cooperative_id(user, values.get("cooperative_id"))
+        cooperative_id=owning_cooperative_id(session, user, values.get("cooperative_id"))
     )
     _apply(session, certificate, values, is_new=True)
     session.add(certificate)
@@ -147,6 +147,8 @@ def _apply(
             cleaned["scheme"] = CertificateScheme(given["scheme"])
         except ValueError:
             errors.add("scheme", _l("Choose one of the options."))
+        else:
+            _keep_ocop_awarding_stars(session, errors, certificate, cleaned["scheme"])
     for name in ("valid_from", "valid_to"):
         if name in given:
             if not isinstance(given[name], date):
@@ -202,6 +204,19 @@ def _owned(
     if len(rows) != len(wanted):
         errors.add(field, _l("Choose only your cooperative's own records."))
     return list(rows)
+
+
+def _keep_ocop_awarding_stars(
+    session: Session, errors: FieldErrors, certificate: Certificate, scheme: CertificateScheme
+) -> None:
+    """Products' OCOP stars must keep coming from an OCOP certificate."""
+    if certificate.id is None or scheme is CertificateScheme.OCOP:
+        return
+    awarding = session.scalar(
+        select(Product.id).where(Product.ocop_certificate_id == certificate.id).limit(1)
+    )
+    if awarding is not None:
+        errors.add("scheme", _l("Products' OCOP stars come from this certificate: it stays OCOP."))
 
 
 def _unique_number(

@@ -17,6 +17,7 @@ from trace.auth.access import ensure_can_write, get_for_caller, scope_to_caller
 from trace.auth.models import Role, User
 from trace.db import Base, utcnow
 from trace.errors import InvalidInput
+from trace.registry.models import Cooperative
 
 ModelT = TypeVar("ModelT", bound=Base)
 ValueT = TypeVar("ValueT")
@@ -66,8 +67,11 @@ def list_for_caller(
             model.cooperative_id == query.cooperative_id  # type: ignore[attr-defined]
         )
     if query.search.strip():
-        pattern = f"%{query.search.strip().lower()}%"
-        statement = statement.where(or_(*(func.lower(col).like(pattern) for col in search_columns)))
+        search = query.search.strip().lower()
+        # autoescape: a % or _ typed in the search box is looked for, not a wildcard.
+        statement = statement.where(
+            or_(*(func.lower(col).contains(search, autoescape=True) for col in search_columns))
+        )
     statement = statement.where(*filters)
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
@@ -86,14 +90,15 @@ def get_for_writing(session: Session, model: type[ModelT], row_id: int, user: Us
     return row
 
 
-def owning_cooperative_id(user: User, requested: int | None) -> int:
+def owning_cooperative_id(session: Session, user: User, requested: int | None) -> int:
     """The cooperative a new record belongs to: staff's own, or the one an operator names."""
     if user.role is Role.COOPERATIVE and user.cooperative_id is not None:
         ensure_can_write(user, requested or user.cooperative_id)
         return user.cooperative_id
-    if requested is None:
+    # Read-only roles are refused before being asked to name a cooperative.
+    ensure_can_write(user, requested or 0)
+    if requested is None or session.get(Cooperative, requested) is None:
         raise InvalidInput(errors={"cooperative_id": [str(_l("Choose the cooperative."))]})
-    ensure_can_write(user, requested)
     return requested
 
 

@@ -40,6 +40,7 @@ REQUIRED_FIELDS = ("name", "tax_code", "code_prefix", "commune_code")
 TEXT_LIMITS = {"name": 200, "street_address": 300}
 PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL_MAX_LENGTH = 254
 CODE_PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
 
 
@@ -135,7 +136,8 @@ def _text(errors: FieldErrors, name: str, raw: Any) -> str:
 
 def _matching(errors: FieldErrors, name: str, raw: Any, pattern: re.Pattern[str]) -> str:
     text = str(raw or "").strip()
-    if text and not pattern.match(text):
+    # The pattern bounds a phone's length; an address is bounded here, as its column is.
+    if text and (not pattern.match(text) or len(text) > EMAIL_MAX_LENGTH):
         message = (
             _l("Enter a phone number, such as 0299 3851 234.")
             if name == "phone"

@@ -72,7 +72,8 @@ def get_farming_area(session: Session, user: User, farming_area_id: int) -> Farm
 
 
 def create_farming_area(session: Session, user: User, values: Mapping[str, Any]) -> FarmingArea:
-    area = FarmingArea(cooperative_id=owning_cooperative_id(user, values.get("cooperative_id")))
+    cooperative_id = owning_cooperative_id(session, user, values.get("cooperative_id"))
+    area = FarmingArea(cooperative_id=cooperative_id)
     _apply(session, area, {"status": FarmingAreaStatus.ACTIVE, **values}, is_new=True)
     session.add(area)
     session.flush()

@@ -57,7 +57,7 @@ def get_product(session: Session, user: User, product_id: int) -> Product:
 def create_product(session: Session, user: User, values: Mapping[str, Any]) -> Product:
     """Register a product for the caller's cooperative (or, for operators, the one named)."""
     product = Product(
-        cooperative_id=owning_cooperative_id(user, values.get("cooperative_id")),
+        cooperative_id=owning_cooperative_id(session, user, values.get("cooperative_id")),
         name="",
         unit="kg",
     )
@@ -93,6 +93,8 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
             cleaned[name] = _text(errors, name, given[name])
     if (is_new or "name" in given) and not cleaned.get("name"):
         errors.add("name", _l("Enter the product's name."))
+    elif cleaned.get("name") and _name_taken(session, product, cleaned["name"]):
+        errors.add("name", _l("Your cooperative already has a product with this name."))
     if "gtin" in given:
         cleaned["gtin"] = _gtin(session, errors, product, given["gtin"])
     if "shelf_life_days" in given:
@@ -117,6 +119,17 @@ def _text(errors: FieldErrors, name: str, raw: Any) -> str:
     if len(text) > TEXT_LIMITS[name]:
         errors.add(name, _l("Use at most %(count)d characters.", count=TEXT_LIMITS[name]))
     return text
+
+
+def _name_taken(session: Session, product: Product, name: str) -> bool:
+    taken = session.scalar(
+        select(Product.id).where(
+            Product.cooperative_id == product.cooperative_id,
+            Product.name == name,
+            Product.id != product.id,
+        )
+    )
+    return taken is not None
 
 
 def _gtin(session: Session, errors: FieldErrors, product: Product, raw: Any) -> str | None:
