@@ -155,3 +155,30 @@ def make_tenants(session: Session) -> Tenants:
         farming_area_a=make_farming_area(session, cooperative_a),
         certificate_a=make_certificate(session, cooperative_a),
     )
+
+
+def make_upload(session: Session, cooperative: Cooperative, **values: Any) -> Any:
+    """A stored upload (a small PNG unless ``data`` is given), file written and row flushed.
+
+    The file goes to the app's ``TRACE_UPLOAD_DIR``; it is removed again when the test's
+    session ends without committing.
+    """
+    import io
+
+    from PIL import Image
+
+    from trace.uploads.models import UploadPurpose
+    from trace.uploads.services import store_upload
+
+    data = values.pop("data", None)
+    if data is None:
+        output = io.BytesIO()
+        Image.new("RGB", (40, 30), (30, 140, 60)).save(output, "PNG")
+        data = output.getvalue()
+    return store_upload(
+        session,
+        data=data,
+        filename=values.pop("filename", "ảnh.png"),
+        purpose=values.pop("purpose", UploadPurpose.PRODUCT_IMAGE),
+        cooperative_id=cooperative.id,
+    )

@@ -14,9 +14,12 @@ from typing import Any
 import pytest
 from werkzeug.routing import Rule
 
+from tests import factories
 from trace.auth.models import Role
 from trace.auth.services import issue_api_token
 from trace.config import PROJECT_ROOT
+from trace.db import db
+from trace.uploads.models import UploadPurpose
 
 CALLERS = ["anonymous", "operator", "staff_a", "staff_b", "inspector", "officer_a", "officer_b"]
 ALL_ROLES = frozenset(Role)
@@ -49,6 +52,10 @@ GRID: dict[str, Access] = {
     "api_accounts.me": ANY_TOKEN,
     "api_cooperatives.list_cooperatives": ANY_TOKEN,
     "api_cooperatives.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
+    # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
+    "uploads.fetch": Access(
+        roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
+    ),
 }
 
 
@@ -61,6 +68,9 @@ URL_VALUES: dict[str, Any] = {
     "cooperative_id": lambda tenants: tenants.cooperative_a.id,
     "code": lambda tenants: "en",
     "filename": lambda tenants: _first_static_file(),
+    "storage_key": lambda tenants: factories.make_upload(
+        db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
+    ).storage_key,
 }
 
 

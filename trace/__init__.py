@@ -17,6 +17,7 @@ from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.errors import register_error_handlers
 from trace.extensions import babel, csrf, limiter, login_manager, migrate
+from trace.uploads import views as upload_views
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -28,7 +29,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(os.environ, config, DEFAULT_INSTANCE_PATH))
     _init_extensions(app)
-    for blueprint in (site.blueprint, auth_views.blueprint, i18n.blueprint):
+    for blueprint in (
+        site.blueprint,
+        auth_views.blueprint,
+        i18n.blueprint,
+        upload_views.blueprint,
+    ):
         app.register_blueprint(blueprint)
     api.init_app(app)
     register_error_handlers(app)
