@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
+import tempfile
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,9 +40,14 @@ SKIPPED_LOUDLY: set[str] = set()
 FAST_PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
 
+# Uploads made by tests land here, never in the project's instance folder.
+TEST_UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="trace-test-uploads-"))
+
+
 def base_config(database_url: str) -> dict[str, Any]:
     return {
         "TESTING": True,
+        "TRACE_UPLOAD_DIR": str(TEST_UPLOAD_DIR),
         "TRACE_DATABASE_URL": database_url,
         "TRACE_SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_PARAMETERS": FAST_PASSWORD_HASHING,
@@ -177,6 +185,10 @@ def log_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> An
 def tenants(session: Any) -> factories.Tenants:
     """Two cooperatives in different provinces and one user of each role."""
     return factories.make_tenants(session)
+
+
+def pytest_sessionfinish() -> None:
+    shutil.rmtree(TEST_UPLOAD_DIR, ignore_errors=True)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
