@@ -39,6 +39,12 @@ PUBLIC = Access(roles=None)
 PUBLIC_API = Access(roles=None, is_api=True)
 SIGNED_IN = Access(roles=ALL_ROLES)
 ANY_TOKEN = Access(roles=ALL_ROLES, is_api=True)
+# Registry pages: everyone signed in reads within their scope; staff and operators write.
+REGISTRY_WRITERS = frozenset({Role.OPERATOR, Role.COOPERATIVE})
+OWNED_PAGE = Access(roles=ALL_ROLES, is_owned=True)
+NEW_RECORD = Access(roles=REGISTRY_WRITERS)
+OWNED_WRITE = Access(roles=REGISTRY_WRITERS, is_owned=True)
+OPERATORS_ONLY = frozenset({Role.OPERATOR})
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -51,6 +57,27 @@ GRID: dict[str, Access] = {
     "api-docs.openapi_json": PUBLIC_API,
     "api_accounts.me": ANY_TOKEN,
     "api_cooperatives.list_cooperatives": ANY_TOKEN,
+    "registry.products": SIGNED_IN,
+    "registry.new_product": NEW_RECORD,
+    "registry.product": OWNED_PAGE,
+    "registry.edit_product": OWNED_WRITE,
+    "registry.archive_product": OWNED_WRITE,
+    "registry.farming_areas": SIGNED_IN,
+    "registry.new_farming_area": NEW_RECORD,
+    "registry.farming_area": OWNED_PAGE,
+    "registry.edit_farming_area": OWNED_WRITE,
+    "registry.archive_farming_area": OWNED_WRITE,
+    "registry.certificates": SIGNED_IN,
+    "registry.new_certificate": NEW_RECORD,
+    "registry.certificate": OWNED_PAGE,
+    "registry.edit_certificate": OWNED_WRITE,
+    "registry.revoke_certificate": OWNED_WRITE,
+    "registry.archive_certificate": OWNED_WRITE,
+    "registry.cooperatives": SIGNED_IN,
+    "registry.new_cooperative": Access(roles=OPERATORS_ONLY),
+    "registry.cooperative": OWNED_PAGE,
+    "registry.edit_cooperative": OWNED_WRITE,
+    "registry.archive_cooperative": Access(roles=OPERATORS_ONLY, is_owned=True),
     "api_cooperatives.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
@@ -66,6 +93,9 @@ def _first_static_file() -> str:
 
 URL_VALUES: dict[str, Any] = {
     "cooperative_id": lambda tenants: tenants.cooperative_a.id,
+    "product_id": lambda tenants: tenants.product_a.id,
+    "farming_area_id": lambda tenants: tenants.farming_area_a.id,
+    "certificate_id": lambda tenants: tenants.certificate_a.id,
     "code": lambda tenants: "en",
     "filename": lambda tenants: _first_static_file(),
     "storage_key": lambda tenants: factories.make_upload(

@@ -17,6 +17,7 @@ from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.errors import register_error_handlers
 from trace.extensions import babel, csrf, limiter, login_manager, migrate
+from trace.registry.views import blueprint as registry_blueprint
 from trace.uploads import views as upload_views
 
 
@@ -34,6 +35,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         auth_views.blueprint,
         i18n.blueprint,
         upload_views.blueprint,
+        registry_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)
