@@ -27,6 +27,7 @@ from tests.factories import (
     make_cooperative,
     make_farming_area,
     make_product,
+    make_upload,
     make_user,
 )
 from trace.auth.models import Role
@@ -51,6 +52,24 @@ def requested_urls(page: Page) -> list[str]:
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
     return urls
+
+
+@pytest.fixture(autouse=True)
+def upload_dir(live_server: LiveServer, tmp_path: Path) -> Path:
+    """Files people choose are stored in this test's own folder."""
+    directory = tmp_path / "uploads"
+    live_server.app.config["TRACE_UPLOAD_DIR"] = str(directory)
+    return directory
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    """A photo on the phone, as a clerk would take of the package."""
+    from PIL import Image
+
+    path = tmp_path / "gao-st25.jpg"
+    Image.new("RGB", (640, 480), (222, 184, 84)).save(path, "JPEG")
+    return path
 
 
 @pytest.fixture
@@ -104,7 +123,7 @@ def no_csp_violations(console: list[ConsoleMessage]) -> bool:
 
 
 def test_clerk_adds_a_product(
-    phone: Page, live_server: LiveServer, console: list[ConsoleMessage]
+    phone: Page, live_server: LiveServer, console: list[ConsoleMessage], photo: Path
 ) -> None:
     email, _ = new_staff(live_server, "HTX Lúa gạo Trần Đề")
     sign_in(phone, email)
@@ -115,6 +134,7 @@ def test_clerk_adds_a_product(
     phone.get_by_label("Kind of product").fill("Rice")
     phone.get_by_label("Sold by").fill("bag of 5 kg")
     phone.get_by_label("Description").fill("Fragrant rice grown with few chemicals.")
+    phone.get_by_label("Photo of the product").set_input_files(photo)
     phone.get_by_label("This is a key product of our commune").check()
     capture(phone, "product-form")
     phone.get_by_role("button", name="Save the product").click()
@@ -123,6 +143,7 @@ def test_clerk_adds_a_product(
     expect(phone.get_by_role("heading", level=1)).to_have_text("Gạo ST25 Trần Đề")
     expect(phone.get_by_role("status")).to_contain_text("Product “Gạo ST25 Trần Đề” added.")
     expect(phone.get_by_text("bag of 5 kg")).to_be_visible()
+    expect(phone.get_by_role("img", name="Photo of Gạo ST25 Trần Đề")).to_be_visible()
     expect(phone.get_by_text("Key product of the commune").first).to_be_visible()
     capture(phone, "product-detail")
 
@@ -370,6 +391,7 @@ def _records_for_screens(cooperative_id: int) -> dict[str, int]:
         ocop_certificate=ocop,
         is_key_product=True,
         shelf_life_days=365,
+        image_upload_id=make_upload(db.session, cooperative).id,
     )
     make_product(db.session, cooperative, name="Tôm khô", category="Thủy sản")
     make_farming_area(db.session, cooperative, name="Cánh đồng lớn ấp Tân Trung", crops="Lúa")

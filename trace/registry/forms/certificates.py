@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
 from trace.registry.forms.common import (
+    IMAGE_TYPES,
     CheckboxListField,
     DateTextField,
     RegistryForm,
     TextSelectField,
     chosen_id,
+    photo_field,
     read_date,
     read_ids,
 )
@@ -29,6 +31,7 @@ SCHEME_LABELS = {
 
 
 class CertificateForm(RegistryForm):
+    ERROR_FIELDS: ClassVar[dict[str, str]] = {"scan_upload_id": "scan"}
     REQUIRED = ("scheme", "number", "issuer", "valid_from", "valid_to")
 
     cooperative_id = TextSelectField(_l("Cooperative"))
@@ -45,6 +48,11 @@ class CertificateForm(RegistryForm):
     valid_to = DateTextField(
         _l("Valid until"),
         description=_l("VietGAP lasts at most 2 years; OCOP 36 months."),
+    )
+    scan = photo_field(
+        _l("Scan or photo of the certificate"),
+        _l("A PDF, or a photo of the paper (JPEG, PNG or WebP), up to 5 MB."),
+        accept=f"{IMAGE_TYPES},application/pdf",
     )
     product_ids = CheckboxListField(_l("Products it covers"))
     farming_area_ids = CheckboxListField(_l("Farming areas it covers"))

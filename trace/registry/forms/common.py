@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, DateInput, ListWidget
@@ -45,6 +46,14 @@ class CheckboxListField(SelectMultipleField):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, coerce=str, validate_choice=False, **as_options(kwargs))
+
+
+IMAGE_TYPES = "image/jpeg,image/png,image/webp"
+
+
+def photo_field(label: Any, description: Any, accept: str = IMAGE_TYPES) -> Any:
+    """A file input for a photo or a scan; the uploads service checks what it really is."""
+    return FileField(label, description=description, render_kw={"accept": accept})
 
 
 class DateTextField(StringField):

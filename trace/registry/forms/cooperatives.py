@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TelField
 
-from trace.registry.forms.common import CommuneFields, RegistryForm
+from trace.registry.forms.common import CommuneFields, RegistryForm, photo_field
 from trace.registry.forms.places import province_of
 from trace.registry.models import Cooperative
 
@@ -33,6 +33,7 @@ class CooperativeForm(CommuneFields, RegistryForm):
     )
     phone = TelField(_l("Phone"))
     email = EmailField(_l("Email"))
+    logo = photo_field(_l("Logo"), _l("JPEG, PNG or WebP, up to 5 MB."))
 
     def load(self, cooperative: Cooperative) -> None:
         self.process(obj=cooperative)

@@ -11,6 +11,7 @@ from trace.registry.forms.common import (
     RegistryForm,
     TextSelectField,
     chosen_id,
+    photo_field,
     read_id,
     read_int,
 )
@@ -30,6 +31,10 @@ class ProductForm(RegistryForm):
     )
     description = TextAreaField(
         _l("Description"), description=_l("A few words for the buyer: taste, how it is grown.")
+    )
+    image = photo_field(
+        _l("Photo of the product"),
+        _l("A clear photo of the package: JPEG, PNG or WebP, up to 5 MB."),
     )
     is_key_product = BooleanField(_l("This is a key product of our commune"))
     gtin = StringField(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -27,9 +28,13 @@ from trace.registry.views.common import (
     form_status,
     list_query,
     prepare_owner_field,
+    stored_upload,
     submit,
     today,
+    upload_to_show,
+    with_upload,
 )
+from trace.uploads.models import UploadPurpose
 
 ID = "<int(max=2147483647):certificate_id>"
 FORM = "registry/certificates/form.html"
@@ -61,7 +66,13 @@ def new_certificate() -> ResponseReturnValue:
     owner_id = chosen_id(form.cooperative_id) if "cooperative_id" in form else user.cooperative_id
     _prepare_scope_choices(form, user, owner_id)
     if form.is_submitted():
-        saved = submit(form, lambda values: service.create_certificate(db.session, user, values))
+
+        def save(values: Mapping[str, Any]) -> Certificate:
+            scan_id = stored_upload(form, "scan", UploadPurpose.CERTIFICATE_SCAN, owner_id)
+            changes = with_upload(values, "scan_upload_id", scan_id)
+            return service.create_certificate(db.session, user, changes)
+
+        saved = submit(form, save)
         if saved is not None:
             flash(_("Certificate %(number)s added.", number=saved.number), "success")
             return redirect(url_for("registry.certificate", certificate_id=saved.id))
@@ -86,10 +97,15 @@ def edit_certificate(certificate_id: int) -> ResponseReturnValue:
     prepare_owner_field(form, user, is_new=False)
     _prepare_scope_choices(form, user, record.cooperative_id, keep=record)
     if form.is_submitted():
-        saved = submit(
-            form,
-            lambda values: service.update_certificate(db.session, user, certificate_id, values),
-        )
+
+        def save(values: Mapping[str, Any]) -> Certificate:
+            scan_id = stored_upload(
+                form, "scan", UploadPurpose.CERTIFICATE_SCAN, record.cooperative_id
+            )
+            changes = with_upload(values, "scan_upload_id", scan_id)
+            return service.update_certificate(db.session, user, certificate_id, changes)
+
+        saved = submit(form, save)
         if saved is not None:
             flash(_("Changes to certificate %(number)s saved.", number=saved.number), "success")
             return redirect(url_for("registry.certificate", certificate_id=certificate_id))
@@ -142,6 +158,7 @@ def _detail(record: Certificate, revoke_form: RevokeForm) -> str:
         can_write=can_write(user),
         scheme_labels=SCHEME_LABELS,
         revoke_form=revoke_form,
+        scan=upload_to_show(record.scan_upload_id, user),
     )
 
 

@@ -10,6 +10,7 @@ from flask import Blueprint, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from trace.auth.access import ROLES_WRITING, scope_to_caller
 from trace.auth.models import Role, User
@@ -21,6 +22,8 @@ from trace.registry.forms.common import CommuneFields, RegistryForm, plain_decim
 from trace.registry.forms.places import province_of
 from trace.registry.models import Cooperative
 from trace.registry.services.common import ListQuery
+from trace.uploads.models import Upload, UploadPurpose
+from trace.uploads.services import can_fetch, store_upload
 
 blueprint = Blueprint("registry", __name__)
 
@@ -90,6 +93,43 @@ def submit(form: RegistryForm, save: Callable[[Mapping[str, Any]], RecordT]) -> 
         record = None
     form.attach_errors(problems, only_new=True)
     return None if form.errors else record
+
+
+def stored_upload(
+    form: RegistryForm, field_name: str, purpose: UploadPurpose, cooperative_id: int | None
+) -> int | None:
+    """Store the file chosen in a form's file field and return its id.
+
+    Returns None when no file was chosen, or when the file is refused: its message then
+    shows at the field. Without a cooperative there is nowhere to file it: the service
+    asks for the cooperative, and the person chooses the file again.
+    """
+    chosen = form[field_name].data
+    if not isinstance(chosen, FileStorage) or not chosen.filename or cooperative_id is None:
+        return None
+    try:
+        upload = store_upload(
+            db.session,
+            data=chosen,
+            filename=chosen.filename,
+            purpose=purpose,
+            cooperative_id=cooperative_id,
+        )
+    except InvalidInput as error:
+        form.attach_errors({field_name: [m for ms in error.errors.values() for m in ms]})
+        return None
+    return upload.id
+
+
+def with_upload(values: Mapping[str, Any], key: str, upload_id: int | None) -> Mapping[str, Any]:
+    """The form's values plus a newly stored file's id; no file chosen leaves the old one."""
+    return values if upload_id is None else {**values, key: upload_id}
+
+
+def upload_to_show(upload_id: int | None, user: User) -> Upload | None:
+    """The upload a page may show or link to, if the caller may fetch it."""
+    upload = db.session.get(Upload, upload_id) if upload_id else None
+    return upload if upload is not None and can_fetch(upload, user) else None
 
 
 def cooperative_choices(user: User) -> list[tuple[str, str]]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -23,8 +26,12 @@ from trace.registry.views.common import (
     form_status,
     list_query,
     prepare_place,
+    stored_upload,
     submit,
+    upload_to_show,
+    with_upload,
 )
+from trace.uploads.models import UploadPurpose
 
 ID = "<int(max=2147483647):cooperative_id>"
 FORM = "registry/cooperatives/form.html"
@@ -52,7 +59,17 @@ def new_cooperative() -> ResponseReturnValue:
     form = CooperativeForm()
     prepare_place(form, user, default_commune=None)
     if form.is_submitted() and not form.wants_communes():
-        saved = submit(form, lambda values: service.create_cooperative(db.session, user, values))
+
+        def save(values: Mapping[str, Any]) -> Cooperative:
+            cooperative = service.create_cooperative(db.session, user, values)
+            # The logo is filed under the cooperative, so it is stored once that exists.
+            logo_id = stored_upload(form, "logo", UploadPurpose.COOPERATIVE_LOGO, cooperative.id)
+            if logo_id is None:
+                return cooperative
+            changes = {"logo_upload_id": logo_id}
+            return service.update_cooperative(db.session, user, cooperative.id, changes)
+
+        saved = submit(form, save)
         if saved is not None:
             flash(_("Cooperative “%(name)s” added.", name=saved.name), "success")
             return redirect(url_for("registry.cooperative", cooperative_id=saved.id))
@@ -69,6 +86,7 @@ def cooperative(cooperative_id: int) -> ResponseReturnValue:
         cooperative=record,
         can_write=can_write(user),
         is_operator=user.role is Role.OPERATOR,
+        logo=upload_to_show(record.logo_upload_id, user),
     )
 
 
@@ -85,10 +103,13 @@ def edit_cooperative(cooperative_id: int) -> ResponseReturnValue:
             del form[name]
     prepare_place(form, user, default_commune=record.commune_code)
     if form.is_submitted() and not form.wants_communes():
-        saved = submit(
-            form,
-            lambda values: service.update_cooperative(db.session, user, cooperative_id, values),
-        )
+
+        def save(values: Mapping[str, Any]) -> Cooperative:
+            logo_id = stored_upload(form, "logo", UploadPurpose.COOPERATIVE_LOGO, cooperative_id)
+            changes = with_upload(values, "logo_upload_id", logo_id)
+            return service.update_cooperative(db.session, user, cooperative_id, changes)
+
+        saved = submit(form, save)
         if saved is not None:
             flash(_("Changes to “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for("registry.cooperative", cooperative_id=cooperative_id))

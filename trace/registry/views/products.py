@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -10,7 +13,7 @@ from sqlalchemy import or_, select
 from trace.auth.access import roles_required, scope_to_caller
 from trace.auth.models import Role, User
 from trace.db import db
-from trace.registry.forms.common import ConfirmForm
+from trace.registry.forms.common import ConfirmForm, chosen_id
 from trace.registry.forms.products import ProductForm
 from trace.registry.models import Certificate, CertificateScheme, Product
 from trace.registry.services import products as service
@@ -24,8 +27,12 @@ from trace.registry.views.common import (
     form_status,
     list_query,
     prepare_owner_field,
+    stored_upload,
     submit,
+    upload_to_show,
+    with_upload,
 )
+from trace.uploads.models import UploadPurpose
 
 ID = "<int(max=2147483647):product_id>"
 
@@ -49,7 +56,15 @@ def new_product() -> ResponseReturnValue:
     prepare_owner_field(form, user, is_new=True)
     _prepare_ocop_choices(form, user)
     if form.is_submitted():
-        product = submit(form, lambda values: service.create_product(db.session, user, values))
+        owner_id = chosen_id(form.cooperative_id) if "cooperative_id" in form else None
+        owner_id = owner_id or user.cooperative_id
+
+        def save(values: Mapping[str, Any]) -> Product:
+            image_id = stored_upload(form, "image", UploadPurpose.PRODUCT_IMAGE, owner_id)
+            changes = with_upload(values, "image_upload_id", image_id)
+            return service.create_product(db.session, user, changes)
+
+        product = submit(form, save)
         if product is not None:
             flash(_("Product “%(name)s” added.", name=product.name), "success")
             return redirect(url_for("registry.product", product_id=product.id))
@@ -62,7 +77,10 @@ def product(product_id: int) -> ResponseReturnValue:
     user = caller()
     record = service.get_product(db.session, user, product_id)
     return render_template(
-        "registry/products/detail.html", product=record, can_write=can_write(user)
+        "registry/products/detail.html",
+        product=record,
+        can_write=can_write(user),
+        image=upload_to_show(record.image_upload_id, user),
     )
 
 
@@ -77,9 +95,15 @@ def edit_product(product_id: int) -> ResponseReturnValue:
     prepare_owner_field(form, user, is_new=False)
     _prepare_ocop_choices(form, user, record.cooperative_id, keep_id=record.ocop_certificate_id)
     if form.is_submitted():
-        saved = submit(
-            form, lambda values: service.update_product(db.session, user, product_id, values)
-        )
+
+        def save(values: Mapping[str, Any]) -> Product:
+            image_id = stored_upload(
+                form, "image", UploadPurpose.PRODUCT_IMAGE, record.cooperative_id
+            )
+            changes = with_upload(values, "image_upload_id", image_id)
+            return service.update_product(db.session, user, product_id, changes)
+
+        saved = submit(form, save)
         if saved is not None:
             flash(_("Changes to “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for("registry.product", product_id=product_id))
