@@ -247,6 +247,9 @@ def test_operator_chooses_the_cooperative_and_the_place(client, session, tenants
     sign_in(client, tenants.operator)
     page = client.get("/farming-areas/new")
     assert not selected_value(page, "province")
+    page = client.get(f"/farming-areas/new?cooperative={tenants.cooperative_b.id}")
+    assert selected_value(page, "province") == "19"
+    assert selected_value(page, "commune_code") == DAI_TU
     response = submit(
         client,
         "/farming-areas/new",

@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 
 from trace.auth.access import roles_required
 from trace.db import db
-from trace.registry.forms.common import ConfirmForm
+from trace.registry.forms.common import ConfirmForm, chosen_id
 from trace.registry.forms.farming_areas import KIND_LABELS, STATUS_LABELS, FarmingAreaForm
-from trace.registry.models import FarmingArea
+from trace.registry.models import Cooperative, FarmingArea
 from trace.registry.services import farming_areas as service
 from trace.registry.services.common import get_for_writing
 from trace.registry.views import maps
@@ -52,13 +52,20 @@ def new_farming_area() -> ResponseReturnValue:
     user = caller()
     form = FarmingAreaForm()
     prepare_owner_field(form, user, is_new=True)
-    prepare_place(form, user, default_commune=None)
+    prepare_place(form, user, default_commune=_commune_of(form))
     if form.is_submitted() and not form.wants_communes():
         area = submit(form, lambda values: service.create_farming_area(db.session, user, values))
         if area is not None:
             flash(_("Farming area “%(name)s” added.", name=area.name), "success")
             return redirect(url_for("registry.farming_area", farming_area_id=area.id))
     return render_template(FORM, form=form), form_status(form)
+
+
+def _commune_of(form: FarmingAreaForm) -> str | None:
+    """An operator adding an area for a cooperative starts at that cooperative's commune."""
+    cooperative_id = chosen_id(form.cooperative_id) if "cooperative_id" in form else None
+    cooperative = db.session.get(Cooperative, cooperative_id) if cooperative_id else None
+    return cooperative.commune_code if cooperative else None
 
 
 @blueprint.get(f"/farming-areas/{ID}")
