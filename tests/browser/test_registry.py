@@ -132,7 +132,7 @@ def test_clerk_adds_a_product(
 
     phone.get_by_label("Product name").fill("Gạo ST25 Trần Đề")
     phone.get_by_label("Kind of product").fill("Rice")
-    phone.get_by_label("Sold by").fill("bag of 5 kg")
+    phone.get_by_label("Unit you sell in").fill("bag of 5 kg")
     phone.get_by_label("Description").fill("Fragrant rice grown with few chemicals.")
     phone.get_by_label("Photo of the product").set_input_files(photo)
     phone.get_by_label("This is a key product of our commune").check()

@@ -27,7 +27,7 @@ class ProductForm(RegistryForm):
     )
     category = StringField(_l("Kind of product"), description=_l("Such as rice, tea, shrimp."))
     unit = StringField(
-        _l("Sold by"), default="kg", description=_l("The unit you sell in: kg, box, bottle...")
+        _l("Unit you sell in"), default="kg", description=_l("Such as kg, box, bottle.")
     )
     description = TextAreaField(
         _l("Description"), description=_l("A few words for the buyer: taste, how it is grown.")
