@@ -130,7 +130,7 @@ def test_lists_need_sign_in(client, path):
 @pytest.mark.parametrize("path", ["/products", "/farming-areas", "/certificates", "/cooperatives"])
 def test_lists_forgive_odd_query_values(client, tenants, path):
     sign_in(client, tenants.operator)
-    for query in ("?page=abc", "?page=0", "?page=99999999999", "?cooperative=x", "?q=%25_"):
+    for query in ("?page=abc", "?page=0", "?page=99999999999", "?cooperative=x", "?q=%25_%00"):
         assert client.get(path + query).status_code == 200, query
 
 
@@ -235,3 +235,50 @@ def test_openstreetmap_link():
     assert maps.openstreetmap_url(Decimal("9.6031"), Decimal("105.9742")) == (
         "https://www.openstreetmap.org/?mlat=9.603100&mlon=105.974200#map=15/9.603100/105.974200"
     )
+
+
+# Odd input never makes a server error
+
+ODD_VALUES = ["", " ", "x" * 5000, "-1", "1e999", "NaN", "０１２", "<b>", "9999-99-99", "a\x00b"]
+FORMS = {
+    "/products/new": [
+        "name",
+        "category",
+        "unit",
+        "gtin",
+        "shelf_life_days",
+        "ocop_stars",
+        "ocop_certificate_id",
+        "description",
+    ],
+    "/farming-areas/new": [
+        "name",
+        "kind",
+        "code",
+        "province",
+        "commune_code",
+        "latitude",
+        "longitude",
+        "area_hectares",
+        "status",
+        "valid_from",
+        "outline",
+    ],
+    "/certificates/new": [
+        "scheme",
+        "number",
+        "issuer",
+        "valid_from",
+        "valid_to",
+        "product_ids",
+        "farming_area_ids",
+    ],
+}
+
+
+@pytest.mark.parametrize("path", list(FORMS))
+def test_odd_input_never_makes_a_server_error(client, tenants, path):
+    sign_in(client, tenants.staff_a)
+    for value in ODD_VALUES:
+        response = submit(client, path, dict.fromkeys(FORMS[path], value))
+        assert response.status_code in (302, 422), (value, response.status_code)

@@ -8,6 +8,7 @@ read as such is passed on unchanged, so the service names the field to fix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -62,8 +63,26 @@ class DateTextField(StringField):
     widget = DateInput()
 
 
+# Control characters no one types; PostgreSQL refuses NUL in text outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value: Any) -> Any:
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, list):
+        return [without_control_characters(item) for item in value]
+    return value
+
+
 class RegistryForm(FlaskForm):
     """A form whose fields carry the services' messages next to them."""
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            """Every field drops control characters from what was sent."""
+            filters = [*unbound_field.kwargs.get("filters", ()), without_control_characters]
+            return super().bind_field(form, unbound_field, {**options, "filters": filters})  # type: ignore[misc]
 
     # The service's name for a field, where it differs from the form's.
     ERROR_FIELDS: ClassVar[Mapping[str, str]] = {}

@@ -18,7 +18,12 @@ from trace.db import db
 from trace.errors import InvalidInput
 from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.communes import find_commune
-from trace.registry.forms.common import CommuneFields, RegistryForm, plain_decimal
+from trace.registry.forms.common import (
+    CommuneFields,
+    RegistryForm,
+    plain_decimal,
+    without_control_characters,
+)
 from trace.registry.forms.places import province_of
 from trace.registry.models import Cooperative
 from trace.registry.services.common import ListQuery
@@ -55,7 +60,7 @@ def list_query() -> ListQuery:
     page_text = request.args.get("page", "")
     cooperative_text = request.args.get("cooperative", "")
     return ListQuery(
-        search=request.args.get("q", "")[:100],
+        search=without_control_characters(request.args.get("q", "")[:100]),
         include_archived=request.args.get("archived") == "1",
         cooperative_id=_bounded_int(cooperative_text, MAX_ID),
         page=_bounded_int(page_text, MAX_PAGE) or 1,
