@@ -264,6 +264,16 @@ FORMS = {
         "valid_from",
         "outline",
     ],
+    "/cooperatives/new": [
+        "name",
+        "tax_code",
+        "code_prefix",
+        "province",
+        "commune_code",
+        "street_address",
+        "phone",
+        "email",
+    ],
     "/certificates/new": [
         "scheme",
         "number",
@@ -276,9 +286,9 @@ FORMS = {
 }
 
 
-@pytest.mark.parametrize("path", list(FORMS))
+@pytest.mark.parametrize("path", [*FORMS, "/cooperatives/new"])
 def test_odd_input_never_makes_a_server_error(client, tenants, path):
-    sign_in(client, tenants.staff_a)
+    sign_in(client, tenants.operator if path == "/cooperatives/new" else tenants.staff_a)
     for value in ODD_VALUES:
         response = submit(client, path, dict.fromkeys(FORMS[path], value))
         assert response.status_code in (302, 422), (value, response.status_code)
