@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextvars
 import os
+import re
 import shutil
 import tempfile
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
