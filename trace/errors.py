@@ -116,7 +116,8 @@ def _handle_http_exception(error: HTTPException) -> Any:
     headers.pop("Content-Type", None)
     data = getattr(error, "data", None) or {}
     errors = _flatten_locations(data.get("messages", {}))
-    headers.update(data.get("headers", {}))
+    # webargs puts ``headers: None`` in the data of its 422s.
+    headers.update(data.get("headers") or {})
     message = data.get("message") or _http_message(status)
     return error_response(status, str(message), errors, headers)
 

@@ -6,6 +6,8 @@ server error, undocumented status or body that breaks the schema fails the suite
 
 from __future__ import annotations
 
+import contextvars
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -14,10 +16,30 @@ from tests.factories import make_user
 from trace.auth.models import Role
 from trace.auth.services import issue_api_token
 
+# Valid-looking data may still break a rule no schema can state (a tax code's check digit,
+# an official commune, a unique number): the services answer 422 naming the field.
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {
+                "expected-statuses": ["2xx", "401", "403", "404", "409", "422"]
+            }
+        }
+    }
+)
+
+
+def filter_query(context, query):
+    """Drop queries with an empty-list parameter: nothing is sent for it, so schemathesis
+    would wrongly count the request as carrying an unknown parameter the API accepted."""
+    return not any(value == [] for value in (query or {}).values())
+
 
 @pytest.fixture
 def api_schema(app, tenants):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
+    loaded.hook(filter_query)
+    return loaded
 
 
 @pytest.fixture
@@ -35,4 +57,8 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_api_conforms_to_its_schema(case, operator_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {operator_token}"})
+    # Each request in a fresh context, as a real server serves it: otherwise requests share
+    # the test's session, and the first 4xx rolls back the operator's token with it.
+    contextvars.Context().run(
+        case.call_and_validate, headers={"Authorization": f"Bearer {operator_token}"}
+    )
