@@ -168,6 +168,9 @@ def add_months(start: date, months: int) -> date:
     """The same day ``months`` later (the last day of the month when that day is missing)."""
     month_index = start.month - 1 + months
     year, month = start.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        # Past the calendar's end (a certificate dated 9999): no later day exists.
+        return date.max
     for day in (start.day, 30, 29, 28):
         try:
             return date(year, month, day)

@@ -169,10 +169,11 @@ def _apply(
         )
     if "scan_upload_id" in given:
         cleaned["scan_upload_id"] = given["scan_upload_id"]
-    if is_new:
-        for name in REQUIRED_FIELDS:
-            if cleaned.get(name) in (None, "") and name not in errors.errors:
-                errors.add(name, _l("This field is required."))
+    # A change may not blank a required field either.
+    for name in REQUIRED_FIELDS:
+        is_blank = cleaned.get(name) in (None, "")
+        if (is_new or name in given) and is_blank and name not in errors.errors:
+            errors.add(name, _l("This field is required."))
     _unique_number(session, errors, certificate, cleaned)
     errors.raise_if_any()
     for name, value in cleaned.items():

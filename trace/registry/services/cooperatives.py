@@ -38,7 +38,8 @@ FIELDS = (
 OPERATOR_ONLY_FIELDS = frozenset({"tax_code", "code_prefix"})
 REQUIRED_FIELDS = ("name", "tax_code", "code_prefix", "commune_code")
 TEXT_LIMITS = {"name": 200, "street_address": 300}
-PHONE = re.compile(r"^\+?[0-9 .()-]{8,20}$")
+# 8 to 20 characters in all, the "+" included: the column holds 20.
+PHONE = re.compile(r"^(?=.{8,20}$)\+?[0-9 .()-]+$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 EMAIL_MAX_LENGTH = 254
 CODE_PREFIX = re.compile(r"^[A-Z0-9]{2,8}$")
@@ -118,10 +119,10 @@ def _apply(
         cleaned["email"] = _matching(errors, "email", given["email"], EMAIL).lower()
     if "logo_upload_id" in given:
         cleaned["logo_upload_id"] = given["logo_upload_id"]
-    if is_new:
-        for name in REQUIRED_FIELDS:
-            if not cleaned.get(name) and name not in errors.errors:
-                errors.add(name, _l("This field is required."))
+    # A change may not blank a required field either.
+    for name in REQUIRED_FIELDS:
+        if (is_new or name in given) and not cleaned.get(name) and name not in errors.errors:
+            errors.add(name, _l("This field is required."))
     errors.raise_if_any()
     for name, value in cleaned.items():
         setattr(cooperative, name, value)

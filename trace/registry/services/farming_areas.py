@@ -121,10 +121,11 @@ def _apply(session: Session, area: FarmingArea, values: Mapping[str, Any], is_ne
     if "area_hectares" in given:
         cleaned["area_hectares"] = _hectares(errors, given["area_hectares"])
     _validity(errors, area, given, cleaned)
-    if is_new:
-        for name in REQUIRED_FIELDS:
-            if cleaned.get(name) in (None, "") and name not in errors.errors:
-                errors.add(name, _l("This field is required."))
+    # A change may not blank a required field either.
+    for name in REQUIRED_FIELDS:
+        is_blank = cleaned.get(name) in (None, "")
+        if (is_new or name in given) and is_blank and name not in errors.errors:
+            errors.add(name, _l("This field is required."))
     errors.raise_if_any()
     for name, value in cleaned.items():
         setattr(area, name, value)
