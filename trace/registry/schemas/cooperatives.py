@@ -1,20 +1,49 @@
-"""API output for the registry."""
+"""API input and output for cooperatives."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from marshmallow import Schema, fields
 
-from trace.registry.communes import find_commune
-from trace.registry.models import Cooperative
+from trace.registry.schemas.common import (
+    CommuneOut,
+    InputSchema,
+    Text,
+    commune_field,
+    optional_copy,
+    page_schema,
+)
+
+__all__ = [
+    "CommuneOut",
+    "CooperativeCreate",
+    "CooperativeOut",
+    "CooperativePage",
+    "CooperativeUpdate",
+]
 
 
-class CommuneOut(Schema):
-    code = fields.String(required=True)
-    name = fields.String(required=True)
-    province_code = fields.String(required=True)
-    province_name = fields.String(required=True)
+class CooperativeCreate(InputSchema):
+    """A new cooperative: operators only."""
+
+    name = Text(required=True)
+    tax_code = Text(
+        required=True,
+        metadata={"description": "10 digits, or 13 for a branch (0123456789-001)."},
+    )
+    code_prefix = Text(
+        required=True,
+        metadata={"description": "2 to 8 capital letters or digits that start batch codes."},
+    )
+    commune_code = Text(
+        required=True, metadata={"description": "Official 2025 commune code, such as 31507."}
+    )
+    street_address = Text()
+    phone = Text()
+    email = Text()
+
+
+# Only an operator may change the tax code or the prefix (the service refuses staff).
+CooperativeUpdate = optional_copy(CooperativeCreate, "CooperativeUpdate")
 
 
 class CooperativeOut(Schema):
@@ -22,11 +51,15 @@ class CooperativeOut(Schema):
     name = fields.String(required=True)
     tax_code = fields.String(required=True)
     code_prefix = fields.String(required=True)
-    commune = fields.Method("_commune", required=True)
+    commune_code = fields.String(required=True)
+    commune = commune_field()
     street_address = fields.String(required=True)
     phone = fields.String(required=True)
     email = fields.String(required=True)
+    logo_upload_id = fields.Integer(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    archived_at = fields.DateTime(required=True, allow_none=True)
 
-    def _commune(self, cooperative: Cooperative) -> dict[str, Any] | None:
-        commune = find_commune(cooperative.commune_code)
-        return CommuneOut().dump(commune) if commune else None
+
+CooperativePage = page_schema(CooperativeOut, "CooperativePage")
