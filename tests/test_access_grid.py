@@ -45,6 +45,10 @@ OWNED_PAGE = Access(roles=ALL_ROLES, is_owned=True)
 NEW_RECORD = Access(roles=REGISTRY_WRITERS)
 OWNED_WRITE = Access(roles=REGISTRY_WRITERS, is_owned=True)
 OPERATORS_ONLY = frozenset({Role.OPERATOR})
+# The registry API: the same rules, with a bearer token.
+API_OWNED_READ = Access(roles=ALL_ROLES, is_api=True, is_owned=True)
+API_NEW_RECORD = Access(roles=REGISTRY_WRITERS, is_api=True)
+API_OWNED_WRITE = Access(roles=REGISTRY_WRITERS, is_api=True, is_owned=True)
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -79,6 +83,27 @@ GRID: dict[str, Access] = {
     "registry.edit_cooperative": OWNED_WRITE,
     "registry.archive_cooperative": Access(roles=OPERATORS_ONLY, is_owned=True),
     "api_cooperatives.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
+    "api_cooperatives.create_cooperative": Access(roles=OPERATORS_ONLY, is_api=True),
+    "api_cooperatives.update_cooperative": API_OWNED_WRITE,
+    "api_cooperatives.archive_cooperative": Access(
+        roles=OPERATORS_ONLY, is_api=True, is_owned=True
+    ),
+    "api_products.list_products": ANY_TOKEN,
+    "api_products.get_product": API_OWNED_READ,
+    "api_products.create_product": API_NEW_RECORD,
+    "api_products.update_product": API_OWNED_WRITE,
+    "api_products.archive_product": API_OWNED_WRITE,
+    "api_farming_areas.list_farming_areas": ANY_TOKEN,
+    "api_farming_areas.get_farming_area": API_OWNED_READ,
+    "api_farming_areas.create_farming_area": API_NEW_RECORD,
+    "api_farming_areas.update_farming_area": API_OWNED_WRITE,
+    "api_farming_areas.archive_farming_area": API_OWNED_WRITE,
+    "api_certificates.list_certificates": ANY_TOKEN,
+    "api_certificates.get_certificate": API_OWNED_READ,
+    "api_certificates.create_certificate": API_NEW_RECORD,
+    "api_certificates.update_certificate": API_OWNED_WRITE,
+    "api_certificates.revoke_certificate": API_OWNED_WRITE,
+    "api_certificates.archive_certificate": API_OWNED_WRITE,
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True

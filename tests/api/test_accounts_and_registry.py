@@ -17,18 +17,18 @@ def test_me_describes_the_token_owner(client, session, tenants):
 
 def test_cooperative_staff_list_only_their_own(client, session, tenants):
     body = _get(client, session, tenants.staff_a, "/api/v1/cooperatives").get_json()
-    assert [row["id"] for row in body] == [tenants.cooperative_a.id]
-    assert body[0]["commune"]["province_name"] == "Thành phố Cần Thơ"
+    assert [row["id"] for row in body["items"]] == [tenants.cooperative_a.id]
+    assert body["items"][0]["commune"]["province_name"] == "Thành phố Cần Thơ"
 
 
 def test_operators_list_every_cooperative(client, session, tenants):
     body = _get(client, session, tenants.operator, "/api/v1/cooperatives").get_json()
-    ids = {row["id"] for row in body}
+    ids = {row["id"] for row in body["items"]}
     assert {tenants.cooperative_a.id, tenants.cooperative_b.id} <= ids
 
 
 def test_commune_officers_list_their_communes_cooperatives(client, session, tenants):
-    body = _get(client, session, tenants.officer_a, "/api/v1/cooperatives").get_json()
+    body = _get(client, session, tenants.officer_a, "/api/v1/cooperatives").get_json()["items"]
     assert tenants.cooperative_a.id in {row["id"] for row in body}
     assert tenants.cooperative_b.id not in {row["id"] for row in body}
 

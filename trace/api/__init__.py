@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
-from trace.api import accounts, cooperatives
+from trace.api import accounts, certificates, cooperatives, farming_areas, products
 from trace.extensions import csrf
 
 
@@ -18,7 +18,13 @@ class Api(SmorestApi):
 
 api = Api()
 
-BLUEPRINTS = (accounts.blueprint, cooperatives.blueprint)
+BLUEPRINTS = (
+    accounts.blueprint,
+    cooperatives.blueprint,
+    products.blueprint,
+    farming_areas.blueprint,
+    certificates.blueprint,
+)
 
 
 def init_app(app: Flask) -> None:
