@@ -160,7 +160,8 @@ def test_changing_the_province_reloads_its_communes(client, tenants):
 
 def test_operator_archives_a_cooperative(client, session, tenants):
     sign_in(client, tenants.operator)
-    response = submit(client, f"/cooperatives/{tenants.cooperative_b.id}/archive", {})
+    # The message is worded when it is flashed, so archive in English to read it in English.
+    response = submit(client, f"/cooperatives/{tenants.cooperative_b.id}/archive?lang=en", {})
     assert response.status_code == 302
     session.refresh(tenants.cooperative_b)
     assert tenants.cooperative_b.archived_at is not None
