@@ -1100,3 +1100,26 @@ def test_page_and_page_size_are_kept_in_bounds(
 def test_an_empty_list_has_one_page(session, tenants):
     listed = products.list_products(session, tenants.staff_a, ListQuery(search="không có"))
     assert (listed.total, listed.page_count, list(listed.items)) == (0, 1, [])
+
+
+@pytest.mark.parametrize("name", ["Gạo\x00ST25", "Gạo\x07", "Gạo\x7f"])
+def test_control_characters_are_refused_not_stored(session, tenants, name):
+    with pytest.raises(InvalidInput) as error:
+        products.create_product(session, tenants.staff_a, {"name": name})
+    assert set(error.value.errors) == {"name"}
+
+
+def test_line_breaks_are_kept_in_descriptions(session, tenants):
+    product = products.create_product(
+        session, tenants.staff_a, {"name": "Gạo lứt", "description": "Dòng 1\nDòng 2\tcột"}
+    )
+    assert product.description == "Dòng 1\nDòng 2\tcột"
+
+
+def test_control_characters_in_a_certificate_number_are_refused(session, tenants):
+    with pytest.raises(InvalidInput) as error:
+        certificates.create_certificate(session, tenants.staff_a, {
+            "scheme": "vietgap", "number": "VG\x00-1", "issuer": "Quacert",
+            "valid_from": date(2026, 1, 1), "valid_to": date(2027, 1, 1),
+        })
+    assert set(error.value.errors) == {"number"}

@@ -141,7 +141,7 @@ def _apply(
     cleaned: dict[str, Any] = {}
     for name in ("number", "issuer"):
         if name in given:
-            cleaned[name] = _text(errors, name, given[name])
+            cleaned[name] = errors.text(name, given[name], TEXT_LIMITS[name])
     if "scheme" in given:
         try:
             cleaned["scheme"] = CertificateScheme(given["scheme"])
@@ -179,12 +179,6 @@ def _apply(
     for name, value in cleaned.items():
         setattr(certificate, name, value)
 
-
-def _text(errors: FieldErrors, name: str, raw: Any) -> str:
-    text = str(raw or "").strip()
-    if len(text) > TEXT_LIMITS[name]:
-        errors.add(name, _l("Use at most %(count)d characters.", count=TEXT_LIMITS[name]))
-    return text
 
 
 def _owned(
@@ -225,7 +219,7 @@ def _unique_number(
 ) -> None:
     scheme = cleaned.get("scheme", certificate.scheme)
     number = cleaned.get("number", certificate.number)
-    if not scheme or not number:
+    if not scheme or not number or "number" in errors.errors:
         return
     taken = session.scalar(
         select(Certificate.id).where(

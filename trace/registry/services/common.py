@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from trace.registry.models import Cooperative
 ModelT = TypeVar("ModelT", bound=Base)
 ValueT = TypeVar("ValueT")
 MAX_PER_PAGE = 100
+# C0 controls and DEL, but not tab and line breaks, which descriptions may hold.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -130,6 +133,15 @@ class FieldErrors:
         except ValueError as error:
             self.add(field, str(error))
             return None
+
+    def text(self, field: str, raw: Any, limit: int) -> str:
+        """Trimmed text within ``limit``; control characters (NUL breaks PostgreSQL) refused."""
+        text = str(raw or "").strip()
+        if CONTROL_CHARACTERS.search(text):
+            self.add(field, _l("Remove the characters that are not text."))
+        if len(text) > limit:
+            self.add(field, _l("Use at most %(count)d characters.", count=limit))
+        return text
 
     def raise_if_any(self) -> None:
         if self.errors:

@@ -103,9 +103,11 @@ def _apply(
         if user.role is not Role.OPERATOR and changed and not is_new:
             errors.add(name, _l("Only an operator can change this."))
     if "name" in given:
-        cleaned["name"] = _text(errors, "name", given["name"])
+        cleaned["name"] = errors.text("name", given["name"], TEXT_LIMITS["name"])
     if "street_address" in given:
-        cleaned["street_address"] = _text(errors, "street_address", given["street_address"])
+        cleaned["street_address"] = errors.text(
+            "street_address", given["street_address"], TEXT_LIMITS["street_address"]
+        )
     if "tax_code" in given:
         cleaned["tax_code"] = _tax_code(session, errors, cooperative, given["tax_code"])
     if "code_prefix" in given:
@@ -127,12 +129,6 @@ def _apply(
     for name, value in cleaned.items():
         setattr(cooperative, name, value)
 
-
-def _text(errors: FieldErrors, name: str, raw: Any) -> str:
-    text = str(raw or "").strip()
-    if len(text) > TEXT_LIMITS[name]:
-        errors.add(name, _l("Use at most %(count)d characters.", count=TEXT_LIMITS[name]))
-    return text
 
 
 def _matching(errors: FieldErrors, name: str, raw: Any, pattern: re.Pattern[str]) -> str:

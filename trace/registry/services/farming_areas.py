@@ -101,7 +101,7 @@ def _apply(session: Session, area: FarmingArea, values: Mapping[str, Any], is_ne
     cleaned: dict[str, Any] = {}
     for name in ("name", "crops"):
         if name in given:
-            cleaned[name] = _text(errors, name, given[name])
+            cleaned[name] = errors.text(name, given[name], TEXT_LIMITS[name])
     if "code" in given:
         cleaned["code"] = _code(session, errors, area, given["code"])
     if "kind" in given:
@@ -130,12 +130,6 @@ def _apply(session: Session, area: FarmingArea, values: Mapping[str, Any], is_ne
     for name, value in cleaned.items():
         setattr(area, name, value)
 
-
-def _text(errors: FieldErrors, name: str, raw: Any) -> str:
-    text = str(raw or "").strip()
-    if len(text) > TEXT_LIMITS[name]:
-        errors.add(name, _l("Use at most %(count)d characters.", count=TEXT_LIMITS[name]))
-    return text
 
 
 def _code(session: Session, errors: FieldErrors, area: FarmingArea, raw: Any) -> str | None:

@@ -90,10 +90,14 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
     cleaned: dict[str, Any] = {}
     for name in ("name", "category", "unit", "brand", "description"):
         if name in given:
-            cleaned[name] = _text(errors, name, given[name])
+            cleaned[name] = errors.text(name, given[name], TEXT_LIMITS[name])
     if (is_new or "name" in given) and not cleaned.get("name"):
         errors.add("name", _l("Enter the product's name."))
-    elif cleaned.get("name") and _name_taken(session, product, cleaned["name"]):
+    elif (
+        "name" in cleaned
+        and "name" not in errors.errors
+        and _name_taken(session, product, cleaned["name"])
+    ):
         errors.add("name", _l("Your cooperative already has a product with this name."))
     if "gtin" in given:
         cleaned["gtin"] = _gtin(session, errors, product, given["gtin"])
@@ -112,13 +116,6 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
     errors.raise_if_any()
     for name, value in cleaned.items():
         setattr(product, name, value)
-
-
-def _text(errors: FieldErrors, name: str, raw: Any) -> str:
-    text = str(raw or "").strip()
-    if len(text) > TEXT_LIMITS[name]:
-        errors.add(name, _l("Use at most %(count)d characters.", count=TEXT_LIMITS[name]))
-    return text
 
 
 def _name_taken(session: Session, product: Product, name: str) -> bool:
