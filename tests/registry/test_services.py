@@ -21,6 +21,7 @@ from tests.factories import (
     make_cooperative,
     make_farming_area,
     make_product,
+    make_upload,
 )
 from trace.errors import AccessDenied, InvalidInput, NotFound
 from trace.registry.models import (
@@ -34,6 +35,7 @@ from trace.registry.models import (
 from trace.registry.services import certificates, cooperatives, farming_areas, products
 from trace.registry.services.common import MAX_PER_PAGE, ListQuery
 from trace.registry.validation import CertificateStatus, ValidityWarning
+from trace.uploads.models import UploadPurpose
 
 VINAMILK = "0300588569"
 VIETTEL = "0100109106"
@@ -1123,3 +1125,30 @@ def test_control_characters_in_a_certificate_number_are_refused(session, tenants
             "valid_from": date(2026, 1, 1), "valid_to": date(2027, 1, 1),
         })
     assert set(error.value.errors) == {"number"}
+
+
+def test_a_product_image_must_be_this_cooperatives_image_upload(session, tenants):
+    own_image = make_upload(session, tenants.cooperative_a, purpose=UploadPurpose.PRODUCT_IMAGE)
+    others_image = make_upload(session, tenants.cooperative_b, purpose=UploadPurpose.PRODUCT_IMAGE)
+    own_logo = make_upload(session, tenants.cooperative_a, purpose=UploadPurpose.COOPERATIVE_LOGO)
+    product = tenants.product_a
+    for wrong in (others_image.id, own_logo.id, 2_000_000_000):
+        with pytest.raises(InvalidInput) as error:
+            products.update_product(
+                session, tenants.staff_a, product.id, {"image_upload_id": wrong}
+            )
+        assert set(error.value.errors) == {"image_upload_id"}
+        assert product.image_upload_id is None
+    products.update_product(session, tenants.staff_a, product.id, {"image_upload_id": own_image.id})
+    assert product.image_upload_id == own_image.id
+
+
+def test_a_certificate_scan_must_be_this_cooperatives_scan(session, tenants):
+    others_scan = make_upload(
+        session, tenants.cooperative_b, purpose=UploadPurpose.CERTIFICATE_SCAN
+    )
+    with pytest.raises(InvalidInput) as error:
+        certificates.update_certificate(
+            session, tenants.staff_a, tenants.certificate_a.id, {"scan_upload_id": others_scan.id}
+        )
+    assert set(error.value.errors) == {"scan_upload_id"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask_babel import force_locale
 from PIL import Image
 
 from trace.errors import InvalidInput
@@ -27,7 +28,8 @@ def store(session, tenants, data, filename="photo.jpg", purpose=PRODUCT_IMAGE):
 
 
 def refusal(session, tenants, data, filename="photo.jpg", purpose=PRODUCT_IMAGE) -> str:
-    with pytest.raises(InvalidInput) as refused:
+    # Messages are worded when raised: refuse in English to compare with English text.
+    with force_locale("en"), pytest.raises(InvalidInput) as refused:
         store(session, tenants, data, filename, purpose)
     assert list(refused.value.errors) == ["file"]
     return refused.value.errors["file"][0]

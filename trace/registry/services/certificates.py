@@ -26,6 +26,7 @@ from trace.registry.services.common import (
     owning_cooperative_id,
 )
 from trace.registry.validation import CertificateStatus, ValidityWarning
+from trace.uploads.models import UploadPurpose
 
 FIELDS = (
     "scheme",
@@ -168,7 +169,13 @@ def _apply(
             session, errors, "farming_area_ids", FarmingArea, given["farming_area_ids"], certificate
         )
     if "scan_upload_id" in given:
-        cleaned["scan_upload_id"] = given["scan_upload_id"]
+        cleaned["scan_upload_id"] = errors.upload(
+            session,
+            "scan_upload_id",
+            given["scan_upload_id"],
+            certificate.cooperative_id,
+            UploadPurpose.CERTIFICATE_SCAN,
+        )
     # A change may not blank a required field either.
     for name in REQUIRED_FIELDS:
         is_blank = cleaned.get(name) in (None, "")

@@ -19,6 +19,7 @@ from trace.auth.models import Role, User
 from trace.db import Base, utcnow
 from trace.errors import InvalidInput
 from trace.registry.models import Cooperative
+from trace.uploads.models import Upload, UploadPurpose
 
 ModelT = TypeVar("ModelT", bound=Base)
 ValueT = TypeVar("ValueT")
@@ -142,6 +143,23 @@ class FieldErrors:
         if len(text) > limit:
             self.add(field, _l("Use at most %(count)d characters.", count=limit))
         return text
+
+    def upload(
+        self,
+        session: Session,
+        field: str,
+        upload_id: Any,
+        cooperative_id: int,
+        purpose: UploadPurpose,
+    ) -> int | None:
+        """An upload of this cooperative made for this purpose, or None to remove it."""
+        if upload_id in (None, ""):
+            return None
+        upload = session.get(Upload, upload_id) if isinstance(upload_id, int) else None
+        if upload is None or upload.cooperative_id != cooperative_id or upload.purpose != purpose:
+            self.add(field, _l("Upload the file again."))
+            return None
+        return upload.id
 
     def raise_if_any(self) -> None:
         if self.errors:

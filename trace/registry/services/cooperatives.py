@@ -23,6 +23,7 @@ from trace.registry.services.common import (
     get_for_writing,
     list_for_caller,
 )
+from trace.uploads.models import UploadPurpose
 
 FIELDS = (
     "name",
@@ -120,7 +121,13 @@ def _apply(
     if "email" in given:
         cleaned["email"] = _matching(errors, "email", given["email"], EMAIL).lower()
     if "logo_upload_id" in given:
-        cleaned["logo_upload_id"] = given["logo_upload_id"]
+        cleaned["logo_upload_id"] = errors.upload(
+            session,
+            "logo_upload_id",
+            given["logo_upload_id"],
+            cooperative.id,
+            UploadPurpose.COOPERATIVE_LOGO,
+        )
     # A change may not blank a required field either.
     for name in REQUIRED_FIELDS:
         if (is_new or name in given) and not cleaned.get(name) and name not in errors.errors:

@@ -22,6 +22,7 @@ from trace.registry.services.common import (
     list_for_caller,
     owning_cooperative_id,
 )
+from trace.uploads.models import UploadPurpose
 
 FIELDS = (
     "name",
@@ -106,7 +107,13 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
     if "is_key_product" in given:
         cleaned["is_key_product"] = bool(given["is_key_product"])
     if "image_upload_id" in given:
-        cleaned["image_upload_id"] = given["image_upload_id"]
+        cleaned["image_upload_id"] = errors.upload(
+            session,
+            "image_upload_id",
+            given["image_upload_id"],
+            product.cooperative_id,
+            UploadPurpose.PRODUCT_IMAGE,
+        )
     stars = given.get("ocop_stars", product.ocop_stars)
     certificate_id = given.get("ocop_certificate_id", product.ocop_certificate_id)
     if "ocop_stars" in given or "ocop_certificate_id" in given:
