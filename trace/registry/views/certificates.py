@@ -15,13 +15,14 @@ from trace.auth.models import Role, User
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.registry.forms.certificates import SCHEME_LABELS, CertificateForm, RevokeForm
-from trace.registry.forms.common import ConfirmForm, chosen_id
+from trace.registry.forms.common import chosen_id
 from trace.registry.models import Certificate, FarmingArea, Product
 from trace.registry.services import certificates as service
 from trace.registry.services.common import get_for_writing
 from trace.registry.views.common import (
     READERS,
     WRITERS,
+    archive_page,
     blueprint,
     caller,
     can_write,
@@ -135,17 +136,11 @@ def revoke_certificate(certificate_id: int) -> ResponseReturnValue:
 def archive_certificate(certificate_id: int) -> ResponseReturnValue:
     user = caller()
     record = get_for_writing(db.session, Certificate, certificate_id, user)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        service.archive_certificate(db.session, user, certificate_id)
-        flash(_("“%(name)s” was archived.", name=record.number), "success")
-        return redirect(url_for("registry.certificate", certificate_id=certificate_id))
-    return render_template(
-        "registry/confirm_archive.html",
-        form=form,
-        record_name=record.number,
-        back_url=url_for("registry.certificate", certificate_id=certificate_id),
-        is_archived=record.archived_at is not None,
+    return archive_page(
+        record.number,
+        record.archived_at is not None,
+        url_for("registry.certificate", certificate_id=certificate_id),
+        lambda: service.archive_certificate(db.session, user, certificate_id),
     )
 
 

@@ -6,7 +6,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from flask import Blueprint, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.communes import find_commune
 from trace.registry.forms.common import (
     CommuneFields,
+    ConfirmForm,
     RegistryForm,
     plain_decimal,
     without_control_characters,
@@ -182,3 +185,21 @@ def _template_helpers() -> dict[str, Any]:
         "page_url": page_url,
         "plain_decimal": plain_decimal,
     }
+
+
+def archive_page(
+    record_name: str, is_archived: bool, detail_url: str, archive: Callable[[], object]
+) -> ResponseReturnValue:
+    """Ask before archiving, then archive: the same page and message for every record."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        archive()
+        flash(_("“%(name)s” was archived.", name=record_name), "success")
+        return redirect(detail_url)
+    return render_template(
+        "registry/confirm_archive.html",
+        form=form,
+        record_name=record_name,
+        back_url=detail_url,
+        is_archived=is_archived,
+    )

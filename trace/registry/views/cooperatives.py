@@ -12,7 +12,6 @@ from flask_babel import gettext as _
 from trace.auth.access import roles_required
 from trace.auth.models import Role
 from trace.db import db
-from trace.registry.forms.common import ConfirmForm
 from trace.registry.forms.cooperatives import OPERATOR_FIELDS, CooperativeForm
 from trace.registry.models import Cooperative
 from trace.registry.services import cooperatives as service
@@ -20,6 +19,7 @@ from trace.registry.services.common import get_for_writing
 from trace.registry.views.common import (
     READERS,
     WRITERS,
+    archive_page,
     blueprint,
     caller,
     can_write,
@@ -121,15 +121,9 @@ def edit_cooperative(cooperative_id: int) -> ResponseReturnValue:
 def archive_cooperative(cooperative_id: int) -> ResponseReturnValue:
     user = caller()
     record = get_for_writing(db.session, Cooperative, cooperative_id, user)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        service.archive_cooperative(db.session, user, cooperative_id)
-        flash(_("“%(name)s” was archived.", name=record.name), "success")
-        return redirect(url_for("registry.cooperative", cooperative_id=cooperative_id))
-    return render_template(
-        "registry/confirm_archive.html",
-        form=form,
-        record_name=record.name,
-        back_url=url_for("registry.cooperative", cooperative_id=cooperative_id),
-        is_archived=record.archived_at is not None,
+    return archive_page(
+        record.name,
+        record.archived_at is not None,
+        url_for("registry.cooperative", cooperative_id=cooperative_id),
+        lambda: service.archive_cooperative(db.session, user, cooperative_id),
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from trace.auth.access import roles_required
 from trace.db import db
-from trace.registry.forms.common import ConfirmForm, chosen_id
+from trace.registry.forms.common import chosen_id
 from trace.registry.forms.farming_areas import KIND_LABELS, STATUS_LABELS, FarmingAreaForm
 from trace.registry.models import Cooperative, FarmingArea
 from trace.registry.services import farming_areas as service
@@ -17,6 +17,7 @@ from trace.registry.views import maps
 from trace.registry.views.common import (
     READERS,
     WRITERS,
+    archive_page,
     blueprint,
     caller,
     can_write,
@@ -111,15 +112,9 @@ def edit_farming_area(farming_area_id: int) -> ResponseReturnValue:
 def archive_farming_area(farming_area_id: int) -> ResponseReturnValue:
     user = caller()
     area = get_for_writing(db.session, FarmingArea, farming_area_id, user)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        service.archive_farming_area(db.session, user, farming_area_id)
-        flash(_("“%(name)s” was archived.", name=area.name), "success")
-        return redirect(url_for("registry.farming_area", farming_area_id=farming_area_id))
-    return render_template(
-        "registry/confirm_archive.html",
-        form=form,
-        record_name=area.name,
-        back_url=url_for("registry.farming_area", farming_area_id=farming_area_id),
-        is_archived=area.archived_at is not None,
+    return archive_page(
+        area.name,
+        area.archived_at is not None,
+        url_for("registry.farming_area", farming_area_id=farming_area_id),
+        lambda: service.archive_farming_area(db.session, user, farming_area_id),
     )

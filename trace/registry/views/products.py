@@ -13,7 +13,7 @@ from sqlalchemy import or_, select
 from trace.auth.access import roles_required, scope_to_caller
 from trace.auth.models import Role, User
 from trace.db import db
-from trace.registry.forms.common import ConfirmForm, chosen_id
+from trace.registry.forms.common import chosen_id
 from trace.registry.forms.products import ProductForm
 from trace.registry.models import Certificate, CertificateScheme, Product
 from trace.registry.services import products as service
@@ -21,6 +21,7 @@ from trace.registry.services.common import get_for_writing
 from trace.registry.views.common import (
     READERS,
     WRITERS,
+    archive_page,
     blueprint,
     caller,
     can_write,
@@ -118,17 +119,11 @@ def edit_product(product_id: int) -> ResponseReturnValue:
 def archive_product(product_id: int) -> ResponseReturnValue:
     user = caller()
     record = get_for_writing(db.session, Product, product_id, user)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        service.archive_product(db.session, user, product_id)
-        flash(_("“%(name)s” was archived.", name=record.name), "success")
-        return redirect(url_for("registry.product", product_id=product_id))
-    return render_template(
-        "registry/confirm_archive.html",
-        form=form,
-        record_name=record.name,
-        back_url=url_for("registry.product", product_id=product_id),
-        is_archived=record.archived_at is not None,
+    return archive_page(
+        record.name,
+        record.archived_at is not None,
+        url_for("registry.product", product_id=product_id),
+        lambda: service.archive_product(db.session, user, product_id),
     )
 
 
