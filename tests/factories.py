@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from trace.auth.models import Role, User
 from trace.auth.services import create_user
-from trace.batches.models import Batch
+from trace.batches.models import Batch, Event, EventBatch, EventBatchRole, EventType
 from trace.registry.models import (
     Certificate,
     CertificateScheme,
@@ -91,7 +91,11 @@ def make_certificate(session: Session, cooperative: Cooperative, **values: Any) 
 
 
 def make_batch(session: Session, product: Product, **values: Any) -> Batch:
+    """A batch of ``product`` straight into the database (no audit record: use the service
+    where the test is about registering one). It gets a farming area of its cooperative."""
     lot = values.pop("lot", f"L{next(_sequence):05d}")
+    if "farming_areas" not in values:
+        values["farming_areas"] = [make_farming_area(session, product.cooperative)]
     batch = Batch(
         **{
             "cooperative_id": product.cooperative_id,
@@ -104,6 +108,23 @@ def make_batch(session: Session, product: Product, **values: Any) -> Batch:
     session.add(batch)
     session.flush()
     return batch
+
+
+def make_event(session: Session, batch: Batch, **values: Any) -> Event:
+    """An event on ``batch`` straight into the database; packing at an address by default."""
+    event = Event(
+        **{
+            "cooperative_id": batch.cooperative_id,
+            "type": EventType.PACKING,
+            "occurred_at": datetime(2026, 11, 18, 3, 0, tzinfo=UTC),
+            "address": "Xưởng đóng gói",
+            "links": [EventBatch(batch=batch, role=EventBatchRole.SUBJECT)],
+            **values,
+        }
+    )
+    session.add(event)
+    session.flush()
+    return event
 
 
 def make_user(session: Session, role: Role, **values: Any) -> User:

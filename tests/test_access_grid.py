@@ -121,6 +121,10 @@ URL_VALUES: dict[str, Any] = {
     "product_id": lambda tenants: tenants.product_a.id,
     "farming_area_id": lambda tenants: tenants.farming_area_a.id,
     "certificate_id": lambda tenants: tenants.certificate_a.id,
+    "batch_id": lambda tenants: factories.make_batch(db.session, tenants.product_a).id,
+    "event_id": lambda tenants: factories.make_event(
+        db.session, factories.make_batch(db.session, tenants.product_a)
+    ).id,
     "code": lambda tenants: "en",
     "filename": lambda tenants: _first_static_file(),
     "storage_key": lambda tenants: factories.make_upload(

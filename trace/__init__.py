@@ -13,6 +13,7 @@ from trace import api, cli, i18n, security, site
 from trace.auth import passwords
 from trace.auth import views as auth_views
 from trace.auth.models import User
+from trace.batches.views import blueprint as batches_blueprint
 from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.errors import register_error_handlers
@@ -36,6 +37,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         i18n.blueprint,
         upload_views.blueprint,
         registry_blueprint,
+        batches_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)

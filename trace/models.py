@@ -1,15 +1,19 @@
 """Imports every model so the metadata is complete (for Alembic and the tests)."""
 
+from trace.audit.models import AuditRecord
 from trace.auth.models import ApiToken, User
-from trace.batches.models import Batch
+from trace.batches.models import Batch, Event, EventBatch
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.uploads.models import Upload
 
 __all__ = [
     "ApiToken",
+    "AuditRecord",
     "Batch",
     "Certificate",
     "Cooperative",
+    "Event",
+    "EventBatch",
     "FarmingArea",
     "Product",
     "Upload",

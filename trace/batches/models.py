@@ -6,11 +6,22 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Numeric, String, Table, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Numeric,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from trace.auth.models import User
 from trace.db import Base, utcnow, value_enum
 from trace.registry.models import Cooperative, FarmingArea, Product
+from trace.uploads.models import Upload
 
 
 class BatchStatus(enum.StrEnum):
@@ -60,7 +71,115 @@ class Batch(Base):
     recall_reason: Mapped[str] = mapped_column(String(500), default="")
     recalled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     cooperative: Mapped[Cooperative] = relationship()
     product: Mapped[Product] = relationship()
-    farming_areas: Mapped[list[FarmingArea]] = relationship(secondary=batch_farming_areas)
+    farming_areas: Mapped[list[FarmingArea]] = relationship(
+        secondary=batch_farming_areas, order_by="FarmingArea.code"
+    )
+
+    @property
+    def is_recalled(self) -> bool:
+        return self.status is BatchStatus.RECALLED
+
+
+class EventType(enum.StrEnum):
+    """What happened, in words that map onto EPCIS 2.0 event types and CBV 2.0 steps."""
+
+    PLANTING = "planting"
+    INPUT_APPLIED = "input_applied"
+    HARVEST = "harvest"
+    PROCESSING = "processing"
+    PACKING = "packing"
+    SHIPPING = "shipping"
+    RECEIVING = "receiving"
+    INSPECTING = "inspecting"
+    RECALL = "recall"
+
+
+class InputKind(enum.StrEnum):
+    FERTILISER = "fertiliser"
+    PESTICIDE = "pesticide"
+    OTHER = "other"
+
+
+class EventBatchRole(enum.StrEnum):
+    """How a batch takes part in an event: the one it is about, or a processing input/output."""
+
+    SUBJECT = "subject"
+    INPUT = "input"
+    OUTPUT = "output"
+
+
+event_photos = Table(
+    "event_photos",
+    Base.metadata,
+    Column("event_id", ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("upload_id", ForeignKey("uploads.id", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Event(Base):
+    """Something that happened to one or more batches, at a time and a place."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        CheckConstraint("farming_area_id IS NOT NULL OR address <> ''", name="has_place"),
+        CheckConstraint("quantity IS NULL OR quantity > 0", name="quantity_positive"),
+        CheckConstraint(
+            "pre_harvest_interval_days IS NULL OR pre_harvest_interval_days >= 0",
+            name="pre_harvest_interval",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(
+        ForeignKey("cooperatives.id", ondelete="RESTRICT"), index=True
+    )
+    type: Mapped[EventType] = mapped_column(value_enum(EventType, "event_type"))
+    occurred_at: Mapped[datetime]
+    farming_area_id: Mapped[int | None] = mapped_column(
+        ForeignKey("farming_areas.id", ondelete="RESTRICT")
+    )
+    address: Mapped[str] = mapped_column(String(300), default="")
+    # Input applied: what went on the field, and for a pesticide the days to wait before harvest.
+    input_kind: Mapped[InputKind | None] = mapped_column(value_enum(InputKind, "input_kind"))
+    input_name: Mapped[str] = mapped_column(String(200), default="")
+    input_dose: Mapped[str] = mapped_column(String(100), default="")
+    pre_harvest_interval_days: Mapped[int | None]
+    # Shipping: the buyer or market; receiving: who it came from.
+    party_name: Mapped[str] = mapped_column(String(200), default="")
+    quantity: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))
+    unit: Mapped[str] = mapped_column(String(30), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    farming_area: Mapped[FarmingArea | None] = relationship()
+    recorded_by: Mapped[User | None] = relationship()
+    photos: Mapped[list[Upload]] = relationship(secondary=event_photos, order_by="Upload.id")
+    links: Mapped[list[EventBatch]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    def batches(self, role: EventBatchRole) -> list[Batch]:
+        return [link.batch for link in self.links if link.role is role]
+
+
+class EventBatch(Base):
+    """A batch taking part in an event."""
+
+    __tablename__ = "event_batches"
+
+    event_id: Mapped[int] = mapped_column(
+        ForeignKey("events.id", ondelete="CASCADE"), primary_key=True
+    )
+    batch_id: Mapped[int] = mapped_column(
+        ForeignKey("batches.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+    role: Mapped[EventBatchRole] = mapped_column(value_enum(EventBatchRole, "event_batch_role"))
+
+    event: Mapped[Event] = relationship(back_populates="links")
+    batch: Mapped[Batch] = relationship()

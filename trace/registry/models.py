@@ -76,6 +76,7 @@ class Product(Base):
     __tablename__ = "products"
     __table_args__ = (
         UniqueConstraint("cooperative_id", "name"),
+        UniqueConstraint("cooperative_id", "code"),
         CheckConstraint("ocop_stars IS NULL OR ocop_stars BETWEEN 3 AND 5", name="ocop_stars"),
         CheckConstraint("shelf_life_days IS NULL OR shelf_life_days > 0", name="shelf_life"),
     )
@@ -85,6 +86,9 @@ class Product(Base):
         ForeignKey("cooperatives.id", ondelete="RESTRICT"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
+    # A short code the cooperative uses for the product (ST25): it starts generated lots
+    # and names the product in spreadsheet imports.
+    code: Mapped[str | None] = mapped_column(String(12))
     category: Mapped[str] = mapped_column(String(100), default="")
     unit: Mapped[str] = mapped_column(String(30), default="kg")
     description: Mapped[str] = mapped_column(Text, default="")

@@ -15,6 +15,7 @@ class UploadPurpose(enum.StrEnum):
     COOPERATIVE_LOGO = "cooperative_logo"
     PRODUCT_IMAGE = "product_image"
     CERTIFICATE_SCAN = "certificate_scan"
+    EVENT_PHOTO = "event_photo"
 
 
 class Upload(Base):

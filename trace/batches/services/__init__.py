@@ -1,0 +1,1 @@
+"""The rules of batches and events, as plain functions taking a session."""

@@ -1,0 +1,5 @@
+"""The batch pages: batches, their events, recall, trace, and spreadsheet import."""
+
+from trace.batches.views.common import blueprint
+
+__all__ = ["blueprint"]
