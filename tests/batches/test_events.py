@@ -50,9 +50,7 @@ def refused_fields(session, call) -> set[str]:
 @pytest.mark.parametrize(
     "kind", [t for t in EventType if t not in (EventType.RECALL, EventType.PROCESSING)]
 )
-def test_each_kind_of_event_is_recorded_with_who_and_an_audit_record(
-    session, tenants, batch, kind
-):
+def test_each_kind_of_event_is_recorded_with_who_and_an_audit_record(session, tenants, batch, kind):
     event = events.record_event(session, tenants.staff_a, batch.id, event_values(tenants, kind))
     assert event.type is kind
     assert event.recorded_by is tenants.staff_a
@@ -124,7 +122,9 @@ def test_field_work_happens_on_one_of_the_batchs_areas(session, tenants, batch):
         session, lambda: events.record_event(session, tenants.staff_a, batch.id, values)
     ) == {"farming_area_id"}
     packing = event_values(tenants, EventType.PACKING, farming_area_id=elsewhere.id)
-    assert events.record_event(session, tenants.staff_a, batch.id, packing).farming_area is elsewhere
+    assert (
+        events.record_event(session, tenants.staff_a, batch.id, packing).farming_area is elsewhere
+    )
 
 
 def test_photos_must_be_event_photos_of_the_same_cooperative(session, tenants, batch):

@@ -14,7 +14,6 @@ from tests.batches.conftest import HARVEST_DAY, batch_values, row_counts
 from tests.factories import (
     make_batch,
     make_certificate,
-    make_cooperative,
     make_farming_area,
     make_product,
 )
@@ -271,9 +270,7 @@ def test_lists_are_scoped_searched_and_filtered(session, tenants):
     assert "ST25-C" not in codes(tenants.officer_a)
 
 
-def test_certificates_apply_by_product_or_area_and_are_judged_on_the_harvest_day(
-    session, tenants
-):
+def test_certificates_apply_by_product_or_area_and_are_judged_on_the_harvest_day(session, tenants):
     batch = batches.create_batch(session, tenants.staff_a, batch_values(tenants))
     by_product = make_certificate(session, tenants.cooperative_a, products=[tenants.product_a])
     by_area = make_certificate(
