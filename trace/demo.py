@@ -120,6 +120,7 @@ def _ensure_product(
         Product(
             cooperative=cooperative,
             name=seed.name,
+            code=seed.code,
             category=seed.category,
             unit=seed.unit,
             description=seed.description,

@@ -38,6 +38,7 @@ class ProductSeed:
     shelf_life_days: int
     brand: str
     description: str = ""
+    code: str | None = None
     gtin: str | None = None
     ocop_stars: int | None = None
     is_key_product: bool = False
@@ -141,16 +142,19 @@ RICE_COOPERATIVE = CooperativeSeed(
     products=(
         ProductSeed(
             RICE_ST25, "Gạo", "kg", 365, "Lúa thơm Trần Đề",
+            code="ST25",
             gtin="08936052470015", ocop_stars=4, is_key_product=True,
             description="Gạo ST25 trồng luân canh với tôm sú trên đất nhiễm mặn, thơm lá dứa.",
         ),
         ProductSeed(
             RICE_ORGANIC, "Gạo", "kg", 365, "Lúa thơm Trần Đề",
+            code="HC25",
             gtin="08936052470022", is_key_product=True,
             description="Gạo ST25 canh tác hữu cơ theo TCVN 11041, không dùng phân bón hóa học.",
         ),
         ProductSeed(
             RICE_BROWN, "Gạo", "túi 2 kg", 180, "Lúa thơm Trần Đề",
+            code="GL25",
             description="Gạo lứt ST25 xay giữ cám, đóng túi hút chân không.",
         ),
     ),
@@ -224,16 +228,19 @@ TEA_COOPERATIVE = CooperativeSeed(
     products=(
         ProductSeed(
             TEA_DINH, "Chè", "hộp 100 g", 540, "Chè đồi Tân Cương",
+            code="CD",
             gtin="08936118290014", ocop_stars=5, is_key_product=True,
             description="Chè đinh hái một tôm, sao tay trên chảo gang; nước xanh, hậu ngọt.",
         ),
         ProductSeed(
             TEA_BUD, "Chè", "kg", 365, "Chè đồi Tân Cương",
+            code="CB",
             gtin="08936118290021", ocop_stars=4, is_key_product=True,
             description="Chè búp một tôm hai lá, sao máy, đóng túi 500 g.",
         ),
         ProductSeed(
             TEA_GREEN, "Chè", "kg", 270, "Chè đồi Tân Cương",
+            code="CX",
             description="Chè xanh sao sấy từ vùng chè Đại Từ, dùng hằng ngày.",
         ),
     ),
@@ -298,11 +305,13 @@ SHRIMP_COOPERATIVE = CooperativeSeed(
     products=(
         ProductSeed(
             SHRIMP, "Thủy sản", "kg", 540, "Tôm rừng Đầm Dơi",
+            code="TS",
             gtin="08937064150018", is_key_product=True,
             description="Tôm sú nuôi quảng canh dưới tán rừng đước, cấp đông nguyên con.",
         ),
         ProductSeed(
             DRIED_SHRIMP, "Thủy sản khô", "hộp 250 g", 365, "Tôm rừng Đầm Dơi",
+            code="TK",
             gtin="08937064150025", ocop_stars=4, is_key_product=True,
             description="Tôm đất phơi nắng, bóc vỏ thủ công.",
         ),

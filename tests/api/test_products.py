@@ -241,3 +241,27 @@ def test_the_routes_are_documented(client):
     parameters = {p["name"] for p in document["paths"][URL]["get"]["parameters"]}
     assert parameters == {"page", "per_page", "q", "include_archived", "cooperative_id"}
     assert "image_url" in document["components"]["schemas"]["ProductOut"]["required"]
+
+
+def test_a_product_code_is_upper_cased_and_returned(client, session, tenants):
+    response = caller(client, session, tenants.staff_a).post(URL, _new_product(code="st25"))
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["code"] == "ST25"
+    listed = caller(client, session, tenants.staff_a).get(URL).get_json()["items"]
+    assert {item["code"] for item in listed} == {None, "ST25"}
+
+
+@pytest.mark.parametrize("bad", ["ST-25", "GẠO", "A" * 13, 25])
+def test_a_bad_product_code_is_named(client, session, tenants, bad):
+    response = caller(client, session, tenants.staff_a).post(URL, _new_product(code=bad))
+    assert set(field_errors(response)) == {"code"}
+
+
+def test_a_product_code_is_unique_within_a_cooperative_only(client, session, tenants):
+    make_product(session, tenants.cooperative_a, code="ST25")
+    staff_a = caller(client, session, tenants.staff_a)
+    assert "code" in field_errors(staff_a.post(URL, _new_product(code="ST25")))
+    response = caller(client, session, tenants.staff_b).post(URL, _new_product(code="ST25"))
+    assert response.status_code == 201, response.get_json()
+    response = staff_a.patch(f"{URL}/{tenants.product_a.id}", {"code": "ST25"})
+    assert "code" in field_errors(response)

@@ -25,6 +25,13 @@ class ProductForm(RegistryForm):
     name = StringField(
         _l("Product name"), description=_l("As written on the package, such as Gạo ST25.")
     )
+    code = StringField(
+        _l("Product code"),
+        description=_l(
+            "Optional: a short code such as ST25 (capital letters and digits, at most 12). "
+            "It starts the batch lots and names the product in spreadsheet imports."
+        ),
+    )
     category = StringField(_l("Kind of product"), description=_l("Such as rice, tea, shrimp."))
     unit = StringField(
         _l("Unit you sell in"), default="kg", description=_l("Such as kg, box, bottle.")
@@ -56,6 +63,7 @@ class ProductForm(RegistryForm):
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
             "name": self.name.data,
+            "code": (self.code.data or "").strip() or None,
             "category": self.category.data,
             "unit": self.unit.data,
             "description": self.description.data,

@@ -18,6 +18,7 @@ from trace.uploads.models import Upload
 
 PRODUCT_EXAMPLE = {
     "name": "Gạo ST25 túi 5 kg",
+    "code": "ST25",
     "category": "Gạo",
     "unit": "túi",
     "description": "Gạo ST25 vụ Đông Xuân, sấy lạnh.",
@@ -34,6 +35,13 @@ class ProductCreate(InputSchema):
         metadata={"description": "Operators only; staff always add to their own cooperative."}
     )
     name = Text(required=True)
+    code = Text(
+        allow_none=True,
+        metadata={
+            "description": "A short code (ST25): up to 12 capital letters and digits, unique "
+            "within the cooperative; it starts generated lots and names the product in imports."
+        },
+    )
     category = Text()
     unit = Text(metadata={"description": "Sales unit, such as kg or túi; kg when not given."})
     description = Text()
@@ -59,6 +67,7 @@ class ProductOut(Schema):
     id = fields.Integer(required=True)
     cooperative_id = fields.Integer(required=True)
     name = fields.String(required=True)
+    code = fields.String(required=True, allow_none=True)
     category = fields.String(required=True)
     unit = fields.String(required=True)
     description = fields.String(required=True)

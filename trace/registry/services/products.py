@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from trace.auth.access import get_for_caller
 from trace.auth.models import User
+from trace.batches import rules
 from trace.registry import validation
 from trace.registry.models import Certificate, CertificateScheme, Product
 from trace.registry.services.common import (
@@ -26,6 +27,7 @@ from trace.uploads.models import UploadPurpose
 
 FIELDS = (
     "name",
+    "code",
     "category",
     "unit",
     "description",
@@ -100,6 +102,8 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
         and _name_taken(session, product, cleaned["name"])
     ):
         errors.add("name", _l("Your cooperative already has a product with this name."))
+    if "code" in given:
+        cleaned["code"] = _code(session, errors, product, given["code"])
     if "gtin" in given:
         cleaned["gtin"] = _gtin(session, errors, product, given["gtin"])
     if "shelf_life_days" in given:
@@ -134,6 +138,28 @@ def _name_taken(session: Session, product: Product, name: str) -> bool:
         )
     )
     return taken is not None
+
+
+def _code(session: Session, errors: FieldErrors, product: Product, raw: Any) -> str | None:
+    """The product's short code, upper-cased; unique within its cooperative; empty is none."""
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if not isinstance(raw, str):
+        errors.add("code", _l("Enter the code as text."))
+        return None
+    code = errors.check("code", rules.product_code, raw)
+    if code is None:
+        return None
+    taken = session.scalar(
+        select(Product.id).where(
+            Product.cooperative_id == product.cooperative_id,
+            Product.code == code,
+            Product.id != product.id,
+        )
+    )
+    if taken is not None:
+        errors.add("code", _l("Your cooperative already has a product with this code."))
+    return code
 
 
 def _gtin(session: Session, errors: FieldErrors, product: Product, raw: Any) -> str | None:
