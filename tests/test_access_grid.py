@@ -104,6 +104,14 @@ GRID: dict[str, Access] = {
     "api_certificates.update_certificate": API_OWNED_WRITE,
     "api_certificates.revoke_certificate": API_OWNED_WRITE,
     "api_certificates.archive_certificate": API_OWNED_WRITE,
+    "batches.batches": SIGNED_IN,
+    "batches.new_batch": NEW_RECORD,
+    "batches.batch": OWNED_PAGE,
+    "batches.edit_batch": OWNED_WRITE,
+    "batches.recall": OWNED_WRITE,
+    "batches.batch_trace": OWNED_PAGE,
+    "batches.new_event": OWNED_WRITE,
+    "batches.edit_event": OWNED_WRITE,
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
