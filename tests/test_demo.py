@@ -176,3 +176,26 @@ def test_demo_help_explains_the_command(runner):
     result = runner.invoke(args=["demo", "--help"])
     assert result.exit_code == 0
     assert "--json" in result.output
+
+
+def test_demo_batches_have_timelines_recorded_by_their_own_staff(runner, session):
+    from trace.audit.services import batch_history
+    from trace.batches.models import EventType
+    from trace.batches.services.events import events_of, pre_harvest_warnings
+
+    created = json.loads(run_demo(runner, "--json").output)["created"]
+    assert created["events"] >= 20
+    rice = session.scalar(select(Batch).where(Batch.code == "TRANDE-ST25-261118-01"))
+    timeline = events_of(session, rice)
+    assert [e.type for e in timeline][-3:] == [
+        EventType.HARVEST,
+        EventType.PACKING,
+        EventType.SHIPPING,
+    ]
+    assert {e.recorded_by.cooperative_id for e in timeline} == {rice.cooperative_id}
+    assert pre_harvest_warnings(timeline) == []
+    assert len(batch_history(session, rice.id)) == len(timeline)
+    recalled = session.scalar(select(Batch).where(Batch.status == BatchStatus.RECALLED))
+    [recall] = [e for e in events_of(session, recalled) if e.type is EventType.RECALL]
+    assert recall.occurred_at == recalled.recalled_at
+    assert json.loads(run_demo(runner, "--json").output)["created"]["events"] == 0

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from trace.auth.models import Role, User
 from trace.auth.services import create_user, normalise_email
-from trace.batches.models import Batch, BatchStatus
+from trace.batches.models import Batch, BatchStatus, Event, EventBatch
+from trace.batches.services.events import record_event, record_recall_event
 from trace.cli import command_transaction, echo_data
 from trace.db import Base, db
 from trace.demo_data import (
@@ -34,11 +35,20 @@ from trace.demo_data import (
     ProductSeed,
     UserSeed,
 )
+from trace.demo_events import EVENTS, EventSeed
 from trace.errors import InvalidInput
 from trace.registry.communes import find_commune
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 
-KINDS = ("cooperatives", "products", "farming_areas", "certificates", "batches", "users")
+KINDS = (
+    "cooperatives",
+    "products",
+    "farming_areas",
+    "certificates",
+    "batches",
+    "users",
+    "events",
+)
 
 RecordT = TypeVar("RecordT", bound=Base)
 
@@ -50,6 +60,8 @@ def load_demo_data(session: Session) -> dict[str, int]:
         _load_cooperative(session, seed, created)
     for user_seed in USERS:
         _ensure_user(session, user_seed, created)
+    for code, steps in EVENTS.items():
+        _ensure_events(session, code, steps, created)
     return {kind: created[kind] for kind in KINDS}
 
 
@@ -227,6 +239,38 @@ def _ensure_batch(
     )
 
 
+def _ensure_events(
+    session: Session, code: str, steps: tuple[EventSeed, ...], created: Counter[str]
+) -> None:
+    """A batch's steps, recorded by its cooperative's staff, unless it has any events yet."""
+    batch = session.scalar(select(Batch).where(Batch.code == code))
+    if batch is None or batch.cooperative.code_prefix != code.split("-")[0]:
+        return
+    has_events = session.scalar(
+        select(Event.id).join(EventBatch).where(EventBatch.batch_id == batch.id).limit(1)
+    )
+    if has_events is not None:
+        return
+    staff = session.scalar(
+        select(User).where(User.cooperative_id == batch.cooperative_id).order_by(User.id).limit(1)
+    )
+    if staff is None:
+        return
+    areas = {area.code: area.id for area in batch.cooperative.farming_areas}
+    for step in steps:
+        place = (
+            {"farming_area_id": areas[step.place]}
+            if step.place in areas
+            else {"address": step.place}
+        )
+        values = {"type": step.type, "occurred_at": step.occurred_at, **place, **step.facts}
+        record_event(session, staff, batch.id, values)
+        created["events"] += 1
+    if batch.is_recalled and batch.recalled_at is not None:
+        record_recall_event(session, staff, batch, batch.recall_reason, at=batch.recalled_at)
+        created["events"] += 1
+
+
 def _expiry(packed_on: date, shelf_life_days: int | None) -> date | None:
     return packed_on + timedelta(days=shelf_life_days) if shelf_life_days else None
 
@@ -289,8 +333,7 @@ def _login_table(logins: list[dict[str, str]]) -> str:
     rows = [headers, *logins]
     widths = {column: max(len(row[column]) for row in rows) for column in columns}
     return "\n".join(
-        "  ".join(row[column].ljust(widths[column]) for column in columns).rstrip()
-        for row in rows
+        "  ".join(row[column].ljust(widths[column]) for column in columns).rstrip() for row in rows
     )
 
 

@@ -144,8 +144,10 @@ def update_event(session: Session, user: User, event_id: int, changes: Mapping[s
     return event
 
 
-def record_recall_event(session: Session, user: User, batch: Batch, reason: str) -> Event:
-    """The recall step on a batch's timeline, at the cooperative's address, now."""
+def record_recall_event(
+    session: Session, user: User, batch: Batch, reason: str, at: datetime | None = None
+) -> Event:
+    """The recall step on a batch's timeline, at the cooperative's address, now (or ``at``)."""
     cooperative = batch.cooperative
     commune = find_commune(cooperative.commune_code)
     address = ", ".join(
@@ -154,7 +156,7 @@ def record_recall_event(session: Session, user: User, batch: Batch, reason: str)
     event = Event(
         cooperative_id=batch.cooperative_id,
         type=EventType.RECALL,
-        occurred_at=utcnow(),
+        occurred_at=at or utcnow(),
         address=(address or cooperative.name)[:300],
         notes=reason,
         recorded_by=user,
