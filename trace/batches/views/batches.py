@@ -66,6 +66,7 @@ def _template_helpers() -> dict[str, Any]:
         "status_labels": STATUS_LABELS,
         "scheme_labels": SCHEME_LABELS,
         "can_fetch": can_fetch,
+        "batch_roles": EventBatchRole,
     }
 
 
