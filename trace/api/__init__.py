@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
-from trace.api import accounts, certificates, cooperatives, farming_areas, products
+from trace.api import accounts, batches, certificates, cooperatives, farming_areas, products
 from trace.extensions import csrf
 
 
@@ -24,6 +24,7 @@ BLUEPRINTS = (
     products.blueprint,
     farming_areas.blueprint,
     certificates.blueprint,
+    batches.blueprint,
 )
 
 
