@@ -70,13 +70,13 @@ def read_local_datetime(text: str | None) -> datetime | str | None:
     text = (text or "").strip()
     if not text:
         return None
-    for pattern in (LOCAL_DATETIME_FORMAT, LOCAL_DATETIME_FORMAT + ":%S"):
-        try:
-            moment = datetime.strptime(text, pattern)
-        except ValueError:
-            continue
-        return moment.replace(tzinfo=LOCAL_TIMEZONE).astimezone(UTC)
-    return text
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LOCAL_TIMEZONE)
+    return moment.astimezone(UTC)
 
 
 def local_datetime_text(moment: datetime) -> str:
@@ -93,7 +93,7 @@ class DateTimeTextField(StringField):
 class BatchForm(RegistryForm):
     """A new batch; the edit form leaves out what cannot change (product, lot)."""
 
-    REQUIRED = ("product_id",)
+    REQUIRED: ClassVar[tuple[str, ...]] = ("product_id",)
 
     cooperative_id = TextSelectField(_l("Cooperative"))
     product_id = TextSelectField(_l("Product"))
@@ -144,7 +144,7 @@ class BatchForm(RegistryForm):
 class BatchEditForm(BatchForm):
     """What may change on a registered batch."""
 
-    REQUIRED = ()
+    REQUIRED: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.audit.services import batch_history
 from trace.auth.access import roles_required, scope_to_caller
 from trace.auth.models import User
@@ -25,7 +26,6 @@ from trace.batches.forms import (
     BatchForm,
     RecallForm,
 )
-from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.batches.models import Batch, BatchStatus, EventBatchRole
 from trace.batches.services import batches as service
 from trace.batches.services.events import events_of, pre_harvest_warnings
@@ -88,9 +88,7 @@ def batches() -> ResponseReturnValue:
     user = caller()
     query = batch_query()
     page = service.list_batches(db.session, user, query)
-    import_url = (
-        url_for(IMPORT_ENDPOINT) if IMPORT_ENDPOINT in current_app.view_functions else None
-    )
+    import_url = url_for(IMPORT_ENDPOINT) if IMPORT_ENDPOINT in current_app.view_functions else None
     return render_template(
         "batches/list.html",
         page=page,
@@ -191,7 +189,9 @@ def recall(batch_id: int) -> ResponseReturnValue:
 @roles_required(*READERS)
 def batch_trace(batch_id: int) -> ResponseReturnValue:
     record = service.get_batch(db.session, caller(), batch_id)
-    return render_template("batches/trace.html", batch=record, trace=trace_batch(db.session, record))
+    return render_template(
+        "batches/trace.html", batch=record, trace=trace_batch(db.session, record)
+    )
 
 
 def _prepare_batch_choices(form: BatchForm, cooperative_id: int) -> None:
@@ -229,7 +229,6 @@ def other_batches(user: User, batch: Batch) -> list[Batch]:
         user,
     )
     return list(db.session.scalars(statement.order_by(Batch.created_at.desc()).limit(200)).all())
-
 
 
 LOCAL_DATE = "dd/MM/yyyy"
@@ -291,7 +290,8 @@ def describe_history(session: Any, records: Sequence[AuditRecord]) -> list[Histo
         changes = [
             (
                 str(FIELD_LABELS.get(name, name)),
-                None if record.action is not AuditAction.CHANGED
+                None
+                if record.action is not AuditAction.CHANGED
                 else _value_words(session, name, pair[0]),
                 _value_words(session, name, pair[1]),
             )

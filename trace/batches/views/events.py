@@ -117,8 +117,13 @@ def _prepare_event_choices(form: EventForm, user: User, batch: Batch) -> None:
     form.farming_area_id.choices = (
         [("", _("Not on a farming area (give the address)"))]
         + [(str(area.id), f"{area.name} ({area.code})") for area in batch.farming_areas]
-        + [(str(area.id), _("%(area)s: not an area of this batch", area=f"{area.name} ({area.code})"))
-           for area in others]
+        + [
+            (
+                str(area.id),
+                _("%(area)s: not an area of this batch", area=f"{area.name} ({area.code})"),
+            )
+            for area in others
+        ]
     )
     if "input_batch_ids" in form:
         form.input_batch_ids.choices = [
