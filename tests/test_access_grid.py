@@ -124,6 +124,8 @@ GRID: dict[str, Access] = {
     "batches.batch_trace": OWNED_PAGE,
     "batches.new_event": OWNED_WRITE,
     "batches.edit_event": OWNED_WRITE,
+    "batches.import_batches": NEW_RECORD,
+    "batches.import_template": NEW_RECORD,
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
@@ -147,6 +149,7 @@ URL_VALUES: dict[str, Any] = {
     ).id,
     "code": lambda tenants: "en",
     "filename": lambda tenants: _first_static_file(),
+    "extension": lambda tenants: "xlsx",
     "storage_key": lambda tenants: factories.make_upload(
         db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
     ).storage_key,

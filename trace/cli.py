@@ -46,7 +46,9 @@ def echo_data(data: Any, as_json: bool, render_text: Callable[[Any], str]) -> No
 
 def init_app(app: Flask) -> None:
     from trace.auth.cli import users
+    from trace.batches.cli import import_command
     from trace.demo import demo
 
     app.cli.add_command(users)
     app.cli.add_command(demo)
+    app.cli.add_command(import_command)

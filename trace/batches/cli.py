@@ -1,0 +1,109 @@
+"""``flask --app trace import FILE --cooperative TAX_CODE``: batches from a CSV or XLSX file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+
+from trace.batches.importing import ImportRefused, Phase, import_batches
+from trace.cli import command_transaction, echo_data
+from trace.db import db
+from trace.errors import InvalidInput
+from trace.registry import validation
+from trace.registry.models import Cooperative
+
+PHASE_LABELS = {Phase.CHECKING: "Checking rows", Phase.SAVING: "Importing batches"}
+
+
+class ProgressBars:
+    """One click progress bar a phase, on stderr, so stdout keeps only the result."""
+
+    def __init__(self) -> None:
+        self.phase: Phase | None = None
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, phase: Phase, done: int, total: int) -> None:
+        if phase is not self.phase:
+            self.close()
+            self.phase, self.done = phase, 0
+            bar: Any = click.progressbar(length=total, label=PHASE_LABELS[phase], file=sys.stderr)
+            self.bar = bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--cooperative", "tax_code", required=True, help="Tax code of the batches' cooperative."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the result or the problems as JSON.")
+def import_command(file: Path, tax_code: str, as_json: bool) -> None:
+    """Import batches from a CSV or XLSX FILE, one batch a row; a bad row imports nothing.
+
+    Every bad row is listed with its row number, column and reason. Download the template
+    from the batch import page, or see the README, for the columns.
+    """
+    progress = ProgressBars()
+    with command_transaction():
+        cooperative = _cooperative(tax_code)
+        click.echo(f"Reading {file.name}…", err=True)
+        try:
+            result = import_batches(
+                db.session,
+                None,
+                file.read_bytes(),
+                file.name,
+                cooperative_id=cooperative.id,
+                on_progress=progress,
+            )
+        except InvalidInput as refused:
+            progress.close()
+            _report_problems(refused, as_json)
+            raise
+        finally:
+            progress.close()
+    data = {"imported": result.count, "cooperative": cooperative.tax_code}
+    echo_data(
+        data,
+        as_json,
+        lambda d: f"Imported {d['imported']} batches for {cooperative.name} ({d['cooperative']}).",
+    )
+
+
+def _cooperative(tax_code: str) -> Cooperative:
+    try:
+        normalised = validation.tax_code(tax_code)
+    except ValueError:
+        normalised = tax_code.strip()
+    cooperative = db.session.scalar(select(Cooperative).where(Cooperative.tax_code == normalised))
+    if cooperative is None:
+        raise click.ClickException(f"No cooperative has the tax code {tax_code}.")
+    return cooperative
+
+
+def _report_problems(refused: InvalidInput, as_json: bool) -> None:
+    """Every bad row on stderr (the one-line reason follows last), or all of it as JSON."""
+    problems = refused.problems if isinstance(refused, ImportRefused) else []
+    if as_json:
+        data = {
+            "imported": 0,
+            "message": str(refused.message),
+            "errors": {name: [str(m) for m in texts] for name, texts in refused.errors.items()},
+            "problems": [problem.as_dict() for problem in problems],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for problem in problems:
+        click.echo(f"Row {problem.row}, {problem.column}: {problem.reason}", err=True)
