@@ -70,27 +70,9 @@ MEASURE_CODES = {
     "ml": "MLT",
 }
 # Packages and pieces: EPCIS counts instances of the class when a quantity has no unit.
-COUNTED_UNITS = frozenset(
-    {
-        "túi",
-        "bao",
-        "gói",
-        "hộp",
-        "thùng",
-        "chai",
-        "lọ",
-        "hũ",
-        "can",
-        "khay",
-        "bịch",
-        "bó",
-        "quả",
-        "trái",
-        "con",
-        "cái",
-        "chiếc",
-    }
-)
+PACKAGES = ("túi", "bao", "gói", "hộp", "thùng", "chai", "lọ", "hũ", "can", "khay", "bịch", "bó")
+PIECES = ("quả", "trái", "con", "cái", "chiếc")
+COUNTED_UNITS = frozenset({*PACKAGES, *PIECES})
 SCHEME_NAMES = {
     CertificateScheme.VIETGAP: "VietGAP",
     CertificateScheme.GLOBALGAP: "GLOBALG.A.P.",
@@ -207,25 +189,13 @@ def _harvest(
     uris: Uris, event: Event, subject: Batch, certificates: Sequence[AppliedCertificate]
 ) -> dict[str, Any]:
     """Commissioning: the lot comes into being, with its harvest facts as instance data."""
-    element, extra = _quantity(
-        uris.lot(subject), event.quantity or subject.quantity, event.unit or subject.unit
-    )
+    # The harvest's own amount, or else the batch's.
+    if event.quantity is not None:
+        quantity, unit = event.quantity, event.unit or subject.unit
+    else:
+        quantity, unit = subject.quantity, subject.unit
+    element, extra = _quantity(uris.lot(subject), quantity, unit)
     place = _place(uris, event)
-    ilmd: dict[str, Any] = {
-        "cbvmda:lotNumber": subject.lot,
-        "cbvmda:harvestStartDate": event.occurred_at.astimezone(LOCAL_TIMEZONE).date().isoformat(),
-        "cbvmda:countryOfOrigin": COUNTRY_OF_ORIGIN,
-    }
-    if subject.expires_on:
-        ilmd["cbvmda:itemExpirationDate"] = subject.expires_on.isoformat()
-    if event.farming_area is not None:
-        ilmd["trace:plantingAreaCode"] = event.farming_area.code
-        ilmd["trace:farmingAreaName"] = event.farming_area.name
-    if event.quantity is not None or subject.quantity is not None:
-        ilmd["trace:harvestQuantity"] = _number(event.quantity or subject.quantity)
-        ilmd["trace:harvestUnit"] = event.unit or subject.unit
-    if certificates:
-        ilmd["gs1:certification"] = [_certification(uris, c) for c in certificates]
     body: dict[str, Any] = {
         **_common(uris, event, "ObjectEvent"),
         "action": "ADD",
@@ -234,12 +204,34 @@ def _harvest(
         "disposition": "active",
         "readPoint": {"id": place},
         "bizLocation": {"id": place},
-        "ilmd": ilmd,
+        "ilmd": _harvest_facts(uris, event, subject, certificates),
     }
+    if quantity is not None:
+        body["ilmd"].update({"trace:harvestQuantity": _number(quantity), "trace:harvestUnit": unit})
     valid = [uris.certificate(c.certificate.id) for c in certificates if c.was_valid_at_harvest]
     if valid:
         body["certificationInfo"] = valid
     return {**body, **extra, **_place_facts(event)}
+
+
+def _harvest_facts(
+    uris: Uris, event: Event, subject: Batch, certificates: Sequence[AppliedCertificate]
+) -> dict[str, Any]:
+    """Instance/lot master data: CBV attribute names where CBV has them, ours elsewhere."""
+    harvest_day = event.occurred_at.astimezone(LOCAL_TIMEZONE).date()
+    ilmd: dict[str, Any] = {
+        "cbvmda:lotNumber": subject.lot,
+        "cbvmda:harvestStartDate": harvest_day.isoformat(),
+        "cbvmda:countryOfOrigin": COUNTRY_OF_ORIGIN,
+    }
+    if subject.expires_on:
+        ilmd["cbvmda:itemExpirationDate"] = subject.expires_on.isoformat()
+    if event.farming_area is not None:
+        ilmd["trace:plantingAreaCode"] = event.farming_area.code
+        ilmd["trace:farmingAreaName"] = event.farming_area.name
+    if certificates:
+        ilmd["gs1:certification"] = [_certification(uris, c) for c in certificates]
+    return ilmd
 
 
 def _processing(uris: Uris, event: Event) -> dict[str, Any]:
