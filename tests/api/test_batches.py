@@ -264,7 +264,7 @@ def test_history_lists_changes_newest_first_with_who(client, session, tenants):
     assert count(session, AuditRecord) == 2
 
 
-def test_the_epcis_export_is_json_ld(client, session, tenants):
+def test_the_epcis_export_is_json_ld(app, client, session, tenants):
     batch = make_batch(session, tenants.product_a)
     api = caller(client, session, tenants.operator)
     api.post(
@@ -278,7 +278,10 @@ def test_the_epcis_export_is_json_ld(client, session, tenants):
     assert document["type"] == "EPCISDocument"
     [event] = document["epcisBody"]["eventList"]
     assert event["eventTime"] == "2026-11-19T01:00:00Z"
-    assert event["quantityList"][0]["epcClass"] == f"http://127.0.0.1:5000/b/{batch.code}"
+    assert (
+        event["quantityList"][0]["epcClass"]
+        == f"{app.config['TRACE_PUBLIC_BASE_URL']}/b/{batch.code}"
+    )
 
 
 def test_batches_are_counted_only_when_created(client, session, tenants):
