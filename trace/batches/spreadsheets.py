@@ -139,7 +139,7 @@ def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
     if "\x00" in text:
         raise refuse(_l("The file's text could not be read: save it as CSV UTF-8 or as .xlsx."))
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         return [(number, record) for number, record in enumerate(reader, start=1)]
     except csv.Error:
         raise refuse(

@@ -1,0 +1,107 @@
+"""Spreadsheets for import tests, made in memory the way people's programs save them."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from openpyxl import Workbook
+
+from tests.factories import make_farming_area, make_product
+from trace.batches.import_template import HEADERS
+from trace.batches.services.common import local_today
+
+
+def csv_bytes(
+    rows: Sequence[Sequence[Any]],
+    headers: Sequence[str] = HEADERS,
+    delimiter: str = ",",
+    bom: bool = True,
+    encoding: str = "utf-8",
+) -> bytes:
+    output = io.StringIO(newline="")
+    writer = csv.writer(output, delimiter=delimiter)
+    writer.writerow(headers)
+    writer.writerows([["" if cell is None else cell for cell in row] for row in rows])
+    if encoding == "cp1258":
+        return windows_vietnamese(output.getvalue())
+    data = output.getvalue().encode(encoding)
+    return (codecs.BOM_UTF8 + data) if bom and encoding == "utf-8" else data
+
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+def windows_vietnamese(text: str) -> bytes:
+    """Text as Windows-1258 holds it: letters like â precomposed, tone marks combining."""
+    characters = []
+    for character in text:
+        decomposed = unicodedata.normalize("NFD", character)
+        tones = "".join(mark for mark in decomposed if mark in TONE_MARKS)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+        characters.append(base + tones)
+    return "".join(characters).encode("cp1258")
+
+
+def xlsx_bytes(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def days_ago(days: int) -> date:
+    return local_today() - timedelta(days=days)
+
+
+def dmy(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+@dataclass
+class Catalogue:
+    """A cooperative's product with a code and a GTIN, and two farming areas."""
+
+    product: Any
+    area: Any
+    other_area: Any
+
+
+GTIN = "8934588012228"
+
+
+def make_catalogue(session: Any, cooperative: Any, gtin: str | None = None) -> Catalogue:
+    return Catalogue(
+        product=make_product(
+            session, cooperative, name="Gạo ST25 túi 5 kg", code="ST25", gtin=gtin,
+            unit="túi", shelf_life_days=365,
+        ),
+        area=make_farming_area(session, cooperative),
+        other_area=make_farming_area(session, cooperative),
+    )
+
+
+def good_row(catalogue: Catalogue, **changes: Any) -> list[Any]:
+    """Product, areas, lot, harvested, packed, expiry, quantity, unit."""
+    values = {
+        "product": "ST25",
+        "farming_areas": catalogue.area.code,
+        "lot": "",
+        "harvested_on": dmy(days_ago(5)),
+        "packed_on": dmy(days_ago(3)),
+        "expires_on": "",
+        "quantity": "1250,5",
+        "unit": "",
+        **changes,
+    }
+    return list(values.values())
