@@ -8,15 +8,24 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_registry import in_app, new_staff, no_csp_violations, sign_in
-from tests.factories import make_certificate, make_farming_area, make_product
+from tests.factories import (
+    TEST_PASSWORD,
+    make_certificate,
+    make_cooperative,
+    make_farming_area,
+    make_product,
+    make_user,
+)
+from trace.auth.models import Role
 from trace.db import db
 from trace.registry.models import Cooperative
 
@@ -39,6 +48,38 @@ def upload_dir(live_server: LiveServer, tmp_path: Path) -> Path:
     directory = tmp_path / "uploads"
     live_server.app.config["TRACE_UPLOAD_DIR"] = str(directory)
     return directory
+
+
+def sign_in(page: Page, email: str) -> None:
+    page.goto("/login")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(TEST_PASSWORD)
+    page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(re.compile(r"/dashboard"))
+
+
+def in_app(live_server: LiveServer, make: Callable[[], Any]) -> Any:
+    """Create test data on the live server's database and commit it."""
+    with live_server.app.app_context():
+        result = make()
+        db.session.commit()
+        return result
+
+
+def new_staff(live_server: LiveServer, cooperative_name: str) -> tuple[str, int]:
+    """A cooperative with one staff account: (email, cooperative id)."""
+
+    def make() -> tuple[str, int]:
+        cooperative = make_cooperative(db.session, name=cooperative_name)
+        user = make_user(db.session, Role.COOPERATIVE, cooperative=cooperative)
+        return user.email, cooperative.id
+
+    result: tuple[str, int] = in_app(live_server, make)
+    return result
+
+
+def no_csp_violations(console: list[ConsoleMessage]) -> bool:
+    return not [m.text for m in console if "Content Security Policy" in m.text]
 
 
 def capture(page: Page, name: str, wide: bool = False) -> None:
@@ -79,6 +120,8 @@ def test_clerk_registers_a_batch_records_harvest_and_shipment_then_recalls_it(
     email, cooperative_id = new_staff(live_server, "HTX Lúa gạo Trần Đề")
     product_name, area_code = records_for(live_server, cooperative_id)
     sign_in(page, email)
+    expect(page.get_by_role("link", name="Register a batch")).to_be_visible()
+    capture(page, "dashboard")
     page.get_by_role("link", name="Batches", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Batches")
     capture(page, "empty")
@@ -151,7 +194,7 @@ def test_the_event_form_script_shows_only_the_parts_of_the_chosen_kind(
     page.set_viewport_size(PHONE)
     email, cooperative_id = new_staff(live_server, "HTX Chè Tân Cương")
     records_for(live_server, cooperative_id)
-    sign_in_vi(page, email)
+    sign_in(page, email)
     page.goto("/batches/new")
     page.locator("#product_id").select_option(index=1)
     page.locator("input[name=farming_area_ids]").first.check()
@@ -168,13 +211,3 @@ def test_the_event_form_script_shows_only_the_parts_of_the_chosen_kind(
     expect(party_part).to_be_visible()
     capture(page, "event-form-vi")
     assert no_csp_violations(console)
-
-
-def sign_in_vi(page: Page, email: str) -> None:
-    from tests.factories import TEST_PASSWORD
-
-    page.goto("/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(TEST_PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    expect(page).to_have_url(re.compile(r"/dashboard"))

@@ -114,7 +114,7 @@ class BatchForm(RegistryForm):
         description=_l("Leave it blank and it is worked out from the product's shelf life."),
     )
     quantity = StringField(_l("Quantity"), description=_l("Such as 1200 or 2.5."))
-    unit = StringField(_l("Unit"), description=_l("Leave it blank to use the product's unit."))
+    unit = StringField(_l("Unit"), description=_l("Blank: the product's unit."))
 
     def load(self, batch: Any) -> None:
         self.farming_area_ids.data = [str(area.id) for area in batch.farming_areas]

@@ -45,7 +45,7 @@ def new_event(batch_id: int) -> ResponseReturnValue:
         form.type.data = asked if asked in {kind.value for kind in service.RECORDABLE_TYPES} else ""
         form.occurred_at.data = local_datetime_text(datetime.now(LOCAL_TIMEZONE))
         form.unit.data = batch.unit
-        if len(batch.farming_areas) == 1:
+        if len(batch.farming_areas) == 1 and asked in {t.value for t in service.FIELD_TYPES}:
             form.farming_area_id.data = str(batch.farming_areas[0].id)
     _prepare_event_choices(form, user, batch)
     if form.is_submitted():
