@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -324,7 +324,7 @@ def _value_words(session: Any, name: str, value: Any) -> str:
     if labels:
         return str(labels.get(value, value))
     if name == "photo_ids":
-        return _("%(count)d photos", count=len(value))
+        return ngettext("%(num)d photo", "%(num)d photos", len(value))
     if name == "batches":
         return ", ".join(f"{code} ({ROLE_LABELS.get(role, role)})" for code, role in value.items())
     if isinstance(value, list):
