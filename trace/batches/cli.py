@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from trace.batches.importing import ImportRefused, Phase, import_batches
@@ -44,6 +45,7 @@ class ProgressBars:
 
 
 @click.command("import")
+@with_appcontext
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--cooperative", "tax_code", required=True, help="Tax code of the batches' cooperative."
