@@ -316,9 +316,9 @@ def test_empty_fields_are_named_in_english_too(client):
 def test_dashboard_greets_cooperative_staff_with_their_role_and_counts(client, session, tenants):
     cooperative = tenants.cooperative_a  # already has one product and one farming area
     product = make_product(session, cooperative)
-    make_farming_area(session, cooperative)
+    area = make_farming_area(session, cooperative)
     for _ in range(3):
-        make_batch(session, product)
+        make_batch(session, product, farming_areas=[area])
     log_in(client, tenants.staff_a.email)
     html = page(client.get("/dashboard"))
     assert "Cán bộ hợp tác xã" in html.text
