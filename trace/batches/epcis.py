@@ -190,9 +190,9 @@ def _harvest(
 ) -> dict[str, Any]:
     """Commissioning: the lot comes into being, with its harvest facts as instance data."""
     # The harvest's own amount, or else the batch's.
-    if event.quantity is not None:
-        quantity, unit = event.quantity, event.unit or subject.unit
-    else:
+    quantity: Decimal | None = event.quantity
+    unit = event.unit or subject.unit
+    if quantity is None:
         quantity, unit = subject.quantity, subject.unit
     element, extra = _quantity(uris.lot(subject), quantity, unit)
     place = _place(uris, event)
