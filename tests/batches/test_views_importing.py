@@ -204,9 +204,10 @@ def test_the_command_lists_every_bad_row_then_one_reason(runner, session, tenant
     result = run_import_command(runner, path, "--cooperative", tax_code)
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
-    assert any(line.startswith("Row 2, Số lượng:") for line in lines)
-    assert any(line.startswith("Row 4, Số lô:") for line in lines)
-    assert "2 rows need correcting; nothing was imported." in lines[-1]
+    # The command speaks Vietnamese, the platform's language.
+    assert any(line.startswith("Dòng 2, Số lượng:") for line in lines)
+    assert any(line.startswith("Dòng 4, Số lô:") for line in lines)
+    assert "2 dòng cần sửa; chưa lô hàng nào được nhập." in lines[-1]
     assert count(session) == 0
     as_json = run_import_command(runner, path, "--cooperative", tax_code, "--json")
     problems = json.loads(as_json.stdout)["problems"]

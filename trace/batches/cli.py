@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trace.batches.importing import ImportRefused, Phase, import_batches
@@ -108,4 +109,5 @@ def _report_problems(refused: InvalidInput, as_json: bool) -> None:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for problem in problems:
-        click.echo(f"Row {problem.row}, {problem.column}: {problem.reason}", err=True)
+        row = _("Row %(row)d", row=problem.row)
+        click.echo(f"{row}, {problem.column}: {problem.reason}", err=True)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
@@ -29,9 +29,10 @@ from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.audit.services import COMMAND_LINE_ACTOR, json_value
 from trace.auth.models import User
 from trace.batches import rules
+from trace.batches.cells import read_amount, read_date, text_of
 from trace.batches.import_template import COLUMNS, ImportColumn, header_key
 from trace.batches.models import Batch, BatchStatus, batch_farming_areas
-from trace.batches.services.batches import AUDITED_FIELDS, _dates
+from trace.batches.services.batches import AUDITED_FIELDS, check_dates
 from trace.batches.services.common import check_quantity, local_today
 from trace.batches.spreadsheets import Cell, Sheet, read_table, refuse
 from trace.db import utcnow
@@ -45,8 +46,6 @@ CHUNK_ROWS = 2000
 BATCHES = cast(Table, Batch.__table__)
 AUDIT_RECORDS = cast(Table, AuditRecord.__table__)
 AREA_SEPARATORS = re.compile(r"[;,]")
-DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
-YEAR_FIRST = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
 # The batch service's field names, and the column each is read from.
 FIELD_COLUMNS = {
     "product_id": "product",
@@ -278,6 +277,7 @@ def _check_row(
     number: int, cells: Sequence[Cell], columns: Mapping[str, FoundColumn], lookups: Lookups
 ) -> tuple[list[ImportProblem], PlannedBatch | None]:
     """One row's problems, and its batch when it has none."""
+
     def cell(key: str) -> Cell:
         found = columns.get(key)
         return cells[found.index] if found is not None and found.index < len(cells) else None
@@ -291,7 +291,7 @@ def _check_row(
         dates[key], readable = read_date(cell(key))
         if not readable:
             problems.append(_problem(number, columns, key, _l("Enter a date as dd/mm/yyyy.")))
-    dates = _dates(errors, dates, current=None)
+    dates = check_dates(errors, dates)
     quantity = check_quantity(errors, "quantity", read_amount(cell("quantity")))
     unit_text = unicodedata.normalize("NFC", text_of(cell("unit")))
     unit = errors.text("unit", unit_text or (product.unit if product else "kg"), 30)
@@ -357,8 +357,10 @@ def _areas(errors: FieldErrors, text: str, lookups: Lookups) -> list[FarmingArea
     if unknown:
         errors.add(
             "farming_area_ids",
-            _l("Your cooperative has no farming area with the code %(codes)s.",
-               codes=", ".join(unknown)),
+            _l(
+                "Your cooperative has no farming area with the code %(codes)s.",
+                codes=", ".join(unknown),
+            ),
         )
     return [lookups.areas_by_code[code] for code in codes if code in lookups.areas_by_code]
 
@@ -393,62 +395,6 @@ def _generate_lots(
             continue
         taken.add(batch.lot)
     return problems
-
-
-def text_of(cell: Cell) -> str:
-    """A cell as trimmed text; whole numbers from a workbook lose their ``.0``."""
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime):
-        return f"{cell:%Y-%m-%d}" if cell.time() == datetime.min.time() else str(cell)
-    return str(cell).strip()
-
-
-def read_date(cell: Cell) -> tuple[date | None, bool]:
-    """A date from a workbook date, dd/mm/yyyy or yyyy-mm-dd; and whether it could be read."""
-    if isinstance(cell, datetime):
-        return cell.date(), True
-    if isinstance(cell, date):
-        return cell, True
-    text = text_of(cell)
-    if not text:
-        return None, True
-    if match := DAY_FIRST.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
-    elif match := YEAR_FIRST.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        return None, False
-    try:
-        return date(year, month, day), True
-    except ValueError:
-        return None, False
-
-
-def read_amount(cell: Cell) -> Any:
-    """A quantity with a decimal comma or point (12,5 or 12.5; 1.250,5 or 1,250.5).
-
-    Text that is no number is passed on, for the quantity rule to refuse.
-    """
-    if cell is None or isinstance(cell, bool | Decimal | int):
-        return cell
-    if isinstance(cell, float):
-        return Decimal(repr(cell))
-    text = re.sub(r"[\s\u00a0]", "", text_of(cell))
-    if "," in text and "." in text:
-        decimal_mark = "," if text.rfind(",") > text.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        text = text.replace(thousands, "").replace(decimal_mark, ".")
-    elif text.count(",") == 1:
-        text = text.replace(",", ".")
-    elif text.count(",") > 1 or text.count(".") > 1:
-        text = text.replace(",", "").replace(".", "")
-    try:
-        return Decimal(text) if text else None
-    except InvalidOperation:
-        return text
 
 
 def save_batches(

@@ -146,7 +146,7 @@ def create_batch(session: Session, user: User | None, values: Mapping[str, Any])
     areas = own_farming_areas(session, errors, "farming_area_ids", area_ids, cooperative_id)
     if not area_ids:
         errors.add("farming_area_ids", _l("Choose at least one farming area."))
-    dates = _dates(errors, values, current=None)
+    dates = check_dates(errors, values)
     quantity = check_quantity(errors, "quantity", values.get("quantity"))
     unit = errors.text("unit", values.get("unit") or (product.unit if product else "kg"), 30)
     lot = _lot(session, errors, cooperative, product, values.get("lot"), dates)
@@ -195,7 +195,7 @@ def update_batch(session: Session, user: User, batch_id: int, changes: Mapping[s
         areas = own_farming_areas(
             session, errors, "farming_area_ids", ids, batch.cooperative_id, keep
         )
-    dates = _dates(errors, {**_dates_of(batch), **given}, current=batch)
+    dates = check_dates(errors, {**_dates_of(batch), **given})
     quantity = check_quantity(errors, "quantity", given.get("quantity", batch.quantity))
     unit = errors.text("unit", given.get("unit", batch.unit), 30)
     errors.raise_if_any()
@@ -274,7 +274,7 @@ def _dates_of(batch: Batch) -> dict[str, Any]:
     }
 
 
-def _dates(errors: FieldErrors, values: Mapping[str, Any], current: Batch | None) -> dict[str, Any]:
+def check_dates(errors: FieldErrors, values: Mapping[str, Any]) -> dict[str, Any]:
     """Harvest, packing and expiry dates, each checked, in that order."""
     harvested = check_date(errors, "harvested_on", values.get("harvested_on"))
     packed = check_date(errors, "packed_on", values.get("packed_on"))
