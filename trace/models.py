@@ -4,6 +4,7 @@ from trace.audit.models import AuditRecord
 from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
+from trace.signing.models import IssuingKey
 from trace.uploads.models import Upload
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "Event",
     "EventBatch",
     "FarmingArea",
+    "IssuingKey",
     "Product",
     "Upload",
     "User",

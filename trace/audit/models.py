@@ -22,6 +22,7 @@ class AuditAction(enum.StrEnum):
 class AuditSubject(enum.StrEnum):
     BATCH = "batch"
     EVENT = "event"
+    KEY = "key"
 
 
 class AuditRecord(Base):
@@ -40,7 +41,8 @@ class AuditRecord(Base):
     # Null when a command-line run made the change; ``actor`` still says who.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     actor: Mapped[str] = mapped_column(String(254))
-    cooperative_id: Mapped[int] = mapped_column(
+    # Null for platform records that belong to no cooperative (issuing keys).
+    cooperative_id: Mapped[int | None] = mapped_column(
         ForeignKey("cooperatives.id", ondelete="RESTRICT"), index=True
     )
     subject: Mapped[AuditSubject] = mapped_column(value_enum(AuditSubject, "audit_subject"))

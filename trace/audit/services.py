@@ -51,7 +51,7 @@ def record_audit(
     session: Session,
     user: User | None,
     *,
-    cooperative_id: int,
+    cooperative_id: int | None,
     subject: AuditSubject,
     subject_id: int,
     action: AuditAction,
