@@ -48,7 +48,9 @@ def init_app(app: Flask) -> None:
     from trace.auth.cli import users
     from trace.batches.cli import import_command
     from trace.demo import demo
+    from trace.signing.cli import keys_group
 
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(import_command)
+    app.cli.add_command(keys_group)

@@ -89,6 +89,10 @@ def current_key(session: Session) -> IssuingKey:
     return key
 
 
+def has_current_key(session: Session) -> bool:
+    return _current_or_none(session) is not None
+
+
 def create_key(
     session: Session, passphrase: bytes, user: User | None = None, now: datetime | None = None
 ) -> IssuingKey:
