@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import importlib.util
+import json
 from datetime import date
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -313,3 +317,35 @@ def test_any_single_character_change_is_rejected(
 def test_verification_raises_only_our_errors(text: str) -> None:
     with contextlib.suppress(CodeError):
         verify_signature(parse_code(text), JWKS)
+
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "codes"
+
+
+def load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("codes_corpus", CORPUS / "generate.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.json")), ids=lambda path: path.stem)
+def test_conformance_case(path: Path) -> None:
+    case = json.loads(path.read_text(encoding="utf-8"))
+    assert set(case) == {"description", "code", "jwks", "now", "expected"}
+    verdict = check_code(case["code"], case["jwks"])
+    assert verdict.value == case["expected"]["reason"]
+    assert verdict.is_valid is case["expected"]["valid"]
+
+
+def test_conformance_corpus_is_large_and_reproducible(tmp_path: Path) -> None:
+    written = load_generator().write(tmp_path)
+    committed = sorted(CORPUS.glob("*.json"))
+    assert len(committed) >= 30
+    assert sorted(path.name for path in written) == [path.name for path in committed]
+    for path in committed:
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+    reasons = {json.loads(path.read_text())["expected"]["reason"] for path in committed}
+    assert reasons == {"valid", "malformed code", "unknown key", "bad signature", "revoked key"}
