@@ -58,6 +58,7 @@ GRID: dict[str, Access] = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "i18n.set_language": PUBLIC,
+    "signing.jwks": PUBLIC,
     "api-docs.openapi_json": PUBLIC_API,
     "api_accounts.me": ANY_TOKEN,
     "api_cooperatives.list_cooperatives": ANY_TOKEN,
