@@ -25,6 +25,7 @@ from trace.signing.codes import (
     InvalidLabelData,
     LabelData,
     MalformedCode,
+    ParsedCode,
     Verdict,
     build_unsigned,
     check_code,
@@ -349,3 +350,33 @@ def test_conformance_corpus_is_large_and_reproducible(tmp_path: Path) -> None:
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
     reasons = {json.loads(path.read_text())["expected"]["reason"] for path in committed}
     assert reasons == {"valid", "malformed code", "unknown key", "bad signature", "revoked key"}
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=50),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(), children),
+    max_leaves=12,
+)
+key_entries = st.fixed_dictionaries(
+    {"kid": st.sampled_from([KID, "other"]) | st.text(max_size=5)},
+    optional={
+        "kty": st.sampled_from(["OKP", "EC", "RSA"]) | json_values,
+        "crv": st.sampled_from(["Ed25519", "X25519"]) | json_values,
+        "x": st.sampled_from([JWKS["keys"][0]["x"], jwk(OTHER_KEY, KID)["x"], "", "AA=="])
+        | json_values,
+        "revoked_at": json_values,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(jwks=json_values | st.fixed_dictionaries({"keys": st.lists(key_entries | json_values)}))
+def test_any_key_set_gives_a_verdict_or_our_error(jwks: Any) -> None:
+    with contextlib.suppress(CodeError):
+        assert isinstance(check_code(SIGNED, jwks), Verdict)
+
+
+def test_a_parsed_code_with_a_short_signature_is_a_bad_signature() -> None:
+    parsed = parse_code(SIGNED)
+    short = ParsedCode(parsed.text, parsed.signed_text, parsed.kid, b"\0" * 10, parsed.data)
+    assert verify_signature(short, JWKS) is Verdict.BAD_SIGNATURE

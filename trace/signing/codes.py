@@ -221,7 +221,9 @@ def verify_signature(parsed: ParsedCode, jwks: Mapping[str, Any]) -> Verdict:
     """Check a parsed code's signature against a key set as served at /.well-known/jwks.json.
 
     The key is chosen by key id; the signature is checked before revocation, so "revoked
-    key" means the label really was signed by a key that has since been revoked.
+    key" means the label really was signed by a key that has since been revoked. Any
+    ``revoked_at`` counts, whatever the clock: a code carries no signing time, so a label
+    signed before the revocation cannot be told from one forged with the lost key.
     """
     jwk = _find_key(jwks, parsed.kid)
     if jwk is None:
@@ -231,7 +233,7 @@ def verify_signature(parsed: ParsedCode, jwks: Mapping[str, Any]) -> Verdict:
         return Verdict.UNKNOWN_KEY
     try:
         public_key.verify(parsed.signature, parsed.signed_bytes)
-    except InvalidSignature:
+    except (InvalidSignature, ValueError, TypeError):
         return Verdict.BAD_SIGNATURE
     if jwk.get("revoked_at") is not None:
         return Verdict.REVOKED_KEY
