@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from tests.signing.test_keys import secrets_of
 from trace.signing import keys
 from trace.signing.models import IssuingKey
+
+
+def in_vietnamese(message: str) -> str:
+    """The commands speak the platform's language: compare with the catalogue's wording."""
+    with force_locale("vi"):
+        return gettext(message)
 
 PASSPHRASE = "a passphrase for the tests"
 
@@ -59,7 +66,7 @@ def test_create_twice_is_refused_with_one_line(keys_cli, session):
     again = keys_cli("create")
     assert again.exit_code == 1
     assert again.output.strip().splitlines() == [
-        "Error: A key is already current: use `keys rotate` to replace it."
+        "Error: " + in_vietnamese("A key is already current: use `keys rotate` to replace it.")
     ]
     assert _count_keys(session) == 1
 
@@ -92,7 +99,7 @@ def test_revoking_the_current_key_says_to_rotate(keys_cli, session):
     ("args", "reason"),
     [
         (["revoke", "nonexistent", "--reason", "lost"], "No issuing key has this id."),
-        (["revoke", "KID", "--reason", "   "], "reason: Say why the key is revoked."),
+        (["revoke", "KID", "--reason", "   "], "Say why the key is revoked."),
         (["revoke", "KID"], "Missing option '--reason'"),
     ],
 )
@@ -101,7 +108,7 @@ def test_bad_revocations_exit_non_zero_with_one_line(keys_cli, session, args, re
     args = [kid if arg == "KID" else arg for arg in args]
     result = keys_cli(*args)
     assert result.exit_code != 0
-    assert reason in result.output.strip().splitlines()[-1]
+    assert in_vietnamese(reason) in result.output.strip().splitlines()[-1]
     assert keys.current_key(session).revoked_at is None
 
 
@@ -110,7 +117,7 @@ def test_revoking_twice_exits_non_zero(keys_cli, session):
     assert keys_cli("revoke", kid, "--reason", "one").exit_code == 0
     again = keys_cli("revoke", kid, "--reason", "two")
     assert again.exit_code == 1
-    expected = f"Error: This key is already revoked. (kid: {kid})"
+    expected = "Error: " + in_vietnamese("This key is already revoked.") + f" (kid: {kid})"
     assert again.output.strip().splitlines() == [expected]
 
 
@@ -127,7 +134,10 @@ def test_production_without_a_passphrase_refuses_to_create(app, runner, session)
     for command in ("create", "rotate"):
         result = runner.invoke(args=["keys", command])
         assert result.exit_code == 1
-        assert "TRACE_KEY_PASSPHRASE is not set" in result.output
+        assert "TRACE_KEY_PASSPHRASE" in result.output
+        assert in_vietnamese(
+            "TRACE_KEY_PASSPHRASE is not set: private keys cannot be created or used."
+        ) in result.output
     assert _count_keys(session) == 0
 
 
