@@ -99,6 +99,8 @@ def test_revoking_the_current_key_says_to_rotate(keys_cli, session):
     ("args", "reason"),
     [
         (["revoke", "nonexistent", "--reason", "lost"], "No issuing key has this id."),
+        # base64url key ids may start with a dash: still a key id, not an option
+        (["revoke", "-Vnonexist1", "--reason", "lost"], "No issuing key has this id."),
         (["revoke", "KID", "--reason", "   "], "Say why the key is revoked."),
         (["revoke", "KID"], "Missing option '--reason'"),
     ],

@@ -84,7 +84,8 @@ def rotate_key(as_json: bool) -> None:
     echo_data(_describe(key), as_json, lambda data: f"Key {data['kid']} now signs new labels")
 
 
-@keys_group.command("revoke")
+# A kid is base64url and may start with "-": take it as the argument, not as an option.
+@keys_group.command("revoke", context_settings={"ignore_unknown_options": True})
 @click.argument("kid")
 @click.option("--reason", required=True, help="Why the key is revoked (kept in the audit).")
 @click.option("--json", "as_json", is_flag=True, help="Print the revoked key as JSON.")
