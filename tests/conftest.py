@@ -31,6 +31,7 @@ from trace import create_app
 from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine
 from trace.extensions import limiter
+from trace.signing import keys
 
 POSTGRES_URL = os.environ.get("TRACE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]
@@ -39,6 +40,8 @@ SKIPPED_LOUDLY: set[str] = set()
 # argon2 at its production cost takes about 0.1 s a hash; tests use the cheapest settings.
 FAST_PASSWORD_HASHING = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
 
+
+TEST_KEY_PASSPHRASE = "the test suite's key passphrase"
 
 # Uploads made by tests land here, never in the project's instance folder.
 TEST_UPLOAD_DIR = Path(tempfile.mkdtemp(prefix="trace-test-uploads-"))
@@ -51,6 +54,7 @@ def base_config(database_url: str) -> dict[str, Any]:
         "TRACE_DATABASE_URL": database_url,
         "TRACE_SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_PARAMETERS": FAST_PASSWORD_HASHING,
+        "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
     }
 
 
@@ -183,7 +187,9 @@ def log_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> An
 
 @pytest.fixture
 def tenants(session: Any) -> factories.Tenants:
-    """Two cooperatives in different provinces and one user of each role."""
+    """Two cooperatives in different provinces, one user of each role, and a current issuing
+    key so that batches can be registered (they get their signed code then)."""
+    keys.create_key(session, TEST_KEY_PASSPHRASE.encode())
     return factories.make_tenants(session)
 
 

@@ -199,3 +199,21 @@ def test_demo_batches_have_timelines_recorded_by_their_own_staff(runner, session
     [recall] = [e for e in events_of(session, recalled) if e.type is EventType.RECALL]
     assert recall.occurred_at == recalled.recalled_at
     assert json.loads(run_demo(runner, "--json").output)["created"]["events"] == 0
+
+
+def test_demo_creates_a_key_and_every_demo_batch_has_a_code_that_verifies(app, runner, session):
+    from trace.signing.codes import Verdict, check_code
+    from trace.signing.keys import key_set
+    from trace.signing.models import LabelCode
+
+    created = json.loads(run_demo(runner, "--json").output)["created"]
+    assert created["keys"] == 1
+    batches = session.scalars(select(Batch)).all()
+    codes = {code.batch_id: code for code in session.scalars(select(LabelCode))}
+    assert set(codes) == {batch.id for batch in batches}
+    jwks = key_set(session)
+    base = app.config["TRACE_PUBLIC_BASE_URL"]
+    for batch in batches:
+        text = codes[batch.id].text
+        assert text.startswith(f"{base}/01/" if batch.product.gtin else f"{base}/b/{batch.code}")
+        assert check_code(text, jwks) is Verdict.VALID

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -39,8 +40,10 @@ from trace.demo_events import EVENTS, EventSeed
 from trace.errors import InvalidInput
 from trace.registry.communes import find_commune
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
+from trace.signing import issuing, keys
 
 KINDS = (
+    "keys",
     "cooperatives",
     "products",
     "farming_areas",
@@ -56,6 +59,9 @@ RecordT = TypeVar("RecordT", bound=Base)
 def load_demo_data(session: Session) -> dict[str, int]:
     """Create whichever demo records are missing; return how many of each kind were created."""
     created: Counter[str] = Counter()
+    if not keys.has_current_key(session):
+        keys.create_key(session, keys.key_passphrase(current_app.config))
+        created["keys"] += 1
     for seed in COOPERATIVES:
         _load_cooperative(session, seed, created)
     for user_seed in USERS:
@@ -92,7 +98,8 @@ def _load_cooperative(session: Session, seed: CooperativeSeed, created: Counter[
     for certificate_seed in seed.certificates:
         _ensure_certificate(session, cooperative, certificate_seed, products, areas, created)
     for batch_seed in seed.batches:
-        _ensure_batch(session, products[batch_seed.product], batch_seed, areas, created)
+        batch = _ensure_batch(session, products[batch_seed.product], batch_seed, areas, created)
+        issuing.ensure_batch_code(session, batch)
 
 
 def _ensure_cooperative(

@@ -4,7 +4,7 @@ from trace.audit.models import AuditRecord
 from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
-from trace.signing.models import IssuingKey
+from trace.signing.models import IssuingKey, LabelCode
 from trace.uploads.models import Upload
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "EventBatch",
     "FarmingArea",
     "IssuingKey",
+    "LabelCode",
     "Product",
     "Upload",
     "User",

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests.factories import Tenants
 from trace.audit.models import AuditRecord
 from trace.batches.models import Batch, Event
+from trace.signing.models import LabelCode
 
 HARVEST_DAY = date(2026, 11, 18)
 
@@ -27,11 +28,11 @@ def batch_values(tenants: Tenants, **changes: Any) -> dict[str, Any]:
     }
 
 
-def row_counts(session: Any) -> tuple[int, int, int]:
-    """Batches, events and audit records: what a refused change must leave as it was."""
+def row_counts(session: Any) -> tuple[int, int, int, int]:
+    """Batches, events, audit records and label codes: what a refusal must leave as it was."""
     return tuple(  # type: ignore[return-value]
         session.scalar(select(func.count()).select_from(model))
-        for model in (Batch, Event, AuditRecord)
+        for model in (Batch, Event, AuditRecord, LabelCode)
     )
 
 

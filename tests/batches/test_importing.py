@@ -23,20 +23,30 @@ from tests.batches.import_helpers import (
     make_catalogue,
     xlsx_bytes,
 )
-from tests.conftest import base_config, migrate_to_head
+from tests.conftest import TEST_KEY_PASSPHRASE, base_config, migrate_to_head
 from tests.factories import make_batch, make_cooperative, make_farming_area, make_product
 from trace import create_app
-from trace.audit.models import AuditAction, AuditRecord
+from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.batches.importing import ImportRefused, Phase, import_batches
 from trace.batches.models import Batch, batch_farming_areas
 from trace.batches.spreadsheets import MAX_ROWS, read_table
 from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine, utcnow
 from trace.errors import AccessDenied, InvalidInput, NotFound
+from trace.signing import keys
+from trace.signing.codes import Verdict, check_code
+from trace.signing.keys import key_set
+from trace.signing.models import LabelCode
 
 
 def count(session, model=Batch):
     return session.scalar(select(func.count()).select_from(model))
+
+
+def batch_audits(session):
+    """The audit records of batches (the tenants fixture's issuing key has one too)."""
+    query = select(AuditRecord).where(AuditRecord.subject == AuditSubject.BATCH)
+    return session.scalars(query.order_by(AuditRecord.id)).all()
 
 
 def run_import(session, user, data, filename="lo-hang.csv", **kwargs):
@@ -60,7 +70,7 @@ def file_error(session, user, data, filename="lo-hang.csv"):
     return " ".join(refused.value.errors["file"])
 
 
-def test_a_csv_file_imports_every_row_with_areas_lots_expiry_and_audit(session, tenants):
+def test_a_csv_file_imports_every_row_with_areas_lots_expiry_audit_and_codes(app, session, tenants):
     catalogue = make_catalogue(session, tenants.cooperative_a, gtin="0" + GTIN)
     two_areas = f"{catalogue.area.code}; {catalogue.other_area.code.lower()}"
     data = csv_bytes([
@@ -80,7 +90,7 @@ def test_a_csv_file_imports_every_row_with_areas_lots_expiry_and_audit(session, 
     assert (second.quantity, second.unit) == (Decimal("2000.25"), "túi")
     assert second.expires_on == days_ago(-30)
     assert second.lot == f"ST25-{days_ago(5):%y%m%d}-01"
-    records = session.scalars(select(AuditRecord).order_by(AuditRecord.id)).all()
+    records = batch_audits(session)
     assert [record.batch_id for record in records] == [first.id, second.id]
     assert {record.action for record in records} == {AuditAction.IMPORTED}
     assert records[0].actor == tenants.staff_a.email
@@ -89,6 +99,15 @@ def test_a_csv_file_imports_every_row_with_areas_lots_expiry_and_audit(session, 
     assert records[0].changes["farming_areas"] == [
         None, sorted([catalogue.area.code, catalogue.other_area.code])
     ]
+    base = app.config["TRACE_PUBLIC_BASE_URL"]
+    first_code, second_code = session.scalars(select(LabelCode).order_by(LabelCode.id)).all()
+    assert (first_code.batch, second_code.batch) == (first, second)
+    assert first_code.text.startswith(f"{base}/01/0{GTIN}/10/ST25-A1?17=")
+    expiry = f"{second.expires_on:%y%m%d}"
+    assert second_code.text.startswith(f"{base}/01/0{GTIN}/10/{second.lot}?17={expiry}&k=")
+    jwks = key_set(session)
+    verdicts = [check_code(code.text, jwks) for code in (first_code, second_code)]
+    assert verdicts == [Verdict.VALID, Verdict.VALID]
 
 
 def test_an_xlsx_file_with_real_dates_and_numbers_imports(session, tenants):
@@ -183,7 +202,8 @@ def test_one_bad_row_among_a_thousand_imports_nothing_and_is_named(session, tena
     with force_locale("en"):
         assert str(refused.value.message) == "1 row needs correcting; nothing was imported."
     assert count(session) == 0
-    assert count(session, AuditRecord) == 0
+    assert batch_audits(session) == []
+    assert count(session, LabelCode) == 0
     assert seen[-1] == (Phase.CHECKING, 1000, 1000)
 
 
@@ -326,6 +346,7 @@ def test_killing_an_import_midway_leaves_no_batch(tmp_path):
     migrate_to_head(url)
     app = create_app(base_config(url))
     with app.app_context():
+        keys.create_key(db.session, TEST_KEY_PASSPHRASE.encode())
         cooperative = make_cooperative(db.session)
         catalogue = make_catalogue(db.session, cooperative)
         tax_code = cooperative.tax_code
@@ -336,6 +357,7 @@ def test_killing_an_import_midway_leaves_no_batch(tmp_path):
     spreadsheet.write_bytes(csv_bytes(rows))
     environment = {
         **os.environ, "TRACE_DATABASE_URL": url, "TRACE_SECRET_KEY": "crash-test",
+        "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     command = [sys.executable, "-m", "flask", "--app", "trace", "import", str(spreadsheet),
@@ -361,6 +383,8 @@ def test_killing_an_import_midway_leaves_no_batch(tmp_path):
     engine = make_engine(url)
     with engine.connect() as connection:
         assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
-        for table in (Batch.__table__, AuditRecord.__table__, batch_farming_areas):
+        for table in (Batch.__table__, batch_farming_areas, LabelCode.__table__):
             assert connection.execute(select(func.count()).select_from(table)).scalar() == 0
+        batch_records = select(func.count()).where(AuditRecord.subject == AuditSubject.BATCH)
+        assert connection.execute(batch_records).scalar() == 0
     engine.dispose()

@@ -15,6 +15,7 @@ from trace.audit.models import AuditRecord
 from trace.batches.import_template import HEADERS
 from trace.batches.models import Batch
 from trace.batches.spreadsheets import read_table
+from trace.signing.models import LabelCode
 
 PAGE = "/batches/import?lang=en"
 
@@ -47,7 +48,8 @@ def test_staff_upload_a_good_file_and_see_the_count(client, session, tenants):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/batches")
     assert count(session) == 2
-    assert count(session, AuditRecord) == 2
+    assert count(session, AuditRecord) == 3  # the two batches' and the issuing key's
+    assert count(session, LabelCode) == 2
     assert "2 batches imported." in client.get("/batches?lang=en").get_data(as_text=True)
 
 

@@ -40,11 +40,14 @@ from trace.errors import Conflict, InvalidInput
 from trace.registry import validation
 from trace.registry.models import Cooperative, FarmingArea, Product
 from trace.registry.services.common import FieldErrors, owning_cooperative_id
+from trace.signing import issuing
+from trace.signing.models import LabelCode
 
 # Rows per bulk statement: large enough to be fast, small enough to show progress.
 CHUNK_ROWS = 2000
 BATCHES = cast(Table, Batch.__table__)
 AUDIT_RECORDS = cast(Table, AuditRecord.__table__)
+LABEL_CODES = cast(Table, LabelCode.__table__)
 AREA_SEPARATORS = re.compile(r"[;,]")
 # The batch service's field names, and the column each is read from.
 FIELD_COLUMNS = {
@@ -416,6 +419,7 @@ def save_batches(
         "actor": user.email if user is not None else COMMAND_LINE_ACTOR,
     }
     total = len(planned)
+    signer = issuing.signer_for(session)
     try:
         for start in range(0, total, CHUNK_ROWS):
             chunk = planned[start : start + CHUNK_ROWS]
@@ -435,12 +439,26 @@ def save_batches(
                 for row, batch in zip(rows, chunk, strict=True)
             ]
             session.execute(insert(AUDIT_RECORDS), audits)
+            signed = [
+                issuing.batch_code_row(
+                    batch_ids[row["code"]], _signed_code(signer, row, batch), signer.key, now
+                )
+                for row, batch in zip(rows, chunk, strict=True)
+            ]
+            session.execute(insert(LABEL_CODES), signed)
             on_progress(Phase.SAVING, start + len(chunk), total)
     except IntegrityError:
         # Another batch took one of these lots since the file was checked.
         raise Conflict(
             _l("A batch with one of these lots was registered meanwhile: import the file again.")
         ) from None
+
+
+def _signed_code(signer: issuing.Signer, row: Mapping[str, Any], batch: PlannedBatch) -> str:
+    data = issuing.code_data(
+        signer.base_url, batch.product.gtin, row["lot"], row["code"], row["expires_on"]
+    )
+    return signer.sign(data)
 
 
 def _batch_row(batch: PlannedBatch, cooperative: Cooperative, now: datetime) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from trace.registry.models import (
 from trace.registry.services.certificates import status_on
 from trace.registry.services.common import MAX_PER_PAGE, FieldErrors, Page, owning_cooperative_id
 from trace.registry.validation import CertificateStatus
+from trace.signing import issuing
 
 # What an audit record of a batch compares, before and after.
 AUDITED_FIELDS = (
@@ -156,6 +157,7 @@ def create_batch(session: Session, user: User | None, values: Mapping[str, Any])
     expires_on = dates["expires_on"] or rules.default_expiry(
         product.shelf_life_days, dates["packed_on"], dates["harvested_on"]
     )
+    signer = issuing.signer_for(session)  # before any write: no key, no batch
     batch = Batch(
         cooperative_id=cooperative_id,
         product=product,
@@ -173,6 +175,7 @@ def create_batch(session: Session, user: User | None, values: Mapping[str, Any])
     session.add(batch)
     session.flush()
     audit_batch(session, user, batch, AuditAction.CREATED, {}, snapshot(batch, AUDITED_FIELDS))
+    issuing.issue_batch_code(session, batch, signer)
     return batch
 
 
@@ -208,6 +211,8 @@ def update_batch(session: Session, user: User, batch_id: int, changes: Mapping[s
     after = snapshot(batch, AUDITED_FIELDS)
     if after != before:
         audit_batch(session, user, batch, AuditAction.CHANGED, before, after)
+    if after["expires_on"] != before["expires_on"]:
+        issuing.ensure_batch_code(session, batch)  # labels printed from now on carry it
     return batch
 
 

@@ -245,6 +245,7 @@ FIELD_LABELS = {
     "unit": _l("Unit"),
     "status": _l("Status"),
     "recall_reason": _l("Reason for the recall"),
+    "unit_codes": _l("Unit codes issued"),
     "type": _l("What happened"),
     "occurred_at": _l("When"),
     "farming_area_id": _l("Farming area"),
