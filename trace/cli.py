@@ -49,8 +49,10 @@ def init_app(app: Flask) -> None:
     from trace.batches.cli import import_command
     from trace.demo import demo
     from trace.signing.cli import keys_group
+    from trace.signing.verify_cli import verify
 
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(import_command)
     app.cli.add_command(keys_group)
+    app.cli.add_command(verify)

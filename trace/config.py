@@ -28,6 +28,8 @@ SETTINGS: dict[str, str | None] = {
     "TRACE_KEY_PASSPHRASE": None,
     "TRACE_REDIS_URL": None,
     "TRACE_LOGIN_RATE_LIMIT": "10 per minute",
+    # Per client address; an inspector's phone checks a few labels a minute at most.
+    "TRACE_VERIFY_RATE_LIMIT": "60 per minute",
     "TRACE_SQLITE_BUSY_TIMEOUT_MS": "15000",
     "TRACE_UPLOAD_DIR": None,
     "TRACE_UPLOAD_MAX_BYTES": str(5 * 1024 * 1024),

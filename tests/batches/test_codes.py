@@ -223,3 +223,13 @@ def test_a_reader_or_operator_sees_the_code_but_only_writers_issue_units(session
     with pytest.raises(AccessDenied):
         codes.issue_units(session, tenants.inspector, batch.id, 1)
     assert len(codes.issue_units(session, tenants.operator, batch.id, 3).units) == 3
+
+
+def test_an_expiry_changed_back_finds_the_code_it_had_then(session, tenants):
+    values = batch_values(tenants, expires_on=date(2027, 5, 19))
+    batch = batches.create_batch(session, tenants.staff_a, values)
+    [first] = codes_of(session, batch)
+    batches.update_batch(session, tenants.staff_a, batch.id, {"expires_on": date(2027, 6, 1)})
+    batches.update_batch(session, tenants.staff_a, batch.id, {"expires_on": date(2027, 5, 19)})
+    assert len(codes_of(session, batch)) == 2
+    assert codes.batch_code(session, tenants.staff_a, batch.id) == first

@@ -5,7 +5,15 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api as SmorestApi
 
-from trace.api import accounts, batches, certificates, cooperatives, farming_areas, products
+from trace.api import (
+    accounts,
+    batches,
+    certificates,
+    cooperatives,
+    farming_areas,
+    products,
+    verify,
+)
 from trace.extensions import csrf
 
 
@@ -25,6 +33,7 @@ BLUEPRINTS = (
     farming_areas.blueprint,
     certificates.blueprint,
     batches.blueprint,
+    verify.blueprint,
 )
 
 

@@ -101,12 +101,24 @@ def batch_code_row(
 
 
 def issue_batch_code(session: Session, batch: Batch, signer: Signer) -> LabelCode:
-    """Sign and store a code for the batch as it is now."""
+    """Sign and store a code for the batch as it is now.
+
+    Ed25519 signatures are deterministic: a batch whose expiry went back to an earlier
+    value gets the very code it had then, which is found rather than stored twice.
+    """
     text = signer.sign(label_data(batch, signer.base_url))
+    existing = issued_code(session, text)
+    if existing is not None:
+        return existing
     code = LabelCode(batch=batch, serial=None, text=text, key=signer.key)
     session.add(code)
     session.flush()
     return code
+
+
+def issued_code(session: Session, text: str) -> LabelCode | None:
+    """The stored code with exactly this text (``parse_code`` allows one spelling only)."""
+    return session.scalars(select(LabelCode).where(LabelCode.text == text)).one_or_none()
 
 
 def current_batch_code(session: Session, batch: Batch, base_url: str) -> LabelCode | None:

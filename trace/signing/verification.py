@@ -1,0 +1,62 @@
+"""Verifying a scanned code: the one check behind the API, the CLI and the public page.
+
+Offline (a key set and nothing else) a code can be valid, malformed, signed by an unknown
+or a revoked key, or carry a bad signature. Online the platform also looks the code up
+among those it issued: a code that verifies but was never issued names an "unknown batch"
+(someone holds a copy of a key), and a code of a recalled batch is a "recalled batch".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from trace.batches.models import Batch
+from trace.signing.codes import MalformedCode, ParsedCode, Verdict, parse_code, verify_signature
+from trace.signing.issuing import issued_code
+from trace.signing.keys import key_set
+from trace.signing.models import LabelCode
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The verdict on one code, with what was read from it and, online, what it names."""
+
+    verdict: Verdict
+    text: str
+    parsed: ParsedCode | None = None
+    issued: LabelCode | None = None
+    online: bool = True
+
+    @property
+    def is_valid(self) -> bool:
+        return self.verdict.is_valid
+
+    @property
+    def batch(self) -> Batch | None:
+        return self.issued.batch if self.issued is not None else None
+
+
+def verify_offline(text: str, jwks: Mapping[str, Any]) -> Verification:
+    """The check anyone holding the key set can make, with no network and no database."""
+    try:
+        parsed = parse_code(text)
+    except MalformedCode:
+        return Verification(Verdict.MALFORMED_CODE, text, online=False)
+    return Verification(verify_signature(parsed, jwks), text, parsed, online=False)
+
+
+def verify_code(session: Session, text: str) -> Verification:
+    """The full check: the signature against the platform's keys, then the issued code."""
+    offline = verify_offline(text, key_set(session))
+    if not offline.is_valid:
+        return Verification(offline.verdict, text, offline.parsed)
+    issued = issued_code(session, text)
+    if issued is None:
+        return Verification(Verdict.UNKNOWN_BATCH, text, offline.parsed)
+    verdict = Verdict.RECALLED_BATCH if issued.batch.is_recalled else Verdict.VALID
+    return Verification(verdict, text, offline.parsed, issued)
+
