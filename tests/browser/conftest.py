@@ -18,11 +18,12 @@ import pytest
 from flask import Flask
 from werkzeug.serving import make_server
 
-from tests.conftest import SKIPPED_LOUDLY, base_config, migrate_to_head
+from tests.conftest import SKIPPED_LOUDLY, TEST_KEY_PASSPHRASE, base_config, migrate_to_head
 from tests.factories import make_cooperative, make_user
 from trace import create_app
 from trace.auth.models import Role
 from trace.db import db
+from trace.signing import keys
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -84,6 +85,9 @@ def live_server(
     migrate_to_head(database_url)
     app = create_app({**base_config(database_url), "TRACE_LOGIN_RATE_LIMIT": "1000 per minute"})
     app.add_url_rule(CSP_PROBE_PATH, "csp_probe", _csp_probe)
+    with app.app_context():
+        keys.create_key(db.session, TEST_KEY_PASSPHRASE.encode())  # batches are signed
+        db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -31,4 +31,7 @@ class KeyUnreadable(SigningError):
 class NoCurrentKey(SigningError):
     """Raised when a label must be signed but no key is current (none yet, or it was revoked)."""
 
-    message = _l("No issuing key is current: run `flask --app trace keys rotate`.")
+    message = _l(
+        "No issuing key is current, so labels cannot be signed: the platform operator must run "
+        "`flask --app trace keys rotate`."
+    )
