@@ -176,7 +176,7 @@ def test_a_serial_already_in_the_batch_is_drawn_again(session, tenants, monkeypa
     assert sorted(unit.serial for unit in run.units) == ["A" * SERIAL_LENGTH, "B" * SERIAL_LENGTH]
 
 
-@pytest.mark.parametrize("count", [0, -1, 100_001, True, "5", 2.5, None])
+@pytest.mark.parametrize("count", [0, -1, 10_001, True, "5", 2.5, None])
 def test_a_bad_count_is_refused_and_issues_nothing(session, tenants, count):
     batch = batches.create_batch(session, tenants.staff_a, batch_values(tenants))
     before = len(codes_of(session, batch))

@@ -9,6 +9,7 @@ from trace.api import (
     accounts,
     batches,
     certificates,
+    codes,
     cooperatives,
     farming_areas,
     products,
@@ -33,6 +34,7 @@ BLUEPRINTS = (
     farming_areas.blueprint,
     certificates.blueprint,
     batches.blueprint,
+    codes.blueprint,
     verify.blueprint,
 )
 

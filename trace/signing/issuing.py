@@ -31,7 +31,7 @@ from trace.signing.models import IssuingKey, LabelCode
 # RFC 4648 base32: no 0/1/8/9 to mistake for O/I/B/g when a serial is read out loud.
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 SERIAL_LENGTH = 10  # 50 random bits: a guessed serial hits an issued one 1 time in 10^15/N
-MAX_UNITS_PER_RUN = 100_000
+MAX_UNITS_PER_RUN = 10_000  # one print run; larger runs are several
 _IN_CHUNK = 1_000
 _LABEL_YEARS = range(2000, 2100)
 LABEL_CODES = cast(Table, LabelCode.__table__)

@@ -1,12 +1,13 @@
-"""API input and output of verification: the verify answer as DESIGN.md §7 fixes it."""
+"""API input and output of label codes and of verification (the verify answer of DESIGN.md §7)."""
 
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
 from trace.batches.models import BatchStatus
-from trace.registry.schemas.common import InputSchema
+from trace.registry.schemas.common import MAX_ID, InputSchema, page_schema
 from trace.signing.codes import Verdict
+from trace.signing.issuing import MAX_UNITS_PER_RUN
 
 VERIFY_EXAMPLE = {
     "code": "https://truyxuat.example.vn/01/08934567000017/10/ST25-260115-01"
@@ -87,3 +88,41 @@ class VerificationOut(Schema):
     label = fields.Nested(LabelFactsOut, required=True, allow_none=True)
     batch = fields.Nested(BatchFactsOut, required=True, allow_none=True)
     unit = fields.Nested(UnitOut, required=True, allow_none=True)
+
+
+class LabelCodeOut(Schema):
+    """A code issued by the platform: what its QR code holds."""
+
+    code = fields.String(required=True, attribute="text")
+    serial = fields.String(required=True, allow_none=True)
+    key_id = fields.String(required=True, attribute="key.kid")
+    issued_at = fields.AwareDateTime(required=True)
+
+
+LabelCodePage = page_schema(LabelCodeOut, "LabelCodePage")
+
+
+class UnitRunIn(InputSchema):
+    count = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_UNITS_PER_RUN),
+        metadata={"description": "How many unit codes to issue, one per item."},
+    )
+
+
+class UnitsArgs(InputSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class IssuedUnitOut(Schema):
+    serial = fields.String(required=True)
+    code = fields.String(required=True, attribute="text")
+
+
+class UnitRunOut(Schema):
+    batch_id = fields.Integer(required=True, attribute="batch.id")
+    issued_at = fields.AwareDateTime(required=True)
+    count = fields.Function(lambda run: len(run.units), required=True)
+    units = fields.List(fields.Nested(IssuedUnitOut), required=True)
