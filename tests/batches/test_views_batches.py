@@ -28,6 +28,7 @@ from tests.registry.test_views_common import (
 )
 from trace.batches.models import Batch, BatchStatus, EventBatch, EventBatchRole, EventType
 from trace.batches.services.batches import create_batch, update_batch
+from trace.batches.services.codes import batch_code, issue_units
 from trace.batches.services.recall import recall_batch
 
 READERS = ["operator", "staff_a", "inspector", "officer_a"]
@@ -326,6 +327,26 @@ def test_the_page_shows_facts_areas_timeline_in_local_time_and_history(client, s
     assert tenants.staff_a.email in history[0]
     assert history[-1].startswith("Batch registered")
     assert "Quantity: 500" in history[-1]
+
+
+def test_the_page_shows_the_label_code_and_the_unit_codes_issued(client, session, tenants):
+    batch = create_batch(session, tenants.staff_a, {
+        "product_id": tenants.product_a.id,
+        "farming_area_ids": [tenants.farming_area_a.id],
+        "expires_on": date(2027, 5, 19),
+    })
+    code = batch_code(session, tenants.staff_a, batch.id)
+    sign_in(client, tenants.staff_a)
+    text = text_of(client.get(f"/batches/{batch.id}?lang=en"))
+    assert code.text in text
+    assert f"signed with key {code.key.kid}" in text
+    assert "unit code" not in text
+    issue_units(session, tenants.staff_a, batch.id, 12)
+    session.flush()
+    text = text_of(client.get(f"/batches/{batch.id}?lang=en"))
+    assert "12 unit codes issued, each with its own serial." in text
+    history = section(client.get(f"/batches/{batch.id}?lang=en"), "history__row")
+    assert "Unit codes issued: 0 → 12" in history[0]
 
 
 def test_user_text_is_escaped(client, session, tenants):

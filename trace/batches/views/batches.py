@@ -49,6 +49,7 @@ from trace.registry.views.common import (
     prepare_owner_field,
     submit,
 )
+from trace.signing import issuing
 from trace.uploads.services import can_fetch
 
 ID = "<int(max=2147483647):batch_id>"
@@ -137,6 +138,10 @@ def batch(batch_id: int) -> ResponseReturnValue:
         step_forward=[step for step in trace.products if step.depth == 1],
         own_shipments=[e for e in trace.shipments if record in e.batches(EventBatchRole.SUBJECT)],
         history=describe_history(db.session, batch_history(db.session, record.id)),
+        label_code=issuing.current_batch_code(
+            db.session, record, current_app.config["TRACE_PUBLIC_BASE_URL"]
+        ),
+        unit_count=issuing.unit_count(db.session, record.id),
         can_write=can_write(user),
         user=user,
     )
