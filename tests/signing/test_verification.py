@@ -6,6 +6,8 @@ from datetime import date
 
 import pytest
 from flask_babel import force_locale
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.batches.conftest import batch_values
 from tests.conftest import TEST_KEY_PASSPHRASE
@@ -125,3 +127,21 @@ def test_the_answer_shows_user_text_as_data(session, tenants):
     text = codes.batch_code(session, tenants.staff_a, batch.id).text
     answer = verification_json(verify_code(session, text))
     assert answer["batch"]["product"]["name"] == "<script>alert(1)</script>"
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(change=st.tuples(st.integers(min_value=0), st.characters(codec="utf-8")) | st.text())
+def test_the_online_check_gives_a_verdict_for_any_text(session, tenants, batch, change):
+    """Any single-character change to an issued code, or any text at all, gets a verdict
+    other than valid, never an exception."""
+    text = codes.batch_code(session, tenants.staff_a, batch.id).text
+    if isinstance(change, tuple):
+        position, character = change[0] % len(text), change[1]
+        candidate = text[:position] + character + text[position + 1 :]
+    else:
+        candidate = change
+    result = verify_code(session, candidate)
+    assert result.is_valid is (candidate == text)
+    assert VerificationOut().validate(verification_json(result)) == {}
