@@ -66,3 +66,13 @@ def test_production_pages_send_hsts():
     })
     response = app.test_client().get("/api/v1/openapi.json")
     assert "max-age" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize(
+    "base_url",
+    ["ftp://truyxuat.vn", "https://TruyXuat.vn", "https://truyxuat.vn/01", "truyxuat.vn",
+     "https://truyxuat.vn/b/x", "https://truyxuat.vn/a b"],
+)
+def test_a_base_url_codes_cannot_start_with_is_refused_at_start(base_url, tmp_path):
+    with pytest.raises(ConfigError, match="TRACE_PUBLIC_BASE_URL"):
+        build_config({"TRACE_PUBLIC_BASE_URL": base_url}, None, tmp_path)

@@ -14,6 +14,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from trace.signing.codes import is_base_url
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE_PATH = PROJECT_ROOT / "instance"
 
@@ -59,6 +61,11 @@ def build_config(
     if not settings["TRACE_DATABASE_URL"]:
         settings["TRACE_DATABASE_URL"] = f"sqlite:///{instance_path / 'trace.db'}"
     settings["TRACE_PUBLIC_BASE_URL"] = str(settings["TRACE_PUBLIC_BASE_URL"]).rstrip("/")
+    if not is_base_url(settings["TRACE_PUBLIC_BASE_URL"]):
+        raise ConfigError(
+            "TRACE_PUBLIC_BASE_URL must be http(s)://host[:port][/path] with a lower-case host "
+            "and no /01 or /b path segment (label codes start with it)"
+        )
     if not settings["TRACE_UPLOAD_DIR"]:
         settings["TRACE_UPLOAD_DIR"] = str(instance_path / "uploads")
     settings["TRACE_UPLOAD_MAX_BYTES"] = int(settings["TRACE_UPLOAD_MAX_BYTES"])

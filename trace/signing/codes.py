@@ -153,10 +153,16 @@ def encode_value(value: str) -> str:
     return "".join(char if char in _UNRESERVED else f"%{ord(char):02X}" for char in value)
 
 
+def is_base_url(text: str) -> bool:
+    """Whether codes can start with ``text``: http(s), a lower-case host, a plain path prefix."""
+    match = _BASE.fullmatch(text.rstrip("/"))
+    return match is not None and not _reserved_segment(match)
+
+
 def build_unsigned(data: LabelData, kid: str) -> str:
     """The code's text up to and including ``k={kid}``: the bytes ``sign_code`` signs."""
     base = data.base_url.rstrip("/")
-    if not _BASE.fullmatch(base) or _reserved_segment(_BASE.fullmatch(base)):
+    if not is_base_url(base):
         raise InvalidLabelData(f"base URL {data.base_url!r} is not http(s)://host[/path]")
     if not _KID.fullmatch(kid):
         raise InvalidLabelData("key id must be 1 to 64 base64url characters")
@@ -196,9 +202,9 @@ def parse_code(text: str) -> ParsedCode:
     if "#" in text:
         raise MalformedCode("holds a fragment")
     signed_text, separator, signature_text = text.rpartition("s=")
-    if not separator or signed_text[-1:] not in ("&", "?"):
-        raise MalformedCode("no signature: s must be the last parameter")
-    signed_text = signed_text[:-1]
+    signed_text, joiner = signed_text[:-1], signed_text[-1:]
+    if not separator or joiner != ("&" if "?" in signed_text else "?"):
+        raise MalformedCode("no signature: s must be the last parameter, after &")
     signature = _decode_signature(signature_text)
     address, _, query = signed_text.partition("?")
     params = _query_params(query)
@@ -283,8 +289,8 @@ def b64url_decode(text: str) -> bytes:
     return raw
 
 
-def _reserved_segment(match: re.Match[str] | None) -> bool:
-    return match is not None and any(
+def _reserved_segment(match: re.Match[str]) -> bool:
+    return any(
         segment in ("01", "b") for segment in match.group(3).split("/")
     )
 

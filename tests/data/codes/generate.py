@@ -179,6 +179,8 @@ def corpus() -> dict[str, dict[str, Any]]:
         ("signature-standard-alphabet", "signature in + / base64 instead of base64url",
          with_signature(batch, standard_alphabet), "malformed code"),
         ("signature-missing", "no s parameter", batch.rpartition("&s=")[0], "malformed code"),
+        ("signature-after-question-mark", "?s= where the contract puts &s= (k comes first)",
+         swap(batch, "&s=", "?s="), "malformed code"),
         ("signature-another-key", "signed by a key not in the set, under our key id",
          resign(batch, STRANGER), "bad signature"),
         ("revoked-key", "signed by a key revoked since", issue(BATCH, REVOKED), "revoked key"),
