@@ -1,0 +1,202 @@
+"""Label layouts as data: the page, the sticker size and the grid, all in millimetres.
+
+A layout says only where each label sits on the page; what goes inside a label is
+``labels.geometry``'s job. Positions are from the page's top-left corner, as printers and
+sticker-sheet makers measure them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from labels.errors import LayoutError
+
+__all__ = ["LAYOUTS", "MIN_LABEL_MM", "Layout", "LayoutError", "custom_layout"]
+
+A4_WIDTH_MM = 210.0
+A4_HEIGHT_MM = 297.0
+# A version 9 QR code (a ~170-character signed URL at level M) needs 61 modules with its
+# quiet zone; under 15 mm a module falls below ~0.25 mm, too small for phone cameras.
+MIN_LABEL_MM = 15.0
+# Sizes are in mm from decimal data (29.7 x 10); allow for binary rounding, not for real overlap.
+_TOLERANCE_MM = 1e-6
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A page holding a grid of equal labels; validated when made, so every Layout is printable."""
+
+    name: str
+    page_width_mm: float
+    page_height_mm: float
+    label_width_mm: float
+    label_height_mm: float
+    columns: int
+    rows: int
+    margin_left_mm: float
+    margin_top_mm: float
+    gap_x_mm: float
+    gap_y_mm: float
+
+    def __post_init__(self) -> None:
+        _check_sizes(self)
+        _check_fits(self)
+
+    @property
+    def per_page(self) -> int:
+        """How many labels one page holds."""
+        return self.columns * self.rows
+
+    def label_origin_mm(self, index_on_page: int) -> tuple[float, float]:
+        """The top-left corner of a label (row by row, left to right) from the page's top-left."""
+        if not 0 <= index_on_page < self.per_page:
+            raise LayoutError(
+                f"label {index_on_page} is not on a page of layout {self.name!r}, "
+                f"which holds labels 0 to {self.per_page - 1}"
+            )
+        row, column = divmod(index_on_page, self.columns)
+        return (
+            self.margin_left_mm + column * (self.label_width_mm + self.gap_x_mm),
+            self.margin_top_mm + row * (self.label_height_mm + self.gap_y_mm),
+        )
+
+    @property
+    def grid_width_mm(self) -> float:
+        """The width the labels and the gaps between them take."""
+        return self.columns * self.label_width_mm + (self.columns - 1) * self.gap_x_mm
+
+    @property
+    def grid_height_mm(self) -> float:
+        """The height the labels and the gaps between them take."""
+        return self.rows * self.label_height_mm + (self.rows - 1) * self.gap_y_mm
+
+
+def _check_sizes(layout: Layout) -> None:
+    _check_label(layout.label_width_mm, layout.label_height_mm, layout.columns, layout.rows)
+    _check_spacing(layout.margin_left_mm, layout.margin_top_mm, layout.gap_x_mm, layout.gap_y_mm)
+    for name, value in (("page width", layout.page_width_mm),
+                        ("page height", layout.page_height_mm)):
+        if not (_is_number(value) and value > 0):
+            raise LayoutError(f"the {name} must be a positive number of millimetres, not {value}")
+
+
+def _check_label(width_mm: float, height_mm: float, columns: int, rows: int) -> None:
+    for name, value in (("label width", width_mm), ("label height", height_mm)):
+        if not (_is_number(value) and value > 0):
+            raise LayoutError(f"the {name} must be a positive number of millimetres, not {value}")
+    for name, count in (("columns", columns), ("rows", rows)):
+        if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+            raise LayoutError(
+                f"the number of {name} must be a whole number of 1 or more, not {count}"
+            )
+    if min(width_mm, height_mm) < MIN_LABEL_MM:
+        raise LayoutError(
+            f"a label of {_mm(width_mm)} x {_mm(height_mm)} mm is too small for a readable QR "
+            f"code: labels must be at least {_mm(MIN_LABEL_MM)} x {_mm(MIN_LABEL_MM)} mm"
+        )
+
+
+def _check_spacing(*values_mm: float) -> None:
+    for name, value in zip(
+        ("left margin", "top margin", "horizontal gap", "vertical gap"), values_mm, strict=True
+    ):
+        if not (_is_number(value) and value >= 0):
+            raise LayoutError(f"the {name} must be zero or more millimetres, not {value}")
+
+
+def _is_number(value: object) -> bool:
+    return (isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value))
+
+
+def _check_fits(layout: Layout) -> None:
+    needed_width = layout.margin_left_mm + layout.grid_width_mm
+    if needed_width > layout.page_width_mm + _TOLERANCE_MM:
+        raise LayoutError(
+            f"{layout.columns} columns of {_mm(layout.label_width_mm)} mm labels "
+            f"(with {_mm(layout.gap_x_mm)} mm gaps and a {_mm(layout.margin_left_mm)} mm left "
+            f"margin) need {_mm(needed_width)} mm, but the page is only "
+            f"{_mm(layout.page_width_mm)} mm wide"
+        )
+    needed_height = layout.margin_top_mm + layout.grid_height_mm
+    if needed_height > layout.page_height_mm + _TOLERANCE_MM:
+        raise LayoutError(
+            f"{layout.rows} rows of {_mm(layout.label_height_mm)} mm labels "
+            f"(with {_mm(layout.gap_y_mm)} mm gaps and a {_mm(layout.margin_top_mm)} mm top "
+            f"margin) need {_mm(needed_height)} mm, but the page is only "
+            f"{_mm(layout.page_height_mm)} mm high"
+        )
+
+
+def _mm(value: float) -> str:
+    """A size as people write it: 70, 52.5, 29.7 (no float noise)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def custom_layout(
+    width_mm: float,
+    height_mm: float,
+    columns: int = 1,
+    rows: int = 1,
+    margin_left_mm: float | None = None,
+    margin_top_mm: float | None = None,
+    gap_x_mm: float = 0,
+    gap_y_mm: float = 0,
+    page_width_mm: float | None = None,
+    page_height_mm: float | None = None,
+    name: str | None = None,
+) -> Layout:
+    """A layout from a cooperative's own sizes.
+
+    With one label and no page size it is a roll (the page is the label plus its margins);
+    otherwise the page is A4 unless given. A margin left out centres the grid on the page
+    that way, as sticker sheets are cut; a margin given (0 included) is kept as given.
+    """
+    if (page_width_mm is None) != (page_height_mm is None):
+        raise LayoutError("give both the page width and the page height, or neither")
+    _check_label(width_mm, height_mm, columns, rows)
+    _check_spacing(margin_left_mm or 0, margin_top_mm or 0, gap_x_mm, gap_y_mm)
+    grid_width = columns * width_mm + (columns - 1) * gap_x_mm
+    grid_height = rows * height_mm + (rows - 1) * gap_y_mm
+    if page_width_mm is None or page_height_mm is None:
+        if columns == 1 and rows == 1:
+            page_width_mm = grid_width + 2 * (margin_left_mm or 0)
+            page_height_mm = grid_height + 2 * (margin_top_mm or 0)
+        else:
+            page_width_mm, page_height_mm = A4_WIDTH_MM, A4_HEIGHT_MM
+    if margin_left_mm is None:
+        margin_left_mm = max(0.0, (page_width_mm - grid_width) / 2)
+    if margin_top_mm is None:
+        margin_top_mm = max(0.0, (page_height_mm - grid_height) / 2)
+    return Layout(
+        name=name or f"custom-{_mm(width_mm)}x{_mm(height_mm)}-{columns}x{rows}",
+        page_width_mm=page_width_mm,
+        page_height_mm=page_height_mm,
+        label_width_mm=width_mm,
+        label_height_mm=height_mm,
+        columns=columns,
+        rows=rows,
+        margin_left_mm=margin_left_mm,
+        margin_top_mm=margin_top_mm,
+        gap_x_mm=gap_x_mm,
+        gap_y_mm=gap_y_mm,
+    )
+
+
+def _roll(width_mm: float, height_mm: float) -> Layout:
+    return Layout(f"roll-{_mm(width_mm)}x{_mm(height_mm)}", width_mm, height_mm, width_mm,
+                  height_mm, 1, 1, 0.0, 0.0, 0.0, 0.0)
+
+
+# Sticker sheets as their makers list them: 70 x 37 mm x 24 leaves 1 mm of the A4 height,
+# split 0.5 mm above and below; 52.5 x 29.7 mm x 40 fills the sheet edge to edge.
+LAYOUTS: dict[str, Layout] = {
+    layout.name: layout
+    for layout in (
+        _roll(50.0, 30.0),
+        _roll(40.0, 25.0),
+        Layout("a4-3x8", A4_WIDTH_MM, A4_HEIGHT_MM, 70.0, 37.0, 3, 8, 0.0, 0.5, 0.0, 0.0),
+        Layout("a4-4x10", A4_WIDTH_MM, A4_HEIGHT_MM, 52.5, 29.7, 4, 10, 0.0, 0.0, 0.0, 0.0),
+    )
+}
