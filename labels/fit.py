@@ -146,7 +146,7 @@ def _lay_out(items: Sequence[_Item], scale: float, box: Box, may_break: bool,
     """The items wrapped and placed top down at this scale, or None when they overflow."""
     rows: list[tuple[_Item, float, str, bool]] = []
     for item in items:
-        size_pt = max(MIN_PT, item.base_pt * scale)
+        size_pt = round(max(MIN_PT, item.base_pt * scale), 2)
         wrapped = _wrap(item, size_pt * MM_PER_PT, box.width, may_break, may_wrap_fields)
         if wrapped is None:
             return None
@@ -244,9 +244,10 @@ def _cut_title(title: _Item, box: Box, dropped: tuple[str, ...]) -> TextBlock:
 def fit_serial(box: Box, serial: str) -> TextLine | None:
     """The serial centred in its box under the code, shrunk if needed; None if it cannot fit."""
     text = _clean(serial)
+    # Not the cached ``measure``: every serial is new, and the cache would only fill up.
+    extent = font_face(Weight.REGULAR).measure(text)
     for size_pt in (SERIAL_PT, 5.0, 4.5, MIN_SERIAL_PT):
         size_mm = size_pt * MM_PER_PT
-        extent = measure(Weight.REGULAR, text)
         width = _needed(extent) * size_mm
         if width <= box.width and (extent.top - extent.bottom) * size_mm <= box.height:
             x = box.x + (box.width - width) / 2 - min(0.0, extent.left) * size_mm
