@@ -129,12 +129,14 @@ class _Document:
     def _label_ops(self, label: LabelContent) -> bytes:
         """One label's drawing, in points from its bottom-left corner."""
         height = self.layout.label_height_mm
-        geometry = label_geometry(self.layout.label_width_mm, height, label.serial is not None)
+        has_serial = label.serial is not None
+        geometry = label_geometry(self.layout.label_width_mm, height, has_serial)
+        # The layout is the document's, so the serial decides the geometry: keys stay cheap.
         ops = [
-            self._part(("qr", label.code, geometry),
+            self._part(("qr", label.code, has_serial),
                        lambda: qr_ops(qr_matrix(label.code), geometry), geometry),
             self._part(("text", label.title, label.lines, label.footer, label.ocop_stars,
-                        geometry), lambda: self._text_ops(label, geometry), geometry),
+                        has_serial), lambda: self._text_ops(label, geometry), geometry),
         ]
         if label.serial is not None and geometry.serial is not None:
             line = fit_serial(geometry.serial, label.serial)
