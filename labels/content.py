@@ -31,6 +31,11 @@ class LabelContent:
         if not isinstance(self.lines, tuple):
             # A list would make the content unhashable, and the text fitting is cached by it.
             object.__setattr__(self, "lines", tuple(self.lines))
+        if not all(isinstance(line, str) for line in self.lines):
+            raise ContentError("every line of a label must be text")
+        for name in ("footer", "serial"):
+            if not isinstance(getattr(self, name), str | None):
+                raise ContentError(f"a label's {name} must be text, or None for none")
         if self.ocop_stars is not None and (
             isinstance(self.ocop_stars, bool)
             or not isinstance(self.ocop_stars, int)

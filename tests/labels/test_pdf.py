@@ -255,6 +255,10 @@ def test_a_code_too_long_for_a_qr_code_is_our_error() -> None:
         ({"code": "https://x.vn/b/1", "title": "  "}, "a label needs a title"),
         ({"code": "https://x.vn/b/1", "title": "Gạo", "ocop_stars": 6},
          "OCOP stars must be a whole number from 1 to 5, not 6"),
+        ({"code": "https://x.vn/b/1", "title": "Gạo", "lines": ("Lô", 7)},
+         "every line of a label must be text"),
+        ({"code": "https://x.vn/b/1", "title": "Gạo", "serial": 12},
+         "a label's serial must be text, or None for none"),
     ],
 )
 def test_bad_content_is_refused_when_made(fields: dict[str, object], message: str) -> None:
