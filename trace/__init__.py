@@ -18,6 +18,7 @@ from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.errors import register_error_handlers
 from trace.extensions import babel, csrf, limiter, login_manager, migrate
+from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
 from trace.signing.views import blueprint as signing_blueprint
 from trace.uploads import views as upload_views
@@ -39,6 +40,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         upload_views.blueprint,
         registry_blueprint,
         batches_blueprint,
+        printing_blueprint,
         signing_blueprint,
     ):
         app.register_blueprint(blueprint)

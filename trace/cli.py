@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     from trace.auth.cli import users
     from trace.batches.cli import import_command
     from trace.demo import demo
+    from trace.printing.cli import labels_command
     from trace.signing.cli import keys_group
     from trace.signing.verify_cli import verify
 
@@ -56,3 +57,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(import_command)
     app.cli.add_command(keys_group)
     app.cli.add_command(verify)
+    app.cli.add_command(labels_command)

@@ -12,6 +12,7 @@ from trace.api import (
     codes,
     cooperatives,
     farming_areas,
+    labels,
     products,
     verify,
 )
@@ -35,6 +36,7 @@ BLUEPRINTS = (
     certificates.blueprint,
     batches.blueprint,
     codes.blueprint,
+    labels.blueprint,
     verify.blueprint,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +15,7 @@ from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services.batches import audit_batch, get_batch, get_batch_for_writing
 from trace.db import utcnow
-from trace.errors import Conflict, InvalidInput
+from trace.errors import Conflict, InvalidInput, NotFound
 from trace.registry.services.common import MAX_PER_PAGE, Page
 from trace.signing import issuing
 from trace.signing.issuing import MAX_UNITS_PER_RUN, IssuedUnit
@@ -30,18 +31,21 @@ class UnitRun:
     units: list[IssuedUnit]
 
 
-def batch_code(session: Session, user: User, batch_id: int) -> LabelCode:
+def batch_code(session: Session, user: User | None, batch_id: int) -> LabelCode:
     """The code printed on the batch's labels, issuing one if the batch has none that holds.
 
     Readers see it too; issuing one for them is the platform catching up, not a change
     they make (a batch registered before codes existed, or after its key was revoked).
     """
-    return issuing.ensure_batch_code(session, get_batch(session, user, batch_id))
+    return issuing.ensure_batch_code(session, _batch(session, user, batch_id, get_batch))
 
 
-def issue_units(session: Session, user: User, batch_id: int, count: object) -> UnitRun:
-    """Issue ``count`` unit codes for the batch, one per item to label; recorded in its history."""
-    batch = get_batch_for_writing(session, user, batch_id)
+def issue_units(session: Session, user: User | None, batch_id: int, count: object) -> UnitRun:
+    """Issue ``count`` unit codes for the batch, one per item to label; recorded in its history.
+
+    ``user`` is None only for the command line, which acts for the platform.
+    """
+    batch = _batch(session, user, batch_id, get_batch_for_writing)
     if (
         isinstance(count, bool)
         or not isinstance(count, int)
@@ -57,6 +61,20 @@ def issue_units(session: Session, user: User, batch_id: int, count: object) -> U
     changes = {"unit_codes": before}, {"unit_codes": before + count}
     audit_batch(session, user, batch, AuditAction.CHANGED, *changes)
     return UnitRun(batch, now, units)
+
+
+def _batch(
+    session: Session,
+    user: User | None,
+    batch_id: int,
+    get_for_user: Callable[[Session, User, int], Batch],
+) -> Batch:
+    if user is not None:
+        return get_for_user(session, user, batch_id)
+    batch = session.get(Batch, batch_id)
+    if batch is None:
+        raise NotFound()
+    return batch
 
 
 def list_units(

@@ -1,0 +1,88 @@
+"""The print page in a real browser on a phone, JavaScript off: preview, then download.
+
+Screenshots go to ``TRACE_SCREENSHOT_DIR`` (``printing-*.png``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from tests.browser.conftest import LiveServer
+from tests.browser.test_batches import PHONE, SCREENSHOTS, in_app, new_staff, records_for, sign_in
+from trace.batches.services.batches import create_batch
+from trace.db import db
+from trace.registry.models import FarmingArea, Product
+
+pytestmark = pytest.mark.browser_context_args(locale="vi-VN", java_script_enabled=False)
+
+
+def registered_batch(live_server: LiveServer, cooperative_id: int) -> int:
+    product_name, area_code = records_for(live_server, cooperative_id)
+
+    def make() -> int:
+        product = db.session.scalars(select(Product).where(Product.name == product_name)).one()
+        product.ocop_stars = 4
+        area = db.session.scalars(select(FarmingArea).where(FarmingArea.code == area_code)).one()
+        values = {
+            "cooperative_id": cooperative_id,
+            "product_id": product.id,
+            "farming_area_ids": [area.id],
+            "harvested_on": date(2026, 11, 18),
+            "packed_on": date(2026, 11, 19),
+        }
+        return create_batch(db.session, None, values).id
+
+    return int(in_app(live_server, make))
+
+
+def decoded(png: bytes) -> list[str]:
+    with Image.open(io.BytesIO(png)) as image:
+        image.load()
+        return [found.text for found in zxingcpp.read_barcodes(image)]
+
+
+def test_staff_preview_a_roll_then_download_serialised_labels(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.set_viewport_size(PHONE)
+    email, cooperative_id = new_staff(live_server, "HTX Gạo Trần Đề In Tem")
+    batch_id = registered_batch(live_server, cooperative_id)
+    sign_in(page, email)
+    page.goto(f"/batches/{batch_id}")
+    page.get_by_role("link", name="In tem").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("In tem")
+    preview = page.get_by_role("img", name="Tờ đầu tiên như khi in ra")
+    expect(preview).to_be_visible()
+    page.wait_for_load_state("load")  # images included
+    assert page.evaluate("document.querySelector('figure img').naturalWidth") > 0
+
+    page.get_by_label("Cuộn tem nhiệt 50 × 30 mm").check()
+    page.get_by_label("Số lượng tem").fill("3")
+    page.get_by_role("button", name="Xem trước").click()
+    expect(preview).to_be_visible()
+    source = preview.get_attribute("src") or ""
+    assert "layout=roll-50x30" in source
+    image = page.request.get(source)
+    assert image.ok
+    assert image.headers["content-type"] == "image/png"
+    [code] = decoded(image.body())
+    assert re.search(r"/b/[^/?]+\?17=\d{6}&k=", code)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "printing-form-360.png"), full_page=True)
+
+    page.get_by_label("Mỗi sản phẩm một mã (có số sê-ri)").check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải về").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-serial.pdf")
+    with open(download.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    assert page.viewport_size == PHONE

@@ -1,0 +1,57 @@
+"""API: GET /api/v1/batches/{id}/labels — PDF or PNG, batch copies or serialised units."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tests.api.registry_helpers import caller
+from tests.printing.conftest import qr_texts_in_image, qr_texts_in_pdf
+from trace.batches.services import codes
+from trace.signing.models import LabelCode
+
+URL = "/api/v1/batches/{}/labels"
+
+
+def units(session):
+    session.expire_all()
+    query = select(func.count()).select_from(LabelCode).where(LabelCode.serial.is_not(None))
+    return session.scalar(query)
+
+
+def test_a_pdf_of_batch_copies(client, session, tenants, batch, tmp_path):
+    api = caller(client, session, tenants.staff_a)
+    response = api.get(URL.format(batch.id), layout="a4-3x8", count=26)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    code = codes.batch_code(session, tenants.staff_a, batch.id).text
+    assert qr_texts_in_pdf(response.get_data(), tmp_path) == [code] * 26
+
+
+def test_serialised_pngs_issue_units(client, session, tenants, batch):
+    api = caller(client, session, tenants.staff_a)
+    response = api.get(URL.format(batch.id), format="png", layout="roll-50x30", count=2,
+                       serialised="true")
+    assert response.status_code == 200
+    assert response.mimetype == "image/png"
+    assert units(session) == 2
+    [text] = qr_texts_in_image(response.get_data())
+    assert "/21/" in text
+
+
+def test_bad_arguments_are_422_and_issue_nothing(client, session, tenants, batch):
+    api = caller(client, session, tenants.staff_a)
+    for args in ({"count": 0}, {"count": 10_001}, {"format": "svg"}, {"layout": "a5"},
+                 {"layout": "custom"}, {"lines": "price"}, {"color": "red"}):
+        response = api.get(URL.format(batch.id), serialised="true", **args)
+        assert response.status_code == 422, args
+        assert response.get_json()["errors"], args
+    assert units(session) == 0
+
+
+def test_readers_get_batch_copies_but_cannot_issue_units(client, session, tenants, batch):
+    inspector = caller(client, session, tenants.inspector)
+    assert inspector.get(URL.format(batch.id)).status_code == 200
+    assert inspector.get(URL.format(batch.id), serialised="true").status_code == 403
+    other = caller(client, session, tenants.staff_b)
+    assert other.get(URL.format(batch.id)).status_code == 404
+    assert units(session) == 0

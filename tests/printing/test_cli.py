@@ -1,0 +1,66 @@
+"""``flask --app trace labels``: by batch code or lot, files written whole, clear refusals."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from tests.factories import make_batch, make_cooperative, make_product
+from tests.printing.conftest import qr_texts_in_image, qr_texts_in_pdf
+from trace.batches.services import codes
+from trace.signing.models import LabelCode
+
+
+def labels(runner, *args):
+    return runner.invoke(args=["labels", *args])
+
+
+def units(session):
+    query = select(func.count()).select_from(LabelCode).where(LabelCode.serial.is_not(None))
+    return session.scalar(query)
+
+
+def test_a_batch_code_gives_a_pdf_of_its_labels(runner, session, tenants, batch, tmp_path):
+    out = tmp_path / "tem.pdf"
+    result = labels(runner, batch.code, "--layout", "a4-4x10", "--count", "45", "--out", str(out),
+                    "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary == {"file": str(out), "batch": batch.code, "labels": 45, "pages": 2,
+                       "serialised": False}
+    assert "Drawing pages" in result.stderr
+    code = codes.batch_code(session, None, batch.id).text
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    assert qr_texts_in_pdf(out.read_bytes(), pages) == [code] * 45
+
+
+def test_serialised_labels_by_lot_as_png(runner, session, batch, tmp_path):
+    out = tmp_path / "tem.png"
+    result = labels(runner, batch.lot, "--layout", "roll-50x30", "--count", "3", "--serialised",
+                    "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert units(session) == 3
+    [text] = qr_texts_in_image(out.read_bytes())
+    assert session.scalar(select(LabelCode.serial).where(LabelCode.text == text)) is not None
+
+
+def test_an_ambiguous_lot_an_unknown_batch_and_bad_options_exit_non_zero(
+    runner, session, batch, tmp_path
+):
+    other = make_batch(session, make_product(session, make_cooperative(session)), lot=batch.lot)
+    out = tmp_path / "tem.pdf"
+    ambiguous = labels(runner, batch.lot, "--out", str(out))
+    assert ambiguous.exit_code == 1
+    assert batch.code in ambiguous.output
+    assert other.code in ambiguous.output
+    assert labels(runner, "NOPE-1", "--out", str(out)).exit_code == 1
+    bad_count = labels(runner, batch.code, "--count", "0", "--serialised", "--out", str(out))
+    assert bad_count.exit_code == 1
+    assert len(bad_count.output.strip().splitlines()) == 1
+    assert labels(runner, batch.code, "--out", str(tmp_path / "tem.svg")).exit_code == 2
+    missing_folder = labels(runner, batch.code, "--out", str(tmp_path / "no" / "tem.pdf"))
+    assert missing_folder.exit_code == 1
+    assert not out.exists()
+    assert units(session) == 0

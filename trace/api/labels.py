@@ -1,0 +1,70 @@
+"""API: a batch's labels as a print-ready PDF or a PNG of one sheet."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response
+from flask_smorest import Blueprint
+from marshmallow import RAISE, fields, validate
+
+from trace.api.auth import api_caller, token_required
+from trace.db import db
+from trace.printing.options import (
+    DPI_RANGE,
+    FORMATS,
+    LANGUAGES,
+    MAX_LABELS,
+    LabelLine,
+    read_options,
+)
+from trace.printing.responses import file_response
+from trace.printing.services import print_run
+from trace.registry.schemas.common import InputSchema
+
+blueprint = Blueprint("api_labels", __name__, description="Print-ready labels of a batch")
+
+ID = "<int(max=2147483647):batch_id>"
+
+
+class LabelArgs(InputSchema):
+    format = fields.String(load_default="pdf", validate=validate.OneOf(FORMATS))
+    layout = fields.String(
+        load_default="a4-3x8",
+        metadata={"description": "roll-50x30, roll-40x25, a4-3x8, a4-4x10 or custom."},
+    )
+    count = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_LABELS))
+    serialised = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Issue one unit code per label (needs write access)."},
+    )
+    lines = fields.String(
+        metadata={
+            "description": "Comma-separated lines to show (all when absent): "
+            + ", ".join(line.value for line in LabelLine)
+        }
+    )
+    language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
+    dpi = fields.Integer(load_default=300, validate=validate.Range(*DPI_RANGE))
+    width_mm = fields.Float(metadata={"description": "Custom layout: label width."})
+    height_mm = fields.Float(metadata={"description": "Custom layout: label height."})
+    columns = fields.Integer(validate=validate.Range(min=1, max=50))
+    rows = fields.Integer(validate=validate.Range(min=1, max=50))
+    margin_left_mm = fields.Float()
+    margin_top_mm = fields.Float()
+    gap_x_mm = fields.Float()
+    gap_y_mm = fields.Float()
+
+
+@blueprint.get(f"/batches/{ID}/labels")
+@blueprint.response(200, content_type="application/pdf", description="Every sheet, as PDF.")
+@blueprint.alt_response(200, content_type="image/png", description="With format=png: one sheet.")
+@token_required()
+@blueprint.arguments(LabelArgs, location="query", unknown=RAISE, as_kwargs=True)
+def batch_labels(batch_id: int, **args: Any) -> Response:
+    """The batch's labels: `count` copies of its code, or with `serialised=true` `count`
+    newly issued unit codes, one per label, each with its serial printed under the code."""
+    options = read_options(args)
+    run = print_run(db.session, api_caller(), batch_id, options)
+    db.session.commit()  # issued codes are kept even if the client goes away mid-download
+    return file_response(run, as_attachment=False)

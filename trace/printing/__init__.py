@@ -1,0 +1,1 @@
+"""Printing a batch's labels: the options, the run (batch copies or serialised units), its pages."""

@@ -1,0 +1,69 @@
+"""The print form: a layout, how many labels, which lines; text in, ``read_options`` decides."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, StringField
+
+from trace.printing.options import CUSTOM_FIELDS, LAYOUT_LABELS, LINE_LABELS, LabelLine
+from trace.registry.forms.common import CheckboxListField, RegistryForm, TextRadioField
+
+MILLIMETRES = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+class PrintForm(RegistryForm):
+    layout = TextRadioField(_l("Labels"), choices=list(LAYOUT_LABELS.items()), default="a4-3x8")
+    width_mm = StringField(_l("Label width (mm)"), render_kw=MILLIMETRES)
+    height_mm = StringField(_l("Label height (mm)"), render_kw=MILLIMETRES)
+    columns = StringField(_l("Columns"), default="1", render_kw={"inputmode": "numeric"})
+    rows = StringField(_l("Rows"), default="1", render_kw={"inputmode": "numeric"})
+    margin_left_mm = StringField(_l("Left margin (mm)"), render_kw=MILLIMETRES)
+    margin_top_mm = StringField(_l("Top margin (mm)"), render_kw=MILLIMETRES)
+    gap_x_mm = StringField(_l("Gap between columns (mm)"), default="0", render_kw=MILLIMETRES)
+    gap_y_mm = StringField(_l("Gap between rows (mm)"), default="0", render_kw=MILLIMETRES)
+    count = StringField(
+        _l("How many labels"), default="24", render_kw={"inputmode": "numeric"}
+    )
+    serialised = BooleanField(
+        _l("One code per item (serialised)"),
+        description=_l(
+            "Each label gets its own code and serial, so every scan is tied to one item. "
+            "The codes are issued when you download the file."
+        ),
+    )
+    lines = CheckboxListField(
+        _l("Lines under the product name"),
+        choices=list(LINE_LABELS.items()),
+        default=[line.value for line in LabelLine],
+    )
+    language = TextRadioField(
+        _l("Language of the label"),
+        choices=[("vi", "Tiếng Việt"), ("en", "English")],
+        default="vi",
+    )
+    output = TextRadioField(
+        _l("File"),
+        choices=[
+            ("pdf", _l("PDF, every sheet, to print")),
+            ("png", _l("PNG image of the first sheet")),
+        ],
+        default="pdf",
+    )
+
+    ERROR_FIELDS: ClassVar[Mapping[str, str]] = {"format": "output"}
+
+    def values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "layout": self.layout.data,
+            "count": (self.count.data or "").strip(),
+            "serialised": bool(self.serialised.data),
+            "lines": list(self.lines.data or []),
+            "language": self.language.data,
+            "format": self.output.data,
+        }
+        for name in CUSTOM_FIELDS:
+            values[name] = (self[name].data or "").strip()
+        return values

@@ -1,0 +1,34 @@
+"""A rendered print run as an HTTP response, for the print page and the API alike."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import IO
+
+from flask import Response
+
+from trace.printing.services import PrintRun
+
+CHUNK_BYTES = 256 * 1024
+
+
+def file_response(run: PrintRun, as_attachment: bool) -> Response:
+    """Stream the run's file from its spooled copy, closing it once sent (or abandoned)."""
+    rendered = run.to_file()
+    size = rendered.seek(0, os.SEEK_END)
+    rendered.seek(0)
+    disposition = "attachment" if as_attachment else "inline"
+    response = Response(_chunks(rendered), mimetype=run.media_type, direct_passthrough=True)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = f"{disposition}; filename={run.file_name}"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _chunks(rendered: IO[bytes]) -> Iterator[bytes]:
+    try:
+        while chunk := rendered.read(CHUNK_BYTES):
+            yield chunk
+    finally:
+        rendered.close()

@@ -1,0 +1,175 @@
+"""Print runs: a batch's labels as ``labels`` draws them, batch copies or serialised units.
+
+The text of a label is written here, in the label's language (Vietnamese unless asked),
+from the batch's public facts; ``labels`` only lays it out and draws it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from itertools import repeat
+from typing import IO, BinaryIO, cast
+
+from flask_babel import force_locale, format_date
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
+
+from labels import LabelContent, render_pdf, render_png
+from trace.auth.models import User
+from trace.batches.models import Batch
+from trace.batches.services import codes
+from trace.batches.services.batches import get_batch
+from trace.printing.options import MEDIA_TYPES, LabelLine, PrintOptions
+from trace.registry.communes import find_commune
+
+LABEL_DATE = "dd/MM/yyyy"
+SPOOL_BYTES = 8 * 1024 * 1024
+PREVIEW_SERIAL = "••••••••••"
+
+
+@dataclass(frozen=True)
+class PrintRun:
+    """The labels of one run, drawn lazily so 10,000 of them never sit in memory at once."""
+
+    batch: Batch
+    options: PrintOptions
+    label_codes: list[tuple[str, str | None]]  # (code, serial): one for all, or one a label
+
+    @property
+    def count(self) -> int:
+        return self.options.count
+
+    @property
+    def file_name(self) -> str:
+        suffix = "-serial" if self.options.is_serialised else ""
+        return f"tem-{self.batch.code}{suffix}.{self.options.format}"
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.options.format]
+
+    def labels(self) -> Iterator[LabelContent]:
+        texts = label_texts(self.batch, self.options)
+        if len(self.label_codes) == 1:
+            [(code, serial)] = self.label_codes
+            return repeat(texts.content(code, serial), self.count)
+        return (texts.content(code, serial) for code, serial in self.label_codes)
+
+    def to_file(self) -> IO[bytes]:
+        """The rendered file, rewound; over a few megabytes it waits on disk, not in memory."""
+        # The caller closes it, once the file is sent.
+        output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
+        self.render(output)
+        output.seek(0)
+        return output
+
+    def render(self, out: BinaryIO, on_page: Callable[[int], None] | None = None) -> None:
+        """Write the run as the options ask: a PDF of every page, or one PNG page."""
+        if self.options.format == "png":
+            page = render_png(self.labels(), self.options.layout, dpi=self.options.dpi)
+            out.write(page)
+            return
+        render_pdf(self.labels(), self.options.layout, out, on_page=on_page)
+
+
+def print_run(
+    session: Session, user: User | None, batch_id: int, options: PrintOptions
+) -> PrintRun:
+    """Prepare a run: serialised runs issue their unit codes now (and need write access).
+
+    ``user`` is None only for the command line, which acts for the platform.
+    """
+    if options.is_serialised:
+        run = codes.issue_units(session, user, batch_id, options.count)
+        return PrintRun(run.batch, options, [(unit.text, unit.serial) for unit in run.units])
+    code = codes.batch_code(session, user, batch_id)
+    return PrintRun(code.batch, options, [(code.text, None)])
+
+
+def preview_run(session: Session, user: User, batch_id: int, options: PrintOptions) -> PrintRun:
+    """The first sheet as it will print, issuing nothing: unit labels show the batch code and
+    a dotted serial, so a scanned preview never passes for a real unit."""
+    batch = get_batch(session, user, batch_id)
+    text = codes.batch_code(session, user, batch_id).text
+    count = min(options.count, options.layout.per_page)
+    serial = PREVIEW_SERIAL if options.is_serialised else None
+    shown = PrintOptions(
+        options.layout, count, options.is_serialised, options.lines, options.language, "png"
+    )
+    return PrintRun(batch, shown, [(text, serial)])
+
+
+@dataclass(frozen=True)
+class LabelTexts:
+    """The text every label of a batch shares; only the code and serial differ."""
+
+    title: str
+    lines: tuple[str, ...]
+    footer: str | None
+    ocop_stars: int | None
+
+    def content(self, code: str, serial: str | None) -> LabelContent:
+        return LabelContent(
+            code=code,
+            title=self.title,
+            lines=self.lines,
+            footer=self.footer,
+            ocop_stars=self.ocop_stars,
+            serial=serial,
+        )
+
+
+def label_texts(batch: Batch, options: PrintOptions) -> LabelTexts:
+    """The title, chosen lines and footer of the batch's labels, in the run's language."""
+    chosen = options.lines
+    with force_locale(options.language):
+        lines = [
+            text
+            for line, text in (
+                (LabelLine.COOPERATIVE, batch.cooperative.name),
+                (LabelLine.ORIGIN, origin_of(batch)),
+                (LabelLine.LOT, _("Lot: %(lot)s", lot=batch.lot)),
+                (LabelLine.DATE, _date_line(batch)),
+                (LabelLine.EXPIRY, _expiry_line(batch.expires_on)),
+                (LabelLine.PLANTING_AREA, _planting_area_line(batch)),
+            )
+            if line in chosen and text
+        ]
+        footer = _("Scan to trace the origin") if LabelLine.TAGLINE in chosen else None
+    stars = batch.product.ocop_stars if LabelLine.OCOP in chosen else None
+    return LabelTexts(batch.product.name, tuple(lines), footer, stars)
+
+
+def origin_of(batch: Batch) -> str:
+    """Commune and province where it was grown (its farming areas), else the cooperative's."""
+    codes_in_order = [area.commune_code for area in batch.farming_areas]
+    codes_in_order.append(batch.cooperative.commune_code)
+    for commune_code in codes_in_order:
+        commune = find_commune(commune_code)
+        if commune is not None:
+            return commune.full_name
+    return ""
+
+
+def _date_line(batch: Batch) -> str:
+    if batch.packed_on is not None:
+        return _("Packed: %(day)s", day=_day(batch.packed_on))
+    if batch.harvested_on is not None:
+        return _("Harvested: %(day)s", day=_day(batch.harvested_on))
+    return ""
+
+
+def _expiry_line(expires_on: date | None) -> str:
+    return _("Best before: %(day)s", day=_day(expires_on)) if expires_on else ""
+
+
+def _planting_area_line(batch: Batch) -> str:
+    area_codes = ", ".join(area.code for area in batch.farming_areas)
+    return _("Planting area: %(codes)s", codes=area_codes) if area_codes else ""
+
+
+def _day(day: date) -> str:
+    return str(format_date(day, LABEL_DATE))

@@ -1,0 +1,81 @@
+"""The print page: choose a layout and lines, preview the first sheet, download the file.
+
+Both buttons post the form. "Preview" answers the page again with an image of the first
+sheet (``preview.png``, a GET that issues nothing); "Download" answers the file, and for a
+serialised run issues its unit codes first, so it must be a POST with a CSRF token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from trace.auth.access import roles_required
+from trace.auth.models import Role, User
+from trace.batches.services.batches import get_batch_for_writing
+from trace.db import db
+from trace.errors import InvalidInput
+from trace.printing.forms import PrintForm
+from trace.printing.options import CUSTOM_FIELDS, read_options
+from trace.printing.responses import file_response
+from trace.printing.services import preview_run, print_run
+from trace.registry.views.common import caller
+
+blueprint = Blueprint("printing", __name__)
+
+ID = "<int(max=2147483647):batch_id>"
+PREVIEW_DPI = 150
+
+
+@blueprint.route(f"/batches/{ID}/labels", methods=["GET", "POST"])
+@roles_required(Role.OPERATOR, Role.COOPERATIVE)
+def labels(batch_id: int) -> ResponseReturnValue:
+    user = caller()
+    batch = get_batch_for_writing(db.session, user, batch_id)
+    form = PrintForm()
+    preview_url = None
+    if request.method == "GET" or form.validate():
+        try:
+            read_options(form.values())
+        except InvalidInput as error:
+            form.attach_errors(error.errors)
+        else:
+            if request.method == "POST" and request.form.get("action") == "download":
+                return _download(user, batch_id, form.values())
+            preview_url = url_for("printing.preview", batch_id=batch_id, **_query(form.values()))
+    status = 422 if form.errors else 200
+    page = render_template("printing/labels.html", batch=batch, form=form, preview_url=preview_url)
+    return page, status
+
+
+@blueprint.get(f"/batches/{ID}/labels/preview.png")
+@roles_required(Role.OPERATOR, Role.COOPERATIVE)
+def preview(batch_id: int) -> ResponseReturnValue:
+    """The first sheet as an image, at screen resolution; nothing is issued."""
+    user = caller()
+    get_batch_for_writing(db.session, user, batch_id)
+    values: dict[str, Any] = dict(request.args.items())
+    options = read_options({**values, "format": "png", "dpi": PREVIEW_DPI})
+    return file_response(preview_run(db.session, user, batch_id, options), as_attachment=False)
+
+
+def _download(user: User, batch_id: int, values: dict[str, Any]) -> Any:
+    run = print_run(db.session, user, batch_id, read_options(values))
+    db.session.commit()  # the unit codes are issued whether or not the download completes
+    return file_response(run, as_attachment=True)
+
+
+def _query(values: dict[str, Any]) -> dict[str, Any]:
+    """The preview's query string: the options that change how the first sheet looks."""
+    query = {
+        "layout": values["layout"],
+        "count": values["count"],
+        "serialised": "true" if values["serialised"] else "false",
+        "lines": ",".join(values["lines"]),
+        "language": values["language"],
+    }
+    if values["layout"] == "custom":
+        query.update({name: values[name] for name in CUSTOM_FIELDS})
+    return query
