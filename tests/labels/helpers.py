@@ -52,11 +52,12 @@ def rasterise(pdf: bytes, folder: Path, dpi: float, *, page: int = 1, mono: bool
     source = folder / "labels.pdf"
     source.write_bytes(pdf)
     prefix = folder / f"page-{page}-{dpi}"
-    subprocess.run(
+    result = subprocess.run(
         ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page),
          "-mono" if mono else "-gray", str(source), str(prefix)],
-        check=True, capture_output=True,
+        check=True, capture_output=True, text=True,
     )
+    assert result.stderr == "", f"poppler complained: {result.stderr}"
     (output,) = folder.glob(f"{prefix.name}*.p?m")
     image = Image.open(output)
     image.load()

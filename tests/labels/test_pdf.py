@@ -229,6 +229,20 @@ def test_batch_labels_draw_their_one_code_once(tmp_path: Path) -> None:
         assert decode_by_label(rasterise(pdf, tmp_path, 300, page=page), layout, 300) == [code] * 24
 
 
+def test_the_cross_reference_table_points_at_every_object() -> None:
+    pdf = pdf_of(unit_labels(30), LAYOUTS["a4-3x8"])
+    start = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf).group(1))  # type: ignore[union-attr]
+    header = re.match(rb"xref\n0 (\d+)\n", pdf[start:])
+    assert header is not None
+    entries = pdf[start + header.end():].split(b"trailer")[0].splitlines()
+    assert len(entries) == int(header.group(1))
+    for number, entry in enumerate(entries[1:], start=1):
+        offset, _, kind = entry.split()
+        assert kind == b"n"
+        assert pdf[int(offset):].startswith(b"%d 0 obj\n" % number)
+    assert re.search(rb"/Size %d /Root \d+ 0 R" % len(entries), pdf)
+
+
 def test_pages_are_counted_and_reported() -> None:
     seen: list[int] = []
     out = io.BytesIO()
