@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS, Layout, LayoutError, custom_layout
+from labels.layouts import MIN_LABEL_MM
 from trace.registry.services.common import FieldErrors
 from trace.signing.issuing import MAX_UNITS_PER_RUN
 
@@ -105,10 +106,21 @@ def _layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | None:
         known = ", ".join([*LAYOUTS, CUSTOM])
         errors.add("layout", _l("Choose one of: %(known)s.", known=known))
         return None
+    return _custom_layout(errors, values)
+
+
+def _custom_layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | None:
     size = {field: _size(errors, field, values.get(field)) for field in MILLIMETRE_FIELDS}
     columns = _whole_number(errors, "columns", values.get("columns") or 1, 1, MAX_GRID)
     rows = _whole_number(errors, "rows", values.get("rows") or 1, 1, MAX_GRID)
     if errors.errors or columns is None or rows is None:
+        return None
+    if min(size["width_mm"] or 0, size["height_mm"] or 0) < MIN_LABEL_MM:
+        message = _l(
+            "A label must be at least %(size)d mm wide and high, for a QR code phones can read.",
+            size=MIN_LABEL_MM,
+        )
+        errors.add("layout", message)
         return None
     try:
         # A margin left empty centres the grid on the page, as sticker sheets are cut.
@@ -122,8 +134,13 @@ def _layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | None:
             gap_x_mm=size["gap_x_mm"] or 0,
             gap_y_mm=size["gap_y_mm"] or 0,
         )
-    except LayoutError as error:
-        errors.add("layout", _l("This size cannot be printed: %(reason)s", reason=str(error)))
+    except LayoutError:
+        # Sizes are checked above: what is left is a grid larger than the page.
+        message = _l(
+            "These labels do not fit on an A4 page: make them smaller, or use fewer columns, "
+            "rows, margins or gaps."
+        )
+        errors.add("layout", message)
         return None
 
 
