@@ -3,6 +3,7 @@
 from trace.audit.models import AuditRecord
 from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch
+from trace.inspection.models import Report, Scan
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing.models import IssuingKey, LabelCode
 from trace.uploads.models import Upload
@@ -19,6 +20,8 @@ __all__ = [
     "IssuingKey",
     "LabelCode",
     "Product",
+    "Report",
+    "Scan",
     "Upload",
     "User",
 ]
