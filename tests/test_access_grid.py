@@ -128,6 +128,8 @@ GRID: dict[str, Access] = {
     "batches.edit_batch": OWNED_WRITE,
     "batches.recall": OWNED_WRITE,
     "batches.batch_trace": OWNED_PAGE,
+    "lookup.label_page": PUBLIC,
+    "lookup.product_image": PUBLIC,
     "printing.labels": OWNED_WRITE,
     "printing.preview": OWNED_WRITE,
     "batches.new_event": OWNED_WRITE,
@@ -141,6 +143,16 @@ GRID: dict[str, Access] = {
 }
 
 
+def _product_with_image(tenants) -> int:
+    """Product A with its photo, which the public page shows (``lookup.product_image``)."""
+    image = factories.make_upload(
+        db.session, tenants.cooperative_a, purpose=UploadPurpose.PRODUCT_IMAGE
+    )
+    tenants.product_a.image_upload_id = image.id
+    db.session.flush()
+    return tenants.product_a.id
+
+
 def _first_static_file() -> str:
     static = PROJECT_ROOT / "trace" / "static"
     return next(str(path.relative_to(static)) for path in static.rglob("*") if path.is_file())
@@ -148,7 +160,7 @@ def _first_static_file() -> str:
 
 URL_VALUES: dict[str, Any] = {
     "cooperative_id": lambda tenants: tenants.cooperative_a.id,
-    "product_id": lambda tenants: tenants.product_a.id,
+    "product_id": lambda tenants: _product_with_image(tenants),
     "farming_area_id": lambda tenants: tenants.farming_area_a.id,
     "certificate_id": lambda tenants: tenants.certificate_a.id,
     "batch_id": lambda tenants: factories.make_batch(db.session, tenants.product_a).id,
@@ -156,6 +168,8 @@ URL_VALUES: dict[str, Any] = {
         db.session, factories.make_batch(db.session, tenants.product_a)
     ).id,
     "code": lambda tenants: "en",
+    # A label path: malformed (a 400 page) is enough to see that anyone may ask.
+    "rest": lambda tenants: "A/B/C",
     "filename": lambda tenants: _first_static_file(),
     "extension": lambda tenants: "xlsx",
     "storage_key": lambda tenants: factories.make_upload(

@@ -18,6 +18,7 @@ from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.errors import register_error_handlers
 from trace.extensions import babel, csrf, limiter, login_manager, migrate
+from trace.lookup.views import blueprint as lookup_blueprint
 from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
 from trace.signing.views import blueprint as signing_blueprint
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         registry_blueprint,
         batches_blueprint,
         printing_blueprint,
+        lookup_blueprint,
         signing_blueprint,
     ):
         app.register_blueprint(blueprint)

@@ -1,0 +1,85 @@
+"""Label URLs as the public page reads them: which batch (and unit) a path names, and the
+exact text a label's signature covers.
+
+The path is read from the raw request URI, before any percent-decoding, so a lot holding
+``%2F`` stays one segment. Our own display parameters (``lang``, ``linkType``) are not part
+of a label's code and are left out of the text that is verified.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from trace.signing.codes import VALUE_MAX_LENGTH, is_gtin14
+
+# GS1 AI encodable character set 82: what a lot or serial may hold once decoded.
+_AI82 = re.compile(r"[A-Za-z0-9!\"%&'()*+,\-./:;<=>?_]+")
+_BATCH_CODE_MAX = 30
+DISPLAY_PARAMETERS = ("lang", "linkType")
+
+
+class MalformedPath(ValueError):
+    """Raised for a path under /01/ or /b/ that no label could carry; says what is wrong."""
+
+
+@dataclass(frozen=True)
+class LabelPath:
+    """What a label URL names: a GTIN and lot, or a platform batch code; a serial for a unit."""
+
+    gtin: str | None = None
+    lot: str | None = None
+    batch_code: str | None = None
+    serial: str | None = None
+
+
+def read_path(raw_path: str) -> LabelPath:
+    """The label a raw path (``/01/...`` or ``/b/...``, still percent-encoded) names."""
+    segments = [unquote(segment) for segment in raw_path.split("/")[1:]]
+    if segments[:1] == ["01"]:
+        return _gs1(segments[1:])
+    if segments[:1] == ["b"]:
+        return _platform(segments[1:])
+    raise MalformedPath(_l("the path must start with /01/ or /b/"))
+
+
+def signed_text(base_url: str, raw_path: str, raw_query: str) -> str | None:
+    """The text a label's signature covers, or None when the query carries no signature."""
+    pairs = [pair for pair in raw_query.split("&") if pair]
+    kept = [pair for pair in pairs if pair.partition("=")[0] not in DISPLAY_PARAMETERS]
+    if not any(pair.startswith("s=") for pair in kept):
+        return None
+    return f"{base_url}{raw_path}?{'&'.join(kept)}"
+
+
+def _gs1(segments: list[str]) -> LabelPath:
+    if len(segments) not in (3, 5) or segments[1] != "10" or segments[3:4] not in ([], ["21"]):
+        raise MalformedPath(_l("a GS1 path here is /01/{GTIN}/10/{lot}, then /21/{serial}"))
+    gtin, lot = segments[0], segments[2]
+    if not is_gtin14(gtin):
+        raise MalformedPath(_l("the GTIN must be 14 digits with a right check digit"))
+    serial = segments[4] if len(segments) == 5 else None
+    _check_value(_l("lot"), lot, VALUE_MAX_LENGTH)
+    if serial is not None:
+        _check_value(_l("serial"), serial, VALUE_MAX_LENGTH)
+    return LabelPath(gtin=gtin, lot=lot, serial=serial)
+
+
+def _platform(segments: list[str]) -> LabelPath:
+    if len(segments) not in (1, 2):
+        raise MalformedPath(_l("a batch path is /b/{batch code}, then /{serial}"))
+    _check_value(_l("batch code"), segments[0], _BATCH_CODE_MAX)
+    serial = segments[1] if len(segments) == 2 else None
+    if serial is not None:
+        _check_value(_l("serial"), serial, VALUE_MAX_LENGTH)
+    return LabelPath(batch_code=segments[0], serial=serial)
+
+
+def _check_value(name: LazyString, value: str, most: int) -> None:
+    if not 1 <= len(value) <= most or not _AI82.fullmatch(value):
+        message = _l("the %(name)s must be 1 to %(most)d letters or digits", name=name, most=most)
+        raise MalformedPath(message)

@@ -1,0 +1,165 @@
+"""The public page at every label URL, and the GS1 resolver's answers around it.
+
+``/01/{GTIN}/10/{lot}[/21/{serial}]`` and ``/b/{batch code}[/{serial}]``, with or without
+``k`` and ``s``. A malformed path answers 400 and an unknown label 404, each with a page
+that says what to do; ``?linkType=all`` answers the links as an RFC 9264 linkset. HEAD and
+OPTIONS are Flask's own. Pages are revalidated on every visit (``no-cache`` with an ETag
+of the body), so a repeat scan costs a 304 and every visit reaches the server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from trace.batches.forms import EVENT_TYPE_LABELS, INPUT_KIND_LABELS
+from trace.db import db
+from trace.errors import NotFound
+from trace.lookup import linkset
+from trace.lookup.images import page_image
+from trace.lookup.paths import MalformedPath, read_path, signed_text
+from trace.lookup.services import PublicLabel, find_label, public_label
+from trace.registry.communes import find_commune
+from trace.registry.forms.certificates import SCHEME_LABELS
+from trace.registry.forms.common import plain_decimal
+from trace.registry.forms.farming_areas import KIND_LABELS
+from trace.registry.models import Product
+from trace.signing.answers import MESSAGES
+from trace.uploads.models import Upload
+from trace.uploads.services import upload_path
+
+blueprint = Blueprint("lookup", __name__)
+
+IMAGE_MAX_AGE = 24 * 60 * 60
+
+
+@blueprint.get("/01/<path:rest>")
+@blueprint.get("/b/<path:rest>")
+def label_page(rest: str) -> ResponseReturnValue:
+    raw_path, raw_query = raw_request_uri()
+    try:
+        path = read_path(raw_path)
+    except MalformedPath as error:
+        return _page("lookup/bad_path.html", 400, reason=str(error))
+    found = find_label(db.session, path)
+    if request.args.get("linkType") == "all":
+        return _linkset(raw_path) if found else _json_not_found()
+    if found is None:
+        return _page("lookup/not_found.html", 404)
+    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
+    label = public_label(db.session, *found, signed_text(base_url, raw_path, raw_query))
+    return _page(
+        "lookup/page.html",
+        200,
+        label=label,
+        verdict_message=verdict_message(label),
+        product_image=_product_image(label),
+    )
+
+
+@blueprint.get("/p/<int(max=2147483647):product_id>/image.jpg")
+def product_image(product_id: int) -> ResponseReturnValue:
+    """A product's photo as the public page shows it: at most 800 px wide, cached a day."""
+    product = db.session.get(Product, product_id)
+    if product is None or product.image_upload_id is None:
+        raise NotFound()
+    upload = db.session.get(Upload, product.image_upload_id)
+    if upload is None or not upload_path(upload).is_file():
+        raise NotFound()
+    response = send_file(page_image(upload), mimetype="image/jpeg", conditional=True, etag=True)
+    response.headers["Cache-Control"] = f"public, max-age={IMAGE_MAX_AGE}"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def verdict_message(label: PublicLabel) -> str:
+    """Why a label is not shown as genuine, in the reader's words."""
+    if label.verification is None:
+        return _(
+            "This address carries no signature: scan the QR code on the package itself to "
+            "check the label."
+        )
+    return str(MESSAGES[label.verification.verdict])
+
+
+def _product_image(label: PublicLabel) -> str | None:
+    product = label.batch.product
+    if product.image_upload_id is None:
+        return None
+    return url_for("lookup.product_image", product_id=product.id)
+
+
+def raw_request_uri() -> tuple[str, str]:
+    """The path and query exactly as the client sent them, still percent-encoded."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    if "://" in raw:  # an absolute URI in the request line
+        raw = "/" + raw.split("://", 1)[1].partition("/")[2]
+    path, _, query = raw.partition("?")
+    return path, query
+
+
+def _page(template: str, status: int, **context: object) -> Response:
+    body = render_template(template, **context)
+    response = make_response(body, status)
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    if status == 200:
+        response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
+        response.make_conditional(request)
+    return response
+
+
+def _linkset(raw_path: str) -> Response:
+    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
+    anchor = f"{base_url}{raw_path}"
+    titles = {"vi": "Thông tin truy xuất nguồn gốc", "en": "Traceability information"}
+    document = linkset.linkset(
+        anchor, _("Traceability information"), titles, f"{base_url}/api/v1/verify"
+    )
+    response = Response(json.dumps(document, ensure_ascii=False), mimetype=linkset.MEDIA_TYPE)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+def _json_not_found() -> Response:
+    body = {"code": 404, "message": _("No label with this code is registered.")}
+    response = Response(json.dumps(body, ensure_ascii=False), 404, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@blueprint.after_request
+def _cors_for_options(response: Response) -> Response:
+    """Preflight and OPTIONS answers on label URLs allow any origin, as the JSON answers do."""
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    return response
+
+
+
+@blueprint.context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {
+        "find_commune": find_commune,
+        "plain_decimal": plain_decimal,
+        "event_type_labels": EVENT_TYPE_LABELS,
+        "input_kind_labels": INPUT_KIND_LABELS,
+        "scheme_labels": SCHEME_LABELS,
+        "area_kind_labels": KIND_LABELS,
+    }
