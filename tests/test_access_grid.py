@@ -129,6 +129,8 @@ GRID: dict[str, Access] = {
     "batches.recall": OWNED_WRITE,
     "batches.batch_trace": OWNED_PAGE,
     "lookup.label_page": PUBLIC,
+    "feedback.share_position": PUBLIC,
+    "feedback.report": PUBLIC,
     "lookup.product_image": PUBLIC,
     "printing.labels": OWNED_WRITE,
     "printing.preview": OWNED_WRITE,
@@ -170,6 +172,7 @@ URL_VALUES: dict[str, Any] = {
     "code": lambda tenants: "en",
     # A label path: malformed (a 400 page) is enough to see that anyone may ask.
     "rest": lambda tenants: "A/B/C",
+    "scan_id": lambda tenants: 1,
     "filename": lambda tenants: _first_static_file(),
     "extension": lambda tenants: "xlsx",
     "storage_key": lambda tenants: factories.make_upload(

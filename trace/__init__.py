@@ -18,6 +18,7 @@ from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.errors import register_error_handlers
 from trace.extensions import babel, csrf, limiter, login_manager, migrate
+from trace.lookup.feedback import blueprint as feedback_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
 from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
@@ -43,6 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         batches_blueprint,
         printing_blueprint,
         lookup_blueprint,
+        feedback_blueprint,
         signing_blueprint,
     ):
         app.register_blueprint(blueprint)

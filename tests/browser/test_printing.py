@@ -28,7 +28,11 @@ def registered_batch(live_server: LiveServer, cooperative_id: int) -> int:
     product_name, area_code = records_for(live_server, cooperative_id)
 
     def make() -> int:
-        product = db.session.scalars(select(Product).where(Product.name == product_name)).one()
+        product = db.session.scalars(
+            select(Product).where(
+                Product.name == product_name, Product.cooperative_id == cooperative_id
+            )
+        ).one()
         product.ocop_stars = 4
         area = db.session.scalars(select(FarmingArea).where(FarmingArea.code == area_code)).one()
         values = {

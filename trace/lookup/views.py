@@ -29,6 +29,7 @@ from flask_babel import gettext as _
 from trace.batches.forms import EVENT_TYPE_LABELS, INPUT_KIND_LABELS
 from trace.db import db
 from trace.errors import NotFound
+from trace.inspection.scans import record_scan, scan_summary, scan_token
 from trace.lookup import linkset
 from trace.lookup.images import page_image
 from trace.lookup.paths import MalformedPath, read_path, signed_text
@@ -39,6 +40,7 @@ from trace.registry.forms.common import plain_decimal
 from trace.registry.forms.farming_areas import KIND_LABELS
 from trace.registry.models import Product
 from trace.signing.answers import MESSAGES
+from trace.signing.codes import Verdict
 from trace.uploads.models import Upload
 from trace.uploads.services import upload_path
 
@@ -61,13 +63,36 @@ def label_page(rest: str) -> ResponseReturnValue:
     if found is None:
         return _page("lookup/not_found.html", 404)
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
-    label = public_label(db.session, *found, signed_text(base_url, raw_path, raw_query))
+    text = signed_text(base_url, raw_path, raw_query)
+    label = public_label(db.session, *found, text)
+    scan_id = _record_scan(label, text or f"{base_url}{raw_path}")
+    history = None
+    if label.unit is not None and label.is_signed_by_us:
+        history = scan_summary(db.session, label.unit.id, before_scan_id=scan_id)
     return _page(
         "lookup/page.html",
         200,
         label=label,
         verdict_message=verdict_message(label),
         product_image=_product_image(label),
+        scan_id=scan_id,
+        scan_token=scan_token(scan_id, current_app.config["SECRET_KEY"]),
+        history=history,
+    )
+
+
+def _record_scan(label: PublicLabel, code_text: str) -> int:
+    """One INSERT a visit: what was scanned, the verdict, the network, the browser family."""
+    verification = label.verification
+    issued = verification.issued if verification is not None else None
+    return record_scan(
+        db.session,
+        code_text=code_text,
+        verdict=verification.verdict if verification else Verdict.MALFORMED_CODE,
+        batch_id=label.batch.id,
+        label_code_id=issued.id if issued is not None else None,
+        remote_addr=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
     )
 
 

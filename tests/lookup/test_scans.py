@@ -1,0 +1,109 @@
+"""Every visit is a scan; a unit's page tells its history; consumers share a place or report."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from tests.conftest import csrf_token_from
+from tests.lookup.conftest import BASE
+from tests.registry.test_views_common import text_of
+from trace.batches.services import codes
+from trace.inspection.models import Report, Scan
+
+
+def scans(session):
+    session.expire_all()
+    return session.scalars(select(Scan).order_by(Scan.id)).all()
+
+
+def visit(client, path, address="203.113.45.67"):
+    return client.get(path, environ_base={"REMOTE_ADDR": address},
+                      headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile"})
+
+
+def test_a_visit_records_one_scan_without_the_full_address(client, session, label):
+    response = visit(client, label.path)
+    assert response.status_code == 200
+    [scan] = scans(session)
+    assert (scan.batch_id, scan.code_text, scan.verdict) == (label.batch.id, label.code, "valid")
+    assert scan.label_code_id is not None
+    assert scan.network == "203.113.45.0/24"
+    assert scan.user_agent_family == "Android Chrome"
+    assert "203.113.45.67" not in str(scan.__dict__)
+
+
+def test_a_repeat_scan_answered_304_is_still_recorded(client, session, label):
+    etag = visit(client, label.path).headers["ETag"]
+    again = client.get(label.path, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert len(scans(session)) == 2
+
+
+def test_unsigned_and_tampered_visits_are_recorded_as_such(client, session, label):
+    visit(client, label.path.split("?")[0])
+    visit(client, label.path.replace("?17=270519", "?17=270619"))
+    first, second = scans(session)
+    assert (first.verdict, first.is_signature_valid, first.label_code_id) == (
+        "malformed code", False, None
+    )
+    assert first.code_text == BASE + label.path.split("?")[0]
+    assert (second.verdict, second.is_signature_valid) == ("bad signature", False)
+
+
+def test_a_unit_scanned_twice_tells_the_second_visitor(client, session, tenants, label):
+    [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
+    session.commit()
+    path = unit.text.removeprefix(BASE) + "&lang=en"
+    first = text_of(visit(client, path))
+    assert "This is the first time this code is scanned." in first
+    second = visit(client, path, address="14.160.2.9")
+    text = text_of(second)
+    assert "This code was scanned 1 time before, first on" in text
+    assert "may have been copied" in text
+    assert 'href="/report?' in second.get_data(as_text=True)
+
+
+def test_the_visitor_shares_the_place_of_their_own_scan_only(client, session, tenants, label):
+    [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
+    session.commit()
+    markup = visit(client, unit.text.removeprefix(BASE)).get_data(as_text=True)
+    scan_id, token = re.search(r'data-scan="(\d+)" data-token="([^"]+)"', markup).groups()
+    forged = client.post(f"/scans/{int(scan_id) + 1}/position",
+                         json={"token": token, "latitude": 9.6, "longitude": 105.97})
+    assert forged.status_code == 422
+    shared = client.post(f"/scans/{scan_id}/position",
+                         json={"token": token, "latitude": 9.60312, "longitude": 105.97381})
+    assert shared.status_code == 200
+    [scan] = scans(session)
+    assert (float(scan.latitude), float(scan.longitude)) == (9.6, 105.97)
+    twice = client.post(f"/scans/{scan_id}/position",
+                        json={"token": token, "latitude": 10, "longitude": 106})
+    assert twice.status_code == 422
+    assert client.post(f"/scans/{scan_id}/position", data="x").status_code == 422
+
+
+def test_a_consumer_reports_a_suspect_product(client, session, label):
+    page = client.get(f"/report?code={label.code}&lang=en")
+    assert page.status_code == 200
+    token = csrf_token_from(page.get_data(as_text=True))
+    empty = client.post("/report", data={"csrf_token": token, "code": label.code, "message": ""})
+    assert empty.status_code == 422
+    assert session.scalar(select(func.count()).select_from(Report)) == 0
+    sent = client.post("/report?lang=en", data={
+        "csrf_token": token, "code": label.code, "scan": "",
+        "message": "Bao bì khác hẳn, tem dán lệch", "contact": "0901 234 567",
+    })
+    assert sent.status_code == 200
+    assert "Thank you" in text_of(sent)
+    session.expire_all()
+    [report] = session.scalars(select(Report)).all()
+    assert (report.code_text, report.contact) == (label.code, "0901 234 567")
+    assert report.batch_id == label.batch.id
+
+
+def test_a_report_without_the_csrf_token_is_refused(client, session, label):
+    response = client.post("/report", data={"code": label.code, "message": "giả"})
+    assert response.status_code in (400, 422)
+    assert session.scalar(select(func.count()).select_from(Report)) == 0
