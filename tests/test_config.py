@@ -76,3 +76,24 @@ def test_production_pages_send_hsts():
 def test_a_base_url_codes_cannot_start_with_is_refused_at_start(base_url, tmp_path):
     with pytest.raises(ConfigError, match="TRACE_PUBLIC_BASE_URL"):
         build_config({"TRACE_PUBLIC_BASE_URL": base_url}, None, tmp_path)
+
+
+def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(tmp_path):
+    from tests.conftest import base_config
+    from trace.inspection.scans import network_of
+
+    def seen_address(proxies):
+        app = create_app({**base_config(f"sqlite:///{tmp_path / 'proxy.db'}"),
+                          "TRACE_PROXY_COUNT": proxies})
+        app.add_url_rule("/who", "who", lambda: __import__("flask").request.remote_addr or "")
+        response = app.test_client().get(
+            "/who", headers={"X-Forwarded-For": "203.113.45.67"},
+            environ_base={"REMOTE_ADDR": "10.0.0.2"},
+        )
+        return response.get_data(as_text=True)
+
+    assert seen_address("0") == "10.0.0.2"  # nobody is trusted: the header could be forged
+    assert seen_address("1") == "203.113.45.67"
+    assert network_of(seen_address("1")) == "203.113.45.0/24"
+    with pytest.raises(ConfigError, match="TRACE_PROXY_COUNT"):
+        build_config({"TRACE_PROXY_COUNT": "many"}, None, tmp_path)

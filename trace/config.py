@@ -33,6 +33,9 @@ SETTINGS: dict[str, str | None] = {
     # Per client address; an inspector's phone checks a few labels a minute at most.
     "TRACE_VERIFY_RATE_LIMIT": "60 per minute",
     "TRACE_SQLITE_BUSY_TIMEOUT_MS": "15000",
+    # How many reverse proxies (nginx, a CDN) stand in front and set X-Forwarded-For and
+    # X-Forwarded-Proto; 0 trusts no such header, so a client cannot forge its address.
+    "TRACE_PROXY_COUNT": "0",
     "TRACE_UPLOAD_DIR": None,
     "TRACE_UPLOAD_MAX_BYTES": str(5 * 1024 * 1024),
     # Planting-area codes have no single national format: letters and digits in groups
@@ -69,6 +72,10 @@ def build_config(
     if not settings["TRACE_UPLOAD_DIR"]:
         settings["TRACE_UPLOAD_DIR"] = str(instance_path / "uploads")
     settings["TRACE_UPLOAD_MAX_BYTES"] = int(settings["TRACE_UPLOAD_MAX_BYTES"])
+    proxies = str(settings["TRACE_PROXY_COUNT"]).strip()
+    if not proxies.isdigit() or int(proxies) > 5:
+        raise ConfigError("TRACE_PROXY_COUNT must be a whole number from 0 to 5")
+    settings["TRACE_PROXY_COUNT"] = int(proxies)
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )

@@ -1,8 +1,9 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response, and the client address behind trusted proxies."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from trace.config import PRODUCTION
 
@@ -43,3 +44,8 @@ def add_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_security_headers)
+    proxies = app.config["TRACE_PROXY_COUNT"]
+    if proxies:
+        # The client's own address (rate limits, a scan's network) and scheme, as the
+        # trusted proxies saw them; headers beyond those proxies are ignored.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
