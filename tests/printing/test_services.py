@@ -87,7 +87,10 @@ def test_a_preview_issues_nothing_and_fills_one_sheet(session, tenants, batch):
     labels = list(run.labels())
     assert len(labels) == 24
     assert {label.serial for label in labels} == {PREVIEW_SERIAL}
+    assert (run.options.format, run.options.dpi) == ("png", 300)
     assert unit_count(session) == 0
+    low = preview_run(session, tenants.staff_a, batch.id, read_options({"dpi": "150"}))
+    assert low.options.dpi == 150
 
 
 def test_a_recalled_batch_gets_no_serialised_run(session, tenants, batch):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from itertools import repeat
 from typing import IO, BinaryIO, cast
@@ -21,7 +21,6 @@ from labels import LabelContent, render_pdf, render_png
 from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services import codes
-from trace.batches.services.batches import get_batch
 from trace.printing.options import MEDIA_TYPES, LabelLine, PrintOptions
 from trace.registry.communes import find_commune
 
@@ -92,14 +91,10 @@ def print_run(
 def preview_run(session: Session, user: User, batch_id: int, options: PrintOptions) -> PrintRun:
     """The first sheet as it will print, issuing nothing: unit labels show the batch code and
     a dotted serial, so a scanned preview never passes for a real unit."""
-    batch = get_batch(session, user, batch_id)
-    text = codes.batch_code(session, user, batch_id).text
-    count = min(options.count, options.layout.per_page)
+    code = codes.batch_code(session, user, batch_id)
     serial = PREVIEW_SERIAL if options.is_serialised else None
-    shown = PrintOptions(
-        options.layout, count, options.is_serialised, options.lines, options.language, "png"
-    )
-    return PrintRun(batch, shown, [(text, serial)])
+    shown = replace(options, count=min(options.count, options.layout.per_page), format="png")
+    return PrintRun(code.batch, shown, [(code.text, serial)])
 
 
 @dataclass(frozen=True)
