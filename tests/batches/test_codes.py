@@ -20,7 +20,7 @@ from trace.batches.importing import import_batches
 from trace.batches.services import batches, codes
 from trace.batches.services.recall import recall_batch
 from trace.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from trace.signing import keys
+from trace.signing import issuing, keys
 from trace.signing.codes import Verdict, check_code, parse_code
 from trace.signing.errors import KeyUnreadable, NoCurrentKey
 from trace.signing.issuing import SERIAL_ALPHABET, SERIAL_LENGTH
@@ -225,7 +225,7 @@ def test_a_reader_or_operator_sees_the_code_but_only_writers_issue_units(session
     assert len(codes.issue_units(session, tenants.operator, batch.id, 3).units) == 3
 
 
-def test_an_expiry_changed_back_finds_the_code_it_had_then(session, tenants):
+def test_an_expiry_changed_back_finds_the_code_it_had_then(app, session, tenants):
     values = batch_values(tenants, expires_on=date(2027, 5, 19))
     batch = batches.create_batch(session, tenants.staff_a, values)
     [first] = codes_of(session, batch)
@@ -233,3 +233,5 @@ def test_an_expiry_changed_back_finds_the_code_it_had_then(session, tenants):
     batches.update_batch(session, tenants.staff_a, batch.id, {"expires_on": date(2027, 5, 19)})
     assert len(codes_of(session, batch)) == 2
     assert codes.batch_code(session, tenants.staff_a, batch.id) == first
+    base = app.config["TRACE_PUBLIC_BASE_URL"]
+    assert issuing.current_batch_code(session, batch, base) == first  # what its page shows

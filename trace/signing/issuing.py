@@ -122,21 +122,24 @@ def issued_code(session: Session, text: str) -> LabelCode | None:
 
 
 def current_batch_code(session: Session, batch: Batch, base_url: str) -> LabelCode | None:
-    """The batch's latest code if it still says what the batch says, with a key not revoked.
+    """The batch's newest code that still says what the batch says, with a key not revoked.
 
     None when the batch has none yet (registered before codes existed), when its expiry
-    or the base URL changed since, or when the key that signed it was revoked.
+    or the base URL changed since, or when the keys that signed its codes were revoked.
+    A batch holds a handful of batch codes at most, so they are simply read newest first.
     """
-    latest = session.scalars(
+    data = label_data(batch, base_url)
+    batch_codes = session.scalars(
         select(LabelCode)
         .where(LabelCode.batch_id == batch.id, LabelCode.serial.is_(None))
         .order_by(LabelCode.id.desc())
-        .limit(1)
-    ).first()
-    if latest is None or latest.key.is_revoked:
-        return None
-    unsigned = build_unsigned(label_data(batch, base_url), latest.key.kid)
-    return latest if latest.text.rpartition("&s=")[0] == unsigned else None
+    )
+    for code in batch_codes:
+        if code.key.is_revoked:
+            continue
+        if code.text.rpartition("&s=")[0] == build_unsigned(data, code.key.kid):
+            return code
+    return None
 
 
 def ensure_batch_code(session: Session, batch: Batch) -> LabelCode:
