@@ -107,3 +107,25 @@ def test_a_report_without_the_csrf_token_is_refused(client, session, label):
     response = client.post("/report", data={"code": label.code, "message": "giả"})
     assert response.status_code in (400, 422)
     assert session.scalar(select(func.count()).select_from(Report)) == 0
+
+
+def test_the_scan_is_written_in_a_transaction_of_its_own(client, session, label, app):
+    """On SQLite the page's reads and the scan's INSERT must not share a transaction: a
+    write after reads fails at once when another worker committed in between."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement.split()[0].upper())
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        visit(client, label.path)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    insert_at = statements.index("INSERT")
+    assert "SELECT" in statements[:insert_at]
+    # Between the last read and the INSERT the reading transaction was ended.
+    assert statements[insert_at - 1] in ("RELEASE", "COMMIT", "SAVEPOINT", "BEGIN"), statements

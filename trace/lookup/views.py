@@ -65,10 +65,15 @@ def label_page(rest: str) -> ResponseReturnValue:
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
     text = signed_text(base_url, raw_path, raw_query)
     label = public_label(db.session, *found, text)
-    scan_id = _record_scan(label, text or f"{base_url}{raw_path}")
     history = None
     if label.unit is not None and label.is_signed_by_us:
-        history = scan_summary(db.session, label.unit.id, before_scan_id=scan_id)
+        history = scan_summary(db.session, label.unit.id)
+    # On SQLite a write after reads in one transaction fails at once ("database is locked")
+    # when another worker has committed since the reads began. The reading transaction ends
+    # here, so the scan's INSERT opens its own, short one and waits its turn instead.
+    db.session.commit()
+    scan_id = _record_scan(label, text or f"{base_url}{raw_path}")
+    db.session.commit()
     return _page(
         "lookup/page.html",
         200,
