@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from trace.batches.models import Batch, Event, EventType
 from trace.batches.services.batches import AppliedCertificate, applied_certificates
@@ -64,6 +64,10 @@ def find_label(session: Session, path: LabelPath) -> tuple[Batch, LabelCode | No
         query = select(Batch).join(Product).where(Product.gtin == path.gtin, Batch.lot == path.lot)
     else:
         query = select(Batch).where(Batch.code == path.batch_code)
+    # The page shows all of these: one round trip instead of a lazy load each.
+    query = query.options(
+        joinedload(Batch.product), joinedload(Batch.cooperative), selectinload(Batch.farming_areas)
+    )
     batch = session.scalars(query).one_or_none()
     if batch is None:
         return None
