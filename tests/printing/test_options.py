@@ -20,12 +20,13 @@ def test_defaults_are_one_a4_sticker_sheet_label_with_every_line_in_vietnamese()
 def test_text_values_as_a_form_or_query_string_sends_them():
     options = read_options({
         "layout": "roll-40x25", "count": "250", "serialised": "true",
-        "lines": "lot,expiry", "language": "en", "format": "png", "dpi": "600",
+        "lines": "lot,expiry", "language": "en", "format": "pdf", "dpi": "600",
     })
     assert options.layout == LAYOUTS["roll-40x25"]
     assert (options.count, options.is_serialised, options.dpi) == (250, True, 600)
     assert options.lines == {LabelLine.LOT, LabelLine.EXPIRY}
     assert read_options({"lines": ""}).lines == frozenset()
+    assert read_options({"format": "png", "count": "500"}).count == 24  # one A4 sheet
     assert read_options({"lines": ["ocop", "tagline"]}).lines == {LabelLine.OCOP, LabelLine.TAGLINE}
 
 

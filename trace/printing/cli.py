@@ -59,7 +59,7 @@ def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
     summary = {
         "file": str(out),
         "batch": record.code,
-        "labels": run.count if output_format == "pdf" else min(run.count, options.layout.per_page),
+        "labels": run.count,
         "pages": pages,
         "serialised": options.is_serialised,
     }

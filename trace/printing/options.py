@@ -95,6 +95,9 @@ def read_options(values: Mapping[str, Any]) -> PrintOptions:
     assert layout is not None
     assert count is not None
     assert dpi is not None
+    if output == "png":
+        # A PNG is one sheet: never issue unit codes that would not be drawn on it.
+        count = min(count, layout.per_page)
     return PrintOptions(layout, count, is_serialised, lines, language, output, dpi)
 
 
