@@ -153,7 +153,7 @@ def insert_chunk(session: Session, signer: issuing.Signer, seeds: list[Seed], nu
         serials = [None] if number % 10 else [None, unit_serial]
         texts = [signer.sign(issuing.code_data(signer.base_url, gtin, lot, code, expires, serial))
                  for serial in serials]
-        codes += [issuing.batch_code_row(batch_id, text, signer.key, now, serial)
+        codes += [issuing.label_code_row(batch_id, text, signer.key, now, serial)
                   for text, serial in zip(texts, serials, strict=True)]
         if number in sampled:
             paths.append(texts[-1][len(signer.base_url):])

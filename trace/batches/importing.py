@@ -440,7 +440,7 @@ def save_batches(
             ]
             session.execute(insert(AUDIT_RECORDS), audits)
             signed = [
-                issuing.batch_code_row(
+                issuing.label_code_row(
                     batch_ids[row["code"]], _signed_code(signer, row, batch), signer.key, now
                 )
                 for row, batch in zip(rows, chunk, strict=True)

@@ -81,7 +81,9 @@ def label_page(rest: str) -> ResponseReturnValue:
         verdict_message=verdict_message(label),
         product_image=_product_image(label),
         scan_id=scan_id,
-        scan_token=scan_token(scan_id, current_app.config["SECRET_KEY"]),
+        # Only a unit's page offers to share a position; a batch page's body stays the same
+        # for every visitor, so its ETag holds.
+        scan_token=scan_token(scan_id, current_app.config["SECRET_KEY"]) if label.unit else None,
         history=history,
     )
 

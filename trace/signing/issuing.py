@@ -87,7 +87,7 @@ def code_data(
     return LabelData(base_url, batch_code=batch_code, serial=serial, expires_on=expires_on)
 
 
-def batch_code_row(
+def label_code_row(
     batch_id: int, text: str, key: IssuingKey, now: datetime, serial: str | None = None
 ) -> dict[str, Any]:
     """A ``label_codes`` row for bulk inserts (the import, unit runs)."""
@@ -165,7 +165,7 @@ def issue_unit_codes(
         IssuedUnit(serial, signer.sign(label_data(batch, signer.base_url, serial)))
         for serial in serials
     ]
-    rows = [batch_code_row(batch.id, unit.text, signer.key, now, unit.serial) for unit in units]
+    rows = [label_code_row(batch.id, unit.text, signer.key, now, unit.serial) for unit in units]
     session.execute(insert(LABEL_CODES), rows)
     return units
 
