@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from trace import api, cli, i18n, security, site
+from trace import api, cli, i18n, security, site, templating
 from trace.auth import passwords
 from trace.auth import views as auth_views
 from trace.auth.models import User
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     database.init_app(app)
     migrate.init_app(app, None, directory=str(PROJECT_ROOT / "migrations"))
     i18n.init_app(app, babel)
+    templating.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     passwords.init_app(app)

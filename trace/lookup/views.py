@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
 
 from flask import (
     Blueprint,
@@ -26,7 +25,6 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from trace.batches.forms import EVENT_TYPE_LABELS, INPUT_KIND_LABELS
 from trace.db import db
 from trace.errors import NotFound
 from trace.inspection.scans import record_scan, scan_summary, scan_token
@@ -34,10 +32,6 @@ from trace.lookup import linkset
 from trace.lookup.images import page_image
 from trace.lookup.paths import MalformedPath, read_path, signed_text
 from trace.lookup.services import PublicLabel, find_label, public_label
-from trace.registry.communes import find_commune
-from trace.registry.forms.certificates import SCHEME_LABELS
-from trace.registry.forms.common import plain_decimal
-from trace.registry.forms.farming_areas import KIND_LABELS
 from trace.registry.models import Product
 from trace.signing.answers import MESSAGES
 from trace.signing.codes import Verdict
@@ -182,16 +176,3 @@ def _cors_for_options(response: Response) -> Response:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     return response
-
-
-
-@blueprint.context_processor
-def _template_helpers() -> dict[str, Any]:
-    return {
-        "find_commune": find_commune,
-        "plain_decimal": plain_decimal,
-        "event_type_labels": EVENT_TYPE_LABELS,
-        "input_kind_labels": INPUT_KIND_LABELS,
-        "scheme_labels": SCHEME_LABELS,
-        "area_kind_labels": KIND_LABELS,
-    }

@@ -34,9 +34,7 @@ from trace.batches.services.tracing import trace_batch
 from trace.batches.views.common import blueprint
 from trace.db import db
 from trace.errors import InvalidInput
-from trace.registry.communes import find_commune
-from trace.registry.forms.certificates import SCHEME_LABELS
-from trace.registry.forms.common import chosen_id, plain_decimal, without_control_characters
+from trace.registry.forms.common import chosen_id, without_control_characters
 from trace.registry.models import FarmingArea, Product
 from trace.registry.views.common import (
     MAX_PAGE,
@@ -59,13 +57,8 @@ IMPORT_ENDPOINT = "batches.import_batches"
 @blueprint.context_processor
 def _template_helpers() -> dict[str, Any]:
     return {
-        "find_commune": find_commune,
         "page_url": page_url,
-        "plain_decimal": plain_decimal,
-        "event_type_labels": EVENT_TYPE_LABELS,
-        "input_kind_labels": INPUT_KIND_LABELS,
         "status_labels": STATUS_LABELS,
-        "scheme_labels": SCHEME_LABELS,
         "can_fetch": can_fetch,
         "batch_roles": EventBatchRole,
     }

@@ -19,12 +19,10 @@ from trace.auth.models import Role, User
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.i18n import LOCAL_TIMEZONE
-from trace.registry.communes import find_commune
 from trace.registry.forms.common import (
     CommuneFields,
     ConfirmForm,
     RegistryForm,
-    plain_decimal,
     without_control_characters,
 )
 from trace.registry.forms.places import province_of
@@ -180,11 +178,7 @@ def form_status(form: RegistryForm) -> int:
 
 @blueprint.context_processor
 def _template_helpers() -> dict[str, Any]:
-    return {
-        "find_commune": find_commune,
-        "page_url": page_url,
-        "plain_decimal": plain_decimal,
-    }
+    return {"page_url": page_url}
 
 
 def archive_page(

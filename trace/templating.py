@@ -1,0 +1,36 @@
+"""Names every template may use: the shared macros need them whatever page imports them.
+
+They are Jinja globals rather than context processors, so macro files can be imported
+without the page's context, which Jinja then evaluates once instead of on every render.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import gettext as _
+
+from trace.batches.forms import EVENT_TYPE_LABELS, INPUT_KIND_LABELS
+from trace.registry.communes import find_commune
+from trace.registry.forms.certificates import SCHEME_LABELS
+from trace.registry.forms.common import plain_decimal
+from trace.registry.forms.farming_areas import KIND_LABELS
+
+
+def commune_name(code: str) -> str:
+    """A commune as people say it, "Xã Tân Phú, Tỉnh Cà Mau", or a note for an unknown code."""
+    place = find_commune(code)
+    if place is None:
+        return _("Unknown commune (code %(code)s)", code=code)
+    return place.full_name
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        find_commune=find_commune,
+        commune_name=commune_name,
+        plain_decimal=plain_decimal,
+        scheme_labels=SCHEME_LABELS,
+        event_type_labels=EVENT_TYPE_LABELS,
+        input_kind_labels=INPUT_KIND_LABELS,
+        area_kind_labels=KIND_LABELS,
+    )
