@@ -19,7 +19,7 @@ from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask import current_app
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from trace.batches.models import Batch
@@ -116,9 +116,13 @@ def issue_batch_code(session: Session, batch: Batch, signer: Signer) -> LabelCod
     return code
 
 
+# Built once: every online verification and public page runs it.
+_CODE_BY_TEXT = select(LabelCode).where(LabelCode.text == bindparam("text"))
+
+
 def issued_code(session: Session, text: str) -> LabelCode | None:
     """The stored code with exactly this text (``parse_code`` allows one spelling only)."""
-    return session.scalars(select(LabelCode).where(LabelCode.text == text)).one_or_none()
+    return session.scalars(_CODE_BY_TEXT, {"text": text}).one_or_none()
 
 
 def current_batch_code(session: Session, batch: Batch, base_url: str) -> LabelCode | None:

@@ -68,9 +68,13 @@ def is_development_passphrase(passphrase: bytes) -> bool:
     return passphrase == DEVELOPMENT_PASSPHRASE
 
 
+# Built once: every online verification and public page reads the key set.
+_ALL_KEYS = select(IssuingKey).order_by(IssuingKey.created_at, IssuingKey.id)
+
+
 def list_keys(session: Session) -> Sequence[IssuingKey]:
     """Every key that ever existed, oldest first."""
-    return session.scalars(select(IssuingKey).order_by(IssuingKey.created_at, IssuingKey.id)).all()
+    return session.scalars(_ALL_KEYS).all()
 
 
 def find_key(session: Session, kid: str) -> IssuingKey:

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from trace.audit.models import AuditAction, AuditSubject
@@ -16,7 +16,7 @@ from trace.audit.services import differences, json_value, record_audit, snapshot
 from trace.auth.access import ensure_can_write, get_for_caller, scope_to_caller
 from trace.auth.models import User
 from trace.batches import rules
-from trace.batches.models import Batch, BatchStatus
+from trace.batches.models import Batch, BatchStatus, batch_farming_areas
 from trace.batches.services.common import (
     check_date,
     check_ids,
@@ -216,6 +216,32 @@ def update_batch(session: Session, user: User, batch_id: int, changes: Mapping[s
     return batch
 
 
+# Built once and run with the batch's ids: the public page runs it on every visit.
+_CERTIFICATES_OF_BATCH = (
+    select(Certificate)
+    .where(
+        Certificate.cooperative_id == bindparam("cooperative_id"),
+        or_(
+            Certificate.id.in_(
+                select(certificate_products.c.certificate_id).where(
+                    certificate_products.c.product_id == bindparam("product_id")
+                )
+            ),
+            Certificate.id.in_(
+                select(certificate_farming_areas.c.certificate_id)
+                .join(
+                    batch_farming_areas,
+                    batch_farming_areas.c.farming_area_id
+                    == certificate_farming_areas.c.farming_area_id,
+                )
+                .where(batch_farming_areas.c.batch_id == bindparam("batch_id"))
+            ),
+        ),
+    )
+    .order_by(Certificate.scheme, Certificate.valid_to.desc())
+)
+
+
 def applied_certificates(
     session: Session, batch: Batch, today: date | None = None
 ) -> list[AppliedCertificate]:
@@ -224,20 +250,13 @@ def applied_certificates(
     Each is judged on the batch's harvest day (or packing day, or registration day), so a
     certificate that expired before the harvest never counts as valid for the batch.
     """
-    area_ids = [area.id for area in batch.farming_areas]
-    by_product = select(certificate_products.c.certificate_id).where(
-        certificate_products.c.product_id == batch.product_id
-    )
-    by_area = select(certificate_farming_areas.c.certificate_id).where(
-        certificate_farming_areas.c.farming_area_id.in_(area_ids)
-    )
     certificates = session.scalars(
-        select(Certificate)
-        .where(
-            Certificate.cooperative_id == batch.cooperative_id,
-            or_(Certificate.id.in_(by_product), Certificate.id.in_(by_area)),
-        )
-        .order_by(Certificate.scheme, Certificate.valid_to.desc())
+        _CERTIFICATES_OF_BATCH,
+        {
+            "cooperative_id": batch.cooperative_id,
+            "product_id": batch.product_id,
+            "batch_id": batch.id,
+        },
     ).all()
     harvest_day = reference_day(batch)
     today = today or local_today()
