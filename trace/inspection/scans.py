@@ -30,6 +30,8 @@ from trace.registry.services.common import FieldErrors
 from trace.signing.codes import MAX_CODE_LENGTH, Verdict
 
 SCANS = cast(Table, Scan.__table__)
+# Built once: every visit to a public page runs it with new values.
+_INSERT_SCAN = insert(SCANS).returning(SCANS.c.id)
 UNKNOWN_NETWORK = "unknown"
 OTHER_FAMILY = "Other"
 # The page asks for the position right after it loads; later, the visitor is elsewhere.
@@ -144,23 +146,19 @@ def record_scan(
     is too long or holds control characters is stored cleaned and cut, never refused: the
     visit happened either way.
     """
-    statement = (
-        insert(SCANS)
-        .values(
-            scanned_at=now or utcnow(),
-            batch_id=batch_id,
-            label_code_id=label_code_id,
-            code_text=_CONTROL_CHARACTERS.sub("", code_text)[:MAX_CODE_LENGTH],
-            verdict=verdict,
-            is_signature_valid=verdict in SIGNATURE_VALID_VERDICTS,
-            network=network_of(remote_addr),
-            user_agent_family=user_agent_family(user_agent),
-        )
-        .returning(SCANS.c.id)
-    )
+    values = {
+        "scanned_at": now or utcnow(),
+        "batch_id": batch_id,
+        "label_code_id": label_code_id,
+        "code_text": _CONTROL_CHARACTERS.sub("", code_text)[:MAX_CODE_LENGTH],
+        "verdict": verdict,
+        "is_signature_valid": verdict in SIGNATURE_VALID_VERDICTS,
+        "network": network_of(remote_addr),
+        "user_agent_family": user_agent_family(user_agent),
+    }
     # Core on the table already skips autoflush; this keeps it so if the statement changes.
     with session.no_autoflush:
-        scan_id: int = session.execute(statement).scalar_one()
+        scan_id: int = session.execute(_INSERT_SCAN, values).scalar_one()
     return scan_id
 
 
