@@ -3,12 +3,15 @@
 from trace.audit.models import AuditRecord
 from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch
+from trace.inspection.alert_models import Alert, AlertWatermark, UnitMark
 from trace.inspection.models import Report, Scan
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing.models import IssuingKey, LabelCode
 from trace.uploads.models import Upload
 
 __all__ = [
+    "Alert",
+    "AlertWatermark",
     "ApiToken",
     "AuditRecord",
     "Batch",
@@ -22,6 +25,7 @@ __all__ = [
     "Product",
     "Report",
     "Scan",
+    "UnitMark",
     "Upload",
     "User",
 ]
