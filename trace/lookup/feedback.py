@@ -91,4 +91,4 @@ def _batch_named_by(code_text: str) -> int | None:
     except (MalformedPath, ValueError):
         return None
     found = find_label(db.session, path)
-    return found[0].id if found is not None else None
+    return found.batch.id if found is not None else None

@@ -51,14 +51,14 @@ def label_page(rest: str) -> ResponseReturnValue:
         path = read_path(raw_path)
     except MalformedPath as error:
         return _page("lookup/bad_path.html", 400, reason=str(error))
-    found = find_label(db.session, path)
+    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
+    text = signed_text(base_url, raw_path, raw_query)
+    found = find_label(db.session, path, text)
     if request.args.get("linkType") == "all":
         return _linkset(raw_path) if found else _json_not_found()
     if found is None:
         return _page("lookup/not_found.html", 404)
-    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
-    text = signed_text(base_url, raw_path, raw_query)
-    label = public_label(db.session, *found, text)
+    label = public_label(db.session, found, text)
     history = None
     if label.unit is not None and label.is_signed_by_us:
         history = scan_summary(db.session, label.unit.id)
@@ -85,13 +85,12 @@ def label_page(rest: str) -> ResponseReturnValue:
 def _record_scan(label: PublicLabel, code_text: str) -> int:
     """One INSERT a visit: what was scanned, the verdict, the network, the browser family."""
     verification = label.verification
-    issued = verification.issued if verification is not None else None
     return record_scan(
         db.session,
         code_text=code_text,
         verdict=verification.verdict if verification else Verdict.MALFORMED_CODE,
         batch_id=label.batch.id,
-        label_code_id=issued.id if issued is not None else None,
+        label_code_id=label.found.issued_code_id,
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
@@ -123,7 +122,7 @@ def verdict_message(label: PublicLabel) -> str:
 
 
 def _product_image(label: PublicLabel) -> str | None:
-    product = label.batch.product
+    product = label.product
     if product.image_upload_id is None:
         return None
     return url_for("lookup.product_image", product_id=product.id)

@@ -53,10 +53,23 @@ def verify_code(session: Session, text: str) -> Verification:
     """The full check: the signature against the platform's keys, then the issued code."""
     offline = verify_offline(text, key_set(session))
     if not offline.is_valid:
-        return Verification(offline.verdict, text, offline.parsed)
+        return judged_online(offline, is_issued=False, is_recalled=False)
     issued = issued_code(session, text)
-    if issued is None:
-        return Verification(Verdict.UNKNOWN_BATCH, text, offline.parsed)
-    verdict = Verdict.RECALLED_BATCH if issued.batch.is_recalled else Verdict.VALID
-    return Verification(verdict, text, offline.parsed, issued)
+    is_recalled = issued is not None and issued.batch.is_recalled
+    is_issued = issued is not None
+    return judged_online(offline, is_issued=is_issued, is_recalled=is_recalled, issued=issued)
+
+
+def judged_online(
+    offline: Verification, *, is_issued: bool, is_recalled: bool, issued: LabelCode | None = None
+) -> Verification:
+    """The online verdict: an offline-valid code we never issued names an unknown batch
+    (someone holds a copy of a key); one of a recalled batch is a recalled batch."""
+    verdict = offline.verdict
+    if offline.is_valid:
+        if not is_issued:
+            verdict = Verdict.UNKNOWN_BATCH
+        elif is_recalled:
+            verdict = Verdict.RECALLED_BATCH
+    return Verification(verdict, offline.text, offline.parsed, issued if is_issued else None)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, or_, select
@@ -216,8 +216,9 @@ def update_batch(session: Session, user: User, batch_id: int, changes: Mapping[s
     return batch
 
 
-# Built once and run with the batch's ids: the public page runs it on every visit.
-_CERTIFICATES_OF_BATCH = (
+# The certificates covering a batch: its cooperative's, for its product or one of its areas.
+# Built once and run with the batch's ids (the public page runs it on every visit).
+CERTIFICATES_OF_BATCH = (
     select(Certificate)
     .where(
         Certificate.cooperative_id == bindparam("cooperative_id"),
@@ -251,7 +252,7 @@ def applied_certificates(
     certificate that expired before the harvest never counts as valid for the batch.
     """
     certificates = session.scalars(
-        _CERTIFICATES_OF_BATCH,
+        CERTIFICATES_OF_BATCH,
         {
             "cooperative_id": batch.cooperative_id,
             "product_id": batch.product_id,
@@ -265,7 +266,20 @@ def applied_certificates(
     ]
 
 
-def reference_day(batch: Batch) -> date:
+class BatchDays(Protocol):
+    """The days a batch is judged by: a Batch, or the public page's view of one."""
+
+    @property
+    def harvested_on(self) -> date | None: ...
+
+    @property
+    def packed_on(self) -> date | None: ...
+
+    @property
+    def created_at(self) -> datetime | None: ...
+
+
+def reference_day(batch: BatchDays) -> date:
     """The day a batch's certificates must have been valid on."""
     return (
         batch.harvested_on
