@@ -68,8 +68,11 @@ def is_development_passphrase(passphrase: bytes) -> bool:
     return passphrase == DEVELOPMENT_PASSPHRASE
 
 
-# Built once: every online verification and public page reads the key set.
 _ALL_KEYS = select(IssuingKey).order_by(IssuingKey.created_at, IssuingKey.id)
+# Built once: every online verification and public page reads the key set, as plain rows.
+_PUBLIC_KEYS = select(IssuingKey.kid, IssuingKey.public_key, IssuingKey.revoked_at).order_by(
+    IssuingKey.created_at, IssuingKey.id
+)
 
 
 def list_keys(session: Session) -> Sequence[IssuingKey]:
@@ -198,24 +201,19 @@ def load_public_key(x: str) -> Ed25519PublicKey:
         raise KeyUnreadable() from exc
 
 
-def public_jwk(key: IssuingKey) -> dict[str, str]:
-    """The key as a JWK (RFC 8037); a revoked key carries ``revoked_at`` (RFC 3339, UTC)."""
-    jwk = {
-        "kty": "OKP",
-        "crv": "Ed25519",
-        "x": key.public_key,
-        "kid": key.kid,
-        "use": "sig",
-        "alg": "EdDSA",
-    }
-    if key.revoked_at is not None:
-        jwk["revoked_at"] = rfc3339(key.revoked_at)
+def public_jwk(kid: str, public_key: str, revoked_at: datetime | None) -> dict[str, str]:
+    """A key as a JWK (RFC 8037); a revoked key carries ``revoked_at`` (RFC 3339, UTC)."""
+    jwk = {"kty": "OKP", "crv": "Ed25519", "x": public_key, "kid": kid}
+    jwk |= {"use": "sig", "alg": "EdDSA"}
+    if revoked_at is not None:
+        jwk["revoked_at"] = rfc3339(revoked_at)
     return jwk
 
 
 def key_set(session: Session) -> dict[str, list[dict[str, str]]]:
     """The JSON Web Key Set of every key that ever existed."""
-    return {"keys": [public_jwk(key) for key in list_keys(session)]}
+    rows = session.execute(_PUBLIC_KEYS).all()
+    return {"keys": [public_jwk(*row) for row in rows]}
 
 
 def rfc3339(moment: datetime) -> str:
