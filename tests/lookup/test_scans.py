@@ -11,6 +11,7 @@ from tests.lookup.conftest import BASE
 from tests.registry.test_views_common import text_of
 from trace.batches.services import codes
 from trace.inspection.models import Report, Scan
+from trace.signing import issuing
 
 
 def scans(session):
@@ -50,6 +51,19 @@ def test_unsigned_and_tampered_visits_are_recorded_as_such(client, session, labe
     )
     assert first.code_text == BASE + label.path.split("?")[0]
     assert (second.verdict, second.is_signature_valid) == ("bad signature", False)
+
+
+def test_a_code_signed_with_our_key_for_no_batch_we_issued_is_recorded_for_the_alerts(
+    client, session, label
+):
+    signer = issuing.signer_for(session)
+    forged = signer.sign(issuing.code_data(BASE, None, "L-COPY", "HTXA-COPY-01", None))
+    assert visit(client, forged.removeprefix(BASE)).status_code == 404
+    assert visit(client, "/b/HTXA-COPY-02").status_code == 404  # unsigned: not recorded
+    assert visit(client, forged.removeprefix(BASE).replace("COPY-01", "COPY-03")).status_code == 404
+    [scan] = scans(session)
+    assert (scan.verdict, scan.is_signature_valid) == ("unknown batch", True)
+    assert (scan.batch_id, scan.label_code_id, scan.code_text) == (None, None, forged)
 
 
 def test_a_unit_scanned_twice_tells_the_second_visitor(client, session, tenants, label):

@@ -35,6 +35,8 @@ from trace.lookup.services import PublicLabel, find_label, public_label
 from trace.registry.models import Product
 from trace.signing.answers import MESSAGES
 from trace.signing.codes import Verdict
+from trace.signing.keys import key_set
+from trace.signing.verification import verify_offline
 from trace.uploads.models import Upload
 from trace.uploads.services import upload_path
 
@@ -57,6 +59,8 @@ def label_page(rest: str) -> ResponseReturnValue:
     if request.args.get("linkType") == "all":
         return _linkset(raw_path) if found else _json_not_found()
     if found is None:
+        if text is not None:
+            _record_unknown_label(text)
         return _page("lookup/not_found.html", 404)
     label = public_label(db.session, found, text)
     history = None
@@ -94,6 +98,26 @@ def _record_scan(label: PublicLabel, code_text: str) -> int:
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
+
+
+def _record_unknown_label(text: str) -> None:
+    """A code signed by one of our keys for a label we never issued is the one sign of a
+    copied key: its visit is recorded (as "unknown batch") for the inspectors' alerts.
+    Anything else that is not ours (typos, forgeries, other platforms) is not recorded."""
+    offline = verify_offline(text, key_set(db.session))
+    if not offline.is_valid:
+        return
+    db.session.commit()  # the reads end first, as on a label page
+    record_scan(
+        db.session,
+        code_text=text,
+        verdict=Verdict.UNKNOWN_BATCH,
+        batch_id=None,
+        label_code_id=None,
+        remote_addr=request.remote_addr,
+        user_agent=request.headers.get("User-Agent"),
+    )
+    db.session.commit()
 
 
 @blueprint.get("/p/<int(max=2147483647):product_id>/image.jpg")
