@@ -46,7 +46,7 @@ from trace.inspection.signals import (
 )
 from trace.registry.communes import find_commune
 from trace.registry.models import Cooperative
-from trace.registry.services.common import FieldErrors
+from trace.registry.services.common import FieldErrors, Page
 from trace.signing.codes import Verdict
 from trace.signing.models import LabelCode
 
@@ -152,13 +152,47 @@ def list_alerts(
 ) -> Sequence[Alert]:
     """Alerts newest first, of one province and/or cooperative, at most ``limit`` (1 to
     1,000) from ``offset``."""
-    query = select(Alert).order_by(Alert.fired_at.desc(), Alert.id.desc())
-    if province_code is not None:
-        query = query.where(Alert.province_code == province_code)
-    if cooperative_id is not None:
-        query = query.where(Alert.cooperative_id == cooperative_id)
-    query = query.limit(max(1, min(limit, MAX_ALERTS_LISTED))).offset(max(0, offset))
+    query = (
+        select(Alert)
+        .where(*_alert_filters(province_code, cooperative_id))
+        .order_by(Alert.fired_at.desc(), Alert.id.desc())
+        .limit(max(1, min(limit, MAX_ALERTS_LISTED)))
+        .offset(max(0, offset))
+    )
     return session.scalars(query).all()
+
+
+def alerts_page(
+    session: Session,
+    *,
+    province_code: str | None = None,
+    cooperative_id: int | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> Page[Alert]:
+    """One page of ``list_alerts``, with how many alerts match in all."""
+    total = session.scalar(
+        select(func.count(Alert.id)).where(*_alert_filters(province_code, cooperative_id))
+    )
+    items = list_alerts(
+        session,
+        province_code=province_code,
+        cooperative_id=cooperative_id,
+        limit=per_page,
+        offset=(page - 1) * per_page,
+    )
+    return Page(items=items, total=total or 0, page=page, per_page=per_page)
+
+
+def _alert_filters(
+    province_code: str | None, cooperative_id: int | None
+) -> list[ColumnElement[bool]]:
+    filters = []
+    if province_code is not None:
+        filters.append(Alert.province_code == province_code)
+    if cooperative_id is not None:
+        filters.append(Alert.cooperative_id == cooperative_id)
+    return filters
 
 
 def alert_message(alert: Alert) -> str:

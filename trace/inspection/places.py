@@ -112,6 +112,15 @@ def _nearest_code(latitude: float, longitude: float) -> str:
 
 
 @cache
+def all_provinces() -> tuple[Province, ...]:
+    """Every province, in the order of their official codes."""
+    return tuple(
+        Province(code=f"{int(official.code):02d}", name=official.name)
+        for official in sorted(OfficialProvince.iter_all(), key=lambda each: int(each.code))
+    )
+
+
+@cache
 def province_by_code(code: str) -> Province | None:
     """The province with this two-digit code, named as in the registry; None if unknown."""
     for official in OfficialProvince.iter_all():
