@@ -19,6 +19,7 @@ from trace.auth.models import Role
 from trace.auth.services import issue_api_token
 from trace.config import PROJECT_ROOT
 from trace.db import db
+from trace.inspection.inspection_models import Inspection, InspectionOutcome
 from trace.uploads.models import UploadPurpose
 
 CALLERS = ["anonymous", "operator", "staff_a", "staff_b", "inspector", "officer_a", "officer_b"]
@@ -49,6 +50,9 @@ OPERATORS_ONLY = frozenset({Role.OPERATOR})
 API_OWNED_READ = Access(roles=ALL_ROLES, is_api=True, is_owned=True)
 API_NEW_RECORD = Access(roles=REGISTRY_WRITERS, is_api=True)
 API_OWNED_WRITE = Access(roles=REGISTRY_WRITERS, is_api=True, is_owned=True)
+# Inspectors and operators record inspections; staff read their own batches'; officers none.
+INSPECTION_RECORDERS = frozenset({Role.OPERATOR, Role.INSPECTOR})
+INSPECTION_READERS = INSPECTION_RECORDERS | {Role.COOPERATIVE}
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -138,6 +142,16 @@ GRID: dict[str, Access] = {
     "batches.edit_event": OWNED_WRITE,
     "batches.import_batches": NEW_RECORD,
     "batches.import_template": NEW_RECORD,
+    "inspection.new_inspection": Access(roles=INSPECTION_RECORDERS),
+    "inspection.inspections": Access(roles=INSPECTION_READERS),
+    "inspection.inspection": Access(roles=INSPECTION_READERS, is_owned=True),
+    "inspection.inspections_csv": Access(roles=INSPECTION_READERS),
+    "inspection.report": Access(roles=INSPECTION_READERS),
+    "api_inspections.list_inspections": Access(roles=INSPECTION_READERS, is_api=True),
+    "api_inspections.record_inspection": Access(roles=INSPECTION_RECORDERS, is_api=True),
+    "api_inspections.get_inspection": Access(
+        roles=INSPECTION_READERS, is_api=True, is_owned=True
+    ),
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
@@ -153,6 +167,22 @@ def _product_with_image(tenants) -> int:
     tenants.product_a.image_upload_id = image.id
     db.session.flush()
     return tenants.product_a.id
+
+
+def _inspection_of_a(tenants) -> int:
+    """An inspection of a batch of cooperative A by the inspector (tests/inspection records
+    them through the service)."""
+    batch = factories.make_batch(db.session, tenants.product_a)
+    inspection = Inspection(
+        inspector=tenants.inspector,
+        batch=batch,
+        cooperative_id=batch.cooperative_id,
+        place="Chợ Sóc Trăng",
+        outcome=InspectionOutcome.CONFORMING,
+    )
+    db.session.add(inspection)
+    db.session.flush()
+    return inspection.id
 
 
 def _first_static_file() -> str:
@@ -175,6 +205,7 @@ URL_VALUES: dict[str, Any] = {
     "scan_id": lambda tenants: 1,
     "filename": lambda tenants: _first_static_file(),
     "extension": lambda tenants: "xlsx",
+    "inspection_id": lambda tenants: _inspection_of_a(tenants),
     "storage_key": lambda tenants: factories.make_upload(
         db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
     ).storage_key,
