@@ -12,6 +12,7 @@ from trace.api import (
     codes,
     cooperatives,
     farming_areas,
+    inspections,
     labels,
     products,
     verify,
@@ -38,6 +39,7 @@ BLUEPRINTS = (
     codes.blueprint,
     labels.blueprint,
     verify.blueprint,
+    inspections.blueprint,
 )
 
 
