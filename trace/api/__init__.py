@@ -7,6 +7,7 @@ from flask_smorest import Api as SmorestApi
 
 from trace.api import (
     accounts,
+    alerts,
     batches,
     certificates,
     codes,
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     labels.blueprint,
     verify.blueprint,
     inspections.blueprint,
+    alerts.blueprint,
 )
 
 

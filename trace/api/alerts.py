@@ -1,0 +1,43 @@
+"""API: clone alerts, newest first, for inspectors and operators (cooperatives: their own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from trace.api.auth import api_caller, token_required
+from trace.auth.models import Role
+from trace.db import db
+from trace.inspection.alert_models import Alert
+from trace.inspection.alert_schemas import AlertListArgs, AlertPage
+from trace.inspection.alerts import alerts_page, refresh_alerts
+from trace.registry.services.common import Page
+
+blueprint = Blueprint("api_alerts", __name__, description="Clone alerts on label codes")
+
+READERS = (Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE)
+
+
+@blueprint.get("/alerts")
+@blueprint.response(200, AlertPage)
+@token_required(*READERS)
+@blueprint.arguments(AlertListArgs, location="query", unknown=RAISE, as_kwargs=True)
+def list_alerts(**args: Any) -> Page[Alert]:
+    """Codes whose scans suggest a copied label, with the rule that fired and its facts.
+
+    Cooperative staff get the alerts on their own codes only, whatever they ask for."""
+    caller = api_caller()
+    refresh_alerts(db.session)
+    db.session.commit()
+    cooperative_id = args.get("cooperative_id")
+    if caller.role is Role.COOPERATIVE:
+        cooperative_id = caller.cooperative_id
+    return alerts_page(
+        db.session,
+        province_code=args.get("province_code"),
+        cooperative_id=cooperative_id,
+        page=args["page"],
+        per_page=args["per_page"],
+    )
