@@ -152,6 +152,8 @@ GRID: dict[str, Access] = {
     "api_inspections.get_inspection": Access(
         roles=INSPECTION_READERS, is_api=True, is_owned=True
     ),
+    "alerts.alerts": Access(roles=INSPECTION_READERS),
+    "api_alerts.list_alerts": Access(roles=INSPECTION_READERS, is_api=True),
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
