@@ -4,6 +4,7 @@ from trace.audit.models import AuditRecord
 from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch
 from trace.inspection.alert_models import Alert, AlertWatermark, UnitMark
+from trace.inspection.inspection_models import Inspection
 from trace.inspection.models import Report, Scan
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing.models import IssuingKey, LabelCode
@@ -20,6 +21,7 @@ __all__ = [
     "Event",
     "EventBatch",
     "FarmingArea",
+    "Inspection",
     "IssuingKey",
     "LabelCode",
     "Product",

@@ -23,6 +23,7 @@ class AuditSubject(enum.StrEnum):
     BATCH = "batch"
     EVENT = "event"
     KEY = "key"
+    INSPECTION = "inspection"
 
 
 class AuditRecord(Base):
