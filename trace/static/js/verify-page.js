@@ -1,0 +1,443 @@
+// The verify page (templates/inspection/verify.html), enhanced. Without this script the
+// forms post to the server, which answers with a new page; with it:
+//   - a service worker keeps the page, this script and the offline lists (/verify/sw.js);
+//   - a check is posted in the background and its answer replaces the old one; when the
+//     network is gone (navigator.onLine false, or the post fails) the code is checked here,
+//     against the key set and recalled lots last read from /verify/offline.json, the answer
+//     says so and how old the lists are, and the check waits in a queue (localStorage);
+//   - the queue goes to /verify/queued when the network is back (the "online" event, each
+//     page load, after each check), which checks each code again and records it;
+//   - where the browser has a BarcodeDetector, "Scan with camera" reads QR codes live.
+// Words come from the page (data-strings, in the reader's language); "{name}" marks a value.
+
+import {VERDICTS, recallOf, verifyCode} from "./label-verifier.js";
+
+const LISTS_KEY = "trace.verify.lists";
+const QUEUE_KEY = "trace.verify.queue";
+const MAX_CODE_LENGTH = 512; // longer is never a code: the server refuses to queue it
+const MAX_CHECKS_PER_REQUEST = 500;
+const RECALLED = "recalled batch";
+const TONES = {[VERDICTS.VALID]: "success", [VERDICTS.MALFORMED_CODE]: "warning"};
+const LOCAL_TIME = new Intl.DateTimeFormat("en-GB", {
+  timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+});
+
+const root = document.getElementById("verify-page");
+if (root !== null) start(root);
+
+function start(element) {
+  const page = {
+    root: element,
+    strings: JSON.parse(element.dataset.strings),
+    lang: document.documentElement.lang || "vi",
+    answers: document.getElementById("verify-answers"),
+    status: document.getElementById("verify-status"),
+    sent: 0,
+    refused: 0,
+    isSending: false,
+  };
+  registerWorker(element);
+  for (const form of element.querySelectorAll("form")) {
+    form.addEventListener("submit", (event) => onSubmit(event, page, form));
+  }
+  setUpCamera(page);
+  showStatus(page);
+  refreshLists(page).then(() => showStatus(page));
+  sendQueue(page);
+  window.addEventListener("online", () => {
+    showStatus(page);
+    refreshLists(page).then(() => showStatus(page));
+    sendQueue(page);
+  });
+  window.addEventListener("offline", () => showStatus(page));
+  setInterval(() => showStatus(page), 60_000);
+}
+
+function registerWorker(element) {
+  if (!("serviceWorker" in navigator)) return;
+  const {workerUrl, workerScope} = element.dataset;
+  navigator.serviceWorker.register(workerUrl, {scope: workerScope}).catch(() => {});
+}
+
+// ---- checking ----
+
+async function onSubmit(event, page, form) {
+  event.preventDefault();
+  if (navigator.onLine) {
+    let response = null;
+    try {
+      response = await fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+      });
+    } catch (error) {
+      // The network is gone although the browser thinks otherwise: check here.
+    }
+    if (response !== null) {
+      await showServerAnswer(page, response);
+      sendQueue(page);
+      return;
+    }
+  }
+  if (form.classList.contains("verify-photo-form")) {
+    await checkPhotoHere(page, form);
+  } else if (await checkHere(page, codesOf(form))) {
+    form.querySelector("textarea").value = ""; // ready for the next label, as online
+  }
+}
+
+async function showServerAnswer(page, response) {
+  if (response.redirected && new URL(response.url).pathname !== page.root.dataset.workerScope) {
+    window.location.assign(response.url); // signed out: the sign-in page
+    return;
+  }
+  const html = new DOMParser().parseFromString(await response.text(), "text/html");
+  const answers = html.getElementById("verify-answers") ?? html.querySelector("main");
+  page.answers.replaceChildren(...[...(answers?.childNodes ?? [])].map(adopt));
+  for (const selector of [".verify-code-form .field", ".verify-photo-form .field"]) {
+    const fresh = html.querySelector(selector);
+    const current = page.root.querySelector(selector);
+    if (fresh !== null && current !== null) current.replaceWith(adopt(fresh));
+  }
+  const invalid = page.root.querySelector(".field--invalid .input");
+  if (invalid !== null && response.status === 422 && !page.answers.children.length) {
+    invalid.focus();
+  } else {
+    page.answers.focus();
+  }
+}
+
+function adopt(node) {
+  return document.importNode(node, true);
+}
+
+function codesOf(form) {
+  const field = form.querySelector("textarea");
+  return field.value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+}
+
+async function checkHere(page, texts) {
+  const {strings} = page;
+  if (!texts.length) return showNotice(page, strings.no_code, "warning");
+  const lists = readLists();
+  if (lists === null) return showNotice(page, strings.no_lists, "warning");
+  const articles = [];
+  for (const text of [...new Set(texts)]) {
+    let result;
+    try {
+      result = await verifyCode(text, lists.keys);
+    } catch (error) {
+      return showNotice(page, strings.unsupported, "warning");
+    }
+    const recall = recallOf(result.parsed, lists.recalled);
+    const verdict = result.verdict === VERDICTS.VALID && recall !== null ? RECALLED : result.verdict;
+    if (text.length <= MAX_CODE_LENGTH) {
+      enqueue({code: text, checked_at: new Date().toISOString(), verdict});
+    }
+    articles.push(offlineAnswer(page, text, verdict, result.parsed, recall, lists));
+  }
+  page.answers.replaceChildren(...articles);
+  page.answers.focus();
+  showStatus(page);
+  return true;
+}
+
+async function checkPhotoHere(page, form) {
+  const file = form.querySelector("input[type=file]").files[0];
+  if (!file) return showNotice(page, page.strings.no_code, "warning");
+  if (!("BarcodeDetector" in window)) return showNotice(page, page.strings.photo_offline, "warning");
+  try {
+    const detector = new window.BarcodeDetector({formats: ["qr_code"]});
+    const found = await detector.detect(await createImageBitmap(file));
+    return checkHere(page, found.map((code) => code.rawValue));
+  } catch (error) {
+    return showNotice(page, page.strings.photo_offline, "warning");
+  }
+}
+
+// ---- what an offline answer shows ----
+
+function offlineAnswer(page, text, verdict, parsed, recall, lists) {
+  const {strings} = page;
+  const tone = TONES[verdict] ?? "error";
+  const message = verdict === VERDICTS.VALID ? strings.offline_valid : strings.messages[verdict];
+  const article = make("article", `card verify-answer verify-answer--${tone} verify-answer--offline`);
+  Object.assign(article.dataset, {verdict, checked: "offline"});
+  const notice = make("div", `notice notice--${tone} verdict`);
+  notice.append(
+    icon(tone === "success" ? "check" : "alert"),
+    make("div", "", [make("h2", "notice__title", strings.titles[verdict]), make("p", "", message)]),
+  );
+  article.append(notice);
+  article.append(make("p", "verify-answer__code", [make("span", "record__code", text)]));
+  if (recall !== null) article.append(recallBanner(page, recall));
+  if (parsed !== null) article.append(codeFacts(page, parsed));
+  const age = fill(strings.checked_offline, {age: ageOf(lists.generated_at, page.lang)});
+  const note = text.length <= MAX_CODE_LENGTH ? `${age} ${strings.queued}` : age;
+  article.append(make("p", "verify-answer__offline", note));
+  return article;
+}
+
+function recallBanner(page, recall) {
+  const {strings} = page;
+  const day = recall.recalled_at ? localTime(recall.recalled_at) : "";
+  const banner = make("div", "notice notice--error recall-banner", [icon("alert")]);
+  const reason = make("p", "", [
+    make("span", "recall-banner__label", strings.reason), " ", make("span", "facts__text", recall.reason),
+  ]);
+  banner.append(make("div", "", [make("p", "notice__title", fill(strings.recalled_on, {day})), reason]));
+  return banner;
+}
+
+function codeFacts(page, parsed) {
+  const {strings} = page;
+  const section = make("section", "verify-answer__section");
+  section.append(make("h3", "", strings.code_says));
+  const facts = make("dl", "facts");
+  const values = {
+    gtin: parsed.gtin, lot: parsed.lot, batchCode: parsed.batchCode, serial: parsed.serial,
+    expiresOn: parsed.dates.expiresOn && parsed.dates.expiresOn.split("-").reverse().join("/"),
+    kid: parsed.kid,
+  };
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null || value === undefined) continue;
+    facts.append(make("div", "facts__row", [
+      make("dt", "", strings.fields[name]), make("dd", "", [make("span", "record__code", value)]),
+    ]));
+  }
+  section.append(facts);
+  return section;
+}
+
+function showNotice(page, text, tone) {
+  const notice = make("div", `notice notice--${tone}`, [make("p", "", text)]);
+  notice.setAttribute("role", "alert");
+  page.answers.replaceChildren(notice);
+}
+
+// ---- the page's status line: network, lists, queue ----
+
+function showStatus(page) {
+  const {strings, status} = page;
+  const network = status.querySelector(".verify-status__network");
+  network.hidden = navigator.onLine;
+  network.textContent = strings.offline;
+  const lists = readLists();
+  status.querySelector(".verify-status__lists").textContent = lists === null
+    ? strings.no_lists
+    : fill(strings.lists_age, {age: ageOf(lists.generated_at, page.lang)});
+  const lines = [fill(strings.waiting, {count: readQueue().length})];
+  if (page.sent) lines.push(fill(strings.sent, {count: page.sent}));
+  if (page.refused) lines.push(fill(strings.refused, {count: page.refused}));
+  status.querySelector(".verify-status__queue").textContent = lines.join(" · ");
+  status.hidden = false;
+}
+
+async function refreshLists(page) {
+  try {
+    const response = await fetch(page.root.dataset.listsUrl, {credentials: "same-origin"});
+    if (!response.ok || response.redirected) return;
+    const lists = await response.json();
+    if (lists && lists.keys && Array.isArray(lists.recalled)) store(LISTS_KEY, lists);
+  } catch (error) {
+    // Offline: the lists read last time stay.
+  }
+}
+
+function readLists() {
+  return load(LISTS_KEY, null);
+}
+
+// ---- the queue of checks made offline ----
+
+function readQueue() {
+  const queue = load(QUEUE_KEY, []);
+  return Array.isArray(queue) ? queue : [];
+}
+
+function enqueue(check) {
+  store(QUEUE_KEY, [...readQueue(), {...check, id: randomId()}]);
+}
+
+function dropFromQueue(ids) {
+  store(QUEUE_KEY, readQueue().filter((check) => !ids.has(check.id)));
+}
+
+async function sendQueue(page) {
+  if (page.isSending || !navigator.onLine) return;
+  page.isSending = true;
+  try {
+    let queue = readQueue();
+    while (queue.length) {
+      const batch = queue.slice(0, MAX_CHECKS_PER_REQUEST);
+      const outcome = await postChecks(page, batch);
+      if (outcome === null) break;
+      page.sent += outcome.sent;
+      page.refused += outcome.refused.size;
+      dropFromQueue(new Set([...outcome.done, ...outcome.refused]));
+      queue = readQueue();
+    }
+  } catch (error) {
+    // The network went again: the checks stay queued for the next try.
+  } finally {
+    page.isSending = false;
+    showStatus(page);
+  }
+}
+
+// {sent, done, refused} (done and refused: queue ids), or null when nothing could be sent.
+async function postChecks(page, batch) {
+  let response = await postQueued(page, batch, csrfToken());
+  if (response.status === 400 && !response.redirected) {
+    response = await postQueued(page, batch, await freshCsrfToken(page));
+  }
+  if (response.redirected) return null; // signed out: the sign-in page answered
+  if (response.ok) {
+    // A check the server already had (its answer was lost on the way back) counts as sent.
+    const {results} = await response.json();
+    return {sent: results.length, done: batch.map((check) => check.id), refused: new Set()};
+  }
+  if (response.status !== 422) return null;
+  const problems = (await response.json()).errors?.checks;
+  if (!problems || typeof problems !== "object" || Array.isArray(problems)) return null;
+  const refused = new Set(Object.keys(problems).map((index) => batch[Number(index)]?.id));
+  refused.delete(undefined);
+  return refused.size ? {sent: 0, done: [], refused} : null;
+}
+
+function postQueued(page, batch, token) {
+  const checks = batch.map(({code, checked_at, verdict}) => ({code, checked_at, verdict}));
+  return fetch(page.root.dataset.queuedUrl, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: {"Content-Type": "application/json", "X-CSRFToken": token},
+    body: JSON.stringify({checks}),
+  });
+}
+
+function csrfToken() {
+  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
+}
+
+// A page kept by the service worker may carry an old token: read a fresh one.
+async function freshCsrfToken(page) {
+  const response = await fetch(page.root.dataset.workerScope, {
+    credentials: "same-origin", cache: "no-store",
+  });
+  const html = new DOMParser().parseFromString(await response.text(), "text/html");
+  const token = html.querySelector('meta[name="csrf-token"]')?.content ?? "";
+  if (token) {
+    document.querySelector('meta[name="csrf-token"]')?.setAttribute("content", token);
+    for (const input of document.querySelectorAll('input[name="csrf_token"]')) input.value = token;
+  }
+  return token;
+}
+
+// ---- the camera ----
+
+function setUpCamera(page) {
+  const button = page.root.querySelector(".verify-camera__start");
+  const canScan = "BarcodeDetector" in window && navigator.mediaDevices?.getUserMedia;
+  if (button === null || !canScan) return;
+  button.hidden = false;
+  button.addEventListener("click", () => scanWithCamera(page));
+}
+
+async function scanWithCamera(page) {
+  const form = page.root.querySelector(".verify-code-form");
+  const box = form.querySelector(".verify-camera");
+  const video = box.querySelector("video");
+  let stream;
+  let detector;
+  try {
+    detector = new window.BarcodeDetector({formats: ["qr_code"]});
+    stream = await navigator.mediaDevices.getUserMedia({video: {facingMode: "environment"}});
+  } catch (error) {
+    return showNotice(page, page.strings.camera_failed, "warning");
+  }
+  let isRunning = true;
+  const stop = () => {
+    isRunning = false;
+    stream.getTracks().forEach((track) => track.stop());
+    box.hidden = true;
+  };
+  box.querySelector(".verify-camera__stop").addEventListener("click", stop, {once: true});
+  video.srcObject = stream;
+  box.hidden = false;
+  await video.play();
+  const look = async () => {
+    if (!isRunning) return;
+    try {
+      const found = await detector.detect(video);
+      if (found.length) {
+        stop();
+        form.querySelector("textarea").value = found.map((code) => code.rawValue).join("\n");
+        form.requestSubmit();
+        return;
+      }
+    } catch (error) {
+      // A frame that could not be read: try the next one.
+    }
+    setTimeout(look, 250);
+  };
+  look();
+}
+
+// ---- small helpers ----
+
+function make(tag, className, children = []) {
+  const element = document.createElement(tag);
+  if (className) element.className = className;
+  element.append(...(typeof children === "string" ? [children] : children));
+  return element;
+}
+
+// A copy of one of the page's icons (the <template id="verify-icons">), or nothing.
+function icon(name) {
+  const found = document.getElementById("verify-icons")?.content.querySelector(
+    `[data-icon="${name}"] svg`,
+  );
+  return found ? found.cloneNode(true) : "";
+}
+
+function fill(template, values) {
+  return template.replace(/\{(\w+)\}/g, (match, name) => String(values[name] ?? match));
+}
+
+// "2 hours ago" in the page's language; under a minute, "this minute".
+function ageOf(instant, lang) {
+  const seconds = (Date.parse(instant) - Date.now()) / 1000;
+  const format = new Intl.RelativeTimeFormat(lang, {numeric: "auto"});
+  for (const [unit, size] of [["day", 86400], ["hour", 3600]]) {
+    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+  }
+  return format.format(Math.trunc(seconds / 60), "minute");
+}
+
+// 24/11/2026 14:16 in Vietnam, as the server writes times.
+function localTime(instant) {
+  const parts = Object.fromEntries(
+    LOCAL_TIME.formatToParts(new Date(instant)).map(({type, value}) => [type, value]),
+  );
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+function load(key, fallback) {
+  try {
+    return JSON.parse(localStorage.getItem(key)) ?? fallback;
+  } catch (error) {
+    return fallback;
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, JSON.stringify(value));
+  } catch (error) {
+    // Storage full or refused: the page still answers, it cannot keep the value.
+  }
+}
+
+function randomId() {
+  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+}
