@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import zxingcpp
+from PIL import Image
 from playwright.sync_api import ConsoleMessage, Page, expect
 from sqlalchemy import select
 
@@ -170,4 +172,34 @@ def test_offline_the_browser_checks_codes_and_queues_them_until_the_network_is_b
     ]
     errors = [message.text for message in console if message.type == "error"]
     assert errors == []
+    context.close()
+
+
+def test_with_javascript_a_photo_too_large_is_sent_smaller_and_answered_in_place(
+    browser, live_server: LiveServer, tmp_path: Path
+) -> None:
+    codes = registered(live_server, "HTX Ảnh lớn")
+    barcode = zxingcpp.create_barcode(codes["unit"], zxingcpp.BarcodeFormat.QRCode)
+    label = Image.fromarray(barcode.to_image(scale=14)).convert("RGB")
+    picture = Image.effect_noise((6000, 4500), 40).convert("RGB")  # a phone's full-size photo
+    picture.paste(label.rotate(6, expand=True, fillcolor="white"), (2400, 1700))
+    path = tmp_path / "IMG_20261124_0930.jpg"
+    picture.save(path, "JPEG", quality=95)
+    size = path.stat().st_size
+    context = browser.new_context(base_url=live_server.url, viewport=PHONE, locale="en-US")
+    page = context.new_page()
+    sign_in(page, new_inspector(live_server))
+    limit = live_server.app.config["TRACE_UPLOAD_MAX_BYTES"]
+    live_server.app.config["TRACE_UPLOAD_MAX_BYTES"] = size - 1  # the original is refused
+    try:
+        page.goto("/verify")
+        page.locator("input[name=photo]").set_input_files(str(path))
+        page.locator(".verify-photo-form button[type=submit]").click()
+        answer = page.locator(".verify-answer").first
+        expect(answer).to_have_attribute("data-verdict", "valid")
+        expect(answer).to_contain_text("Serial")
+        assert page.url.endswith("/verify")  # answered in place, no new page
+        shot(page, "photo-js")
+    finally:
+        live_server.app.config["TRACE_UPLOAD_MAX_BYTES"] = limit
     context.close()

@@ -191,6 +191,7 @@ def _render(form: VerifyForm, checks: list[CodeCheck], status: int, skipped: int
         strings=browser_strings(),
         verdict_titles=VERDICT_TITLES,
         history_limit=HISTORY_LIMIT,
+        photo_max_bytes=current_app.config["TRACE_UPLOAD_MAX_BYTES"],
     )
     response = Response(body, status)
     response.headers["Cache-Control"] = PRIVATE

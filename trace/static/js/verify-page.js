@@ -16,6 +16,7 @@ const LISTS_KEY = "trace.verify.lists";
 const QUEUE_KEY = "trace.verify.queue";
 const MAX_CODE_LENGTH = 512; // longer is never a code: the server refuses to queue it
 const MAX_CHECKS_PER_REQUEST = 500;
+const PHOTO_MAX_SIDE = 2400;
 const RECALLED = "recalled batch";
 const TONES = {[VERDICTS.VALID]: "success", [VERDICTS.MALFORMED_CODE]: "warning"};
 const LOCAL_TIME = new Intl.DateTimeFormat("en-GB", {
@@ -68,7 +69,7 @@ async function onSubmit(event, page, form) {
     let response = null;
     try {
       response = await fetch(form.action, {
-        method: "POST", body: new FormData(form), credentials: "same-origin",
+        method: "POST", body: await formData(page, form), credentials: "same-origin",
       });
     } catch (error) {
       // The network is gone although the browser thinks otherwise: check here.
@@ -84,6 +85,28 @@ async function onSubmit(event, page, form) {
   } else if (await checkHere(page, codesOf(form))) {
     form.querySelector("textarea").value = ""; // ready for the next label, as online
   }
+}
+
+// The form's fields; a photo over the server's limit (a phone camera's full size) is sent
+// smaller, as a JPEG whose longest side is PHOTO_MAX_SIDE pixels: still plenty for a QR code.
+async function formData(page, form) {
+  const data = new FormData(form);
+  const photo = data.get("photo");
+  const limit = Number(page.root.dataset.photoMaxBytes);
+  if (!(photo instanceof File) || !limit || photo.size <= limit) return data;
+  try {
+    const bitmap = await createImageBitmap(photo);
+    const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    const smaller = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+    if (smaller !== null) data.set("photo", smaller, "photo.jpg");
+  } catch (error) {
+    // Not an image the browser can read: the server says so.
+  }
+  return data;
 }
 
 async function showServerAnswer(page, response) {
