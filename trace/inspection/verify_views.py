@@ -220,6 +220,7 @@ def browser_strings() -> dict[str, Any]:
             "Checks the platform refused (too old or not valid): %(count)s", count="{count}"
         ),
         "offline": _("No network: codes are checked on this phone."),
+        "signed_out": _("Sign in again to send the waiting checks."),
         "photo_offline": _(
             "A photo can only be read with a network. Type the code, or scan it with the camera."
         ),

@@ -37,6 +37,7 @@ function start(element) {
     sent: 0,
     refused: 0,
     isSending: false,
+    isSignedOut: false,
   };
   registerWorker(element);
   for (const form of element.querySelectorAll("form")) {
@@ -252,6 +253,7 @@ function showStatus(page) {
   const lines = [fill(strings.waiting, {count: readQueue().length})];
   if (page.sent) lines.push(fill(strings.sent, {count: page.sent}));
   if (page.refused) lines.push(fill(strings.refused, {count: page.refused}));
+  if (page.isSignedOut) lines.push(strings.signed_out);
   status.querySelector(".verify-status__queue").textContent = lines.join(" · ");
   status.hidden = false;
 }
@@ -314,7 +316,8 @@ async function postChecks(page, batch) {
   if (response.status === 400 && !response.redirected) {
     response = await postQueued(page, batch, await freshCsrfToken(page));
   }
-  if (response.redirected) return null; // signed out: the sign-in page answered
+  page.isSignedOut = response.redirected; // the sign-in page answered
+  if (page.isSignedOut) return null;
   if (response.ok) {
     // A check the server already had (its answer was lost on the way back) counts as sent.
     const {results} = await response.json();
