@@ -20,6 +20,7 @@ from trace.auth.services import issue_api_token
 from trace.config import PROJECT_ROOT
 from trace.db import db
 from trace.inspection.inspection_models import Inspection, InspectionOutcome
+from trace.inspection.reports import file_report
 from trace.uploads.models import UploadPurpose
 
 CALLERS = ["anonymous", "operator", "staff_a", "staff_b", "inspector", "officer_a", "officer_b"]
@@ -154,6 +155,17 @@ GRID: dict[str, Access] = {
     ),
     "alerts.alerts": Access(roles=INSPECTION_READERS),
     "api_alerts.list_alerts": Access(roles=INSPECTION_READERS, is_api=True),
+    # Consumers' reports and a code's scans: inspectors and operators only.
+    "reports.reports": Access(roles=INSPECTION_RECORDERS),
+    "reports.report_status": Access(roles=INSPECTION_RECORDERS),
+    "api_scans.list_scans": Access(roles=INSPECTION_RECORDERS, is_api=True),
+    # The verify page, its offline lists, its queue and its service worker: inspectors and
+    # operators only (tests/inspection/test_verify_views.py).
+    "verify.page": Access(roles=INSPECTION_RECORDERS),
+    "verify.check": Access(roles=INSPECTION_RECORDERS),
+    "verify.offline": Access(roles=INSPECTION_RECORDERS),
+    "verify.queued": Access(roles=INSPECTION_RECORDERS),
+    "verify.service_worker": Access(roles=INSPECTION_RECORDERS),
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
@@ -187,6 +199,14 @@ def _inspection_of_a(tenants) -> int:
     return inspection.id
 
 
+def _report() -> int:
+    """A consumer's report (reports belong to the platform, not to a cooperative)."""
+    report = file_report(
+        db.session, code_text="http://127.0.0.1:5000/b/X", message="Tem lạ", contact=""
+    )
+    return report.id
+
+
 def _first_static_file() -> str:
     static = PROJECT_ROOT / "trace" / "static"
     return next(str(path.relative_to(static)) for path in static.rglob("*") if path.is_file())
@@ -208,6 +228,7 @@ URL_VALUES: dict[str, Any] = {
     "filename": lambda tenants: _first_static_file(),
     "extension": lambda tenants: "xlsx",
     "inspection_id": lambda tenants: _inspection_of_a(tenants),
+    "report_id": lambda tenants: _report(),
     "storage_key": lambda tenants: factories.make_upload(
         db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
     ).storage_key,

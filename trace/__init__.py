@@ -19,6 +19,8 @@ from trace.db import db as database
 from trace.errors import register_error_handlers
 from trace.extensions import babel, csrf, limiter, login_manager, migrate
 from trace.inspection.alert_views import blueprint as alerts_blueprint
+from trace.inspection.report_views import blueprint as reports_blueprint
+from trace.inspection.verify_views import blueprint as verify_blueprint
 from trace.inspection.views import blueprint as inspection_blueprint
 from trace.lookup.feedback import blueprint as feedback_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
@@ -49,7 +51,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         feedback_blueprint,
         signing_blueprint,
         alerts_blueprint,
+        reports_blueprint,
         inspection_blueprint,
+        verify_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)

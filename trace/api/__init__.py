@@ -16,6 +16,7 @@ from trace.api import (
     inspections,
     labels,
     products,
+    scans,
     verify,
 )
 from trace.extensions import csrf
@@ -42,6 +43,7 @@ BLUEPRINTS = (
     verify.blueprint,
     inspections.blueprint,
     alerts.blueprint,
+    scans.blueprint,
 )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from trace.batches.models import Batch
 from trace.db import utcnow
+from trace.errors import InvalidInput, NotFound
 from trace.inspection.models import (
     REPORT_CONTACT_MAX_LENGTH,
     REPORT_MESSAGE_MAX_LENGTH,
@@ -75,6 +76,19 @@ def list_reports(
     if status is not None:
         query = query.where(Report.status == status)
     return session.scalars(query.limit(max(1, min(limit, MAX_REPORTS_LISTED)))).all()
+
+
+def set_report_status(session: Session, report_id: int, status: Any) -> Report:
+    """Mark a report seen or closed (or new again); ``InvalidInput`` for any other word."""
+    report = session.get(Report, report_id)
+    if report is None:
+        raise NotFound()
+    try:
+        report.status = ReportStatus(status)
+    except ValueError:
+        raise InvalidInput(errors={"status": [str(_l("Choose new, seen or closed."))]}) from None
+    session.flush()
+    return report
 
 
 def _batch_of(

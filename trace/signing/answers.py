@@ -40,6 +40,16 @@ MESSAGES = {
     ),
     Verdict.RECALLED_BATCH: _l("This batch was recalled by its producer: do not use it."),
 }
+# The verdict in a word or two, for tables of scans.
+VERDICT_NAMES = {
+    Verdict.VALID: _l("Genuine"),
+    Verdict.MALFORMED_CODE: _l("Not a label code"),
+    Verdict.UNKNOWN_KEY: _l("Unknown key"),
+    Verdict.BAD_SIGNATURE: _l("Bad signature"),
+    Verdict.REVOKED_KEY: _l("Revoked key"),
+    Verdict.UNKNOWN_BATCH: _l("Never issued"),
+    Verdict.RECALLED_BATCH: _l("Recalled batch"),
+}
 OFFLINE_VALID = _l(
     "The signature is valid. Checked offline: whether the batch is registered or recalled "
     "was not checked."
