@@ -460,7 +460,8 @@ def test_the_service_worker_keeps_the_page_its_files_and_the_lists(inspector, te
     assert response.headers["Service-Worker-Allowed"] == "/verify"
     script = response.get_data(as_text=True)
     for path in ("/verify", "/verify/offline.json", "/static/js/label-verifier.js",
-                 "/static/js/verify-page.js", "/static/css/verify-page.css"):
+                 "/static/js/verify-page.js", "/static/js/verify-queue.js",
+                 "/static/css/verify-page.css"):
         assert json.dumps(path) in script, path
     assert "{{" not in script
 

@@ -57,6 +57,7 @@ CACHED_STATIC_FILES = (
     "css/verify-page.css",
     "js/label-verifier.js",
     "js/verify-page.js",
+    "js/verify-queue.js",
     "img/logo.svg",
     "favicon.svg",
 )

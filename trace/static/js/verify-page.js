@@ -6,16 +6,15 @@
 //     against the key set and recalled lots last read from /verify/offline.json, the answer
 //     says so and how old the lists are, and the check waits in a queue (localStorage);
 //   - the queue goes to /verify/queued when the network is back (the "online" event, each
-//     page load, after each check), which checks each code again and records it;
+//     page load, after each check), which checks each code again and records it
+//     (the lists, the queue and its sending are verify-queue.js's);
 //   - where the browser has a BarcodeDetector, "Scan with camera" reads QR codes live.
 // Words come from the page (data-strings, in the reader's language); "{name}" marks a value.
 
 import {VERDICTS, recallOf, verifyCode} from "./label-verifier.js";
+import {enqueue, readLists, readQueue, refreshLists, sendQueue} from "./verify-queue.js";
 
-const LISTS_KEY = "trace.verify.lists";
-const QUEUE_KEY = "trace.verify.queue";
 const MAX_CODE_LENGTH = 512; // longer is never a code: the server refuses to queue it
-const MAX_CHECKS_PER_REQUEST = 500;
 const PHOTO_MAX_SIDE = 2400;
 const RECALLED = "recalled batch";
 const TONES = {[VERDICTS.VALID]: "success", [VERDICTS.MALFORMED_CODE]: "warning"};
@@ -44,13 +43,14 @@ function start(element) {
     form.addEventListener("submit", (event) => onSubmit(event, page, form));
   }
   setUpCamera(page);
-  showStatus(page);
-  refreshLists(page).then(() => showStatus(page));
-  sendQueue(page);
+  const update = () => showStatus(page);
+  update();
+  refreshLists(page).then(update);
+  sendQueue(page).then(update);
   window.addEventListener("online", () => {
-    showStatus(page);
-    refreshLists(page).then(() => showStatus(page));
-    sendQueue(page);
+    update();
+    refreshLists(page).then(update);
+    sendQueue(page).then(update);
   });
   window.addEventListener("offline", () => showStatus(page));
   setInterval(() => showStatus(page), 60_000);
@@ -77,7 +77,7 @@ async function onSubmit(event, page, form) {
     }
     if (response !== null) {
       await showServerAnswer(page, response);
-      sendQueue(page);
+      sendQueue(page).then(() => showStatus(page));
       return;
     }
   }
@@ -258,107 +258,6 @@ function showStatus(page) {
   status.hidden = false;
 }
 
-async function refreshLists(page) {
-  try {
-    const response = await fetch(page.root.dataset.listsUrl, {credentials: "same-origin"});
-    if (!response.ok || response.redirected) return;
-    const lists = await response.json();
-    if (lists && lists.keys && Array.isArray(lists.recalled)) store(LISTS_KEY, lists);
-  } catch (error) {
-    // Offline: the lists read last time stay.
-  }
-}
-
-function readLists() {
-  return load(LISTS_KEY, null);
-}
-
-// ---- the queue of checks made offline ----
-
-function readQueue() {
-  const queue = load(QUEUE_KEY, []);
-  return Array.isArray(queue) ? queue : [];
-}
-
-function enqueue(check) {
-  store(QUEUE_KEY, [...readQueue(), {...check, id: randomId()}]);
-}
-
-function dropFromQueue(ids) {
-  store(QUEUE_KEY, readQueue().filter((check) => !ids.has(check.id)));
-}
-
-async function sendQueue(page) {
-  if (page.isSending || !navigator.onLine) return;
-  page.isSending = true;
-  try {
-    let queue = readQueue();
-    while (queue.length) {
-      const batch = queue.slice(0, MAX_CHECKS_PER_REQUEST);
-      const outcome = await postChecks(page, batch);
-      if (outcome === null) break;
-      page.sent += outcome.sent;
-      page.refused += outcome.refused.size;
-      dropFromQueue(new Set([...outcome.done, ...outcome.refused]));
-      queue = readQueue();
-    }
-  } catch (error) {
-    // The network went again: the checks stay queued for the next try.
-  } finally {
-    page.isSending = false;
-    showStatus(page);
-  }
-}
-
-// {sent, done, refused} (done and refused: queue ids), or null when nothing could be sent.
-async function postChecks(page, batch) {
-  let response = await postQueued(page, batch, csrfToken());
-  if (response.status === 400 && !response.redirected) {
-    response = await postQueued(page, batch, await freshCsrfToken(page));
-  }
-  page.isSignedOut = response.redirected; // the sign-in page answered
-  if (page.isSignedOut) return null;
-  if (response.ok) {
-    // A check the server already had (its answer was lost on the way back) counts as sent.
-    const {results} = await response.json();
-    return {sent: results.length, done: batch.map((check) => check.id), refused: new Set()};
-  }
-  if (response.status !== 422) return null;
-  const problems = (await response.json()).errors?.checks;
-  if (!problems || typeof problems !== "object" || Array.isArray(problems)) return null;
-  const refused = new Set(Object.keys(problems).map((index) => batch[Number(index)]?.id));
-  refused.delete(undefined);
-  return refused.size ? {sent: 0, done: [], refused} : null;
-}
-
-function postQueued(page, batch, token) {
-  const checks = batch.map(({code, checked_at, verdict}) => ({code, checked_at, verdict}));
-  return fetch(page.root.dataset.queuedUrl, {
-    method: "POST",
-    credentials: "same-origin",
-    headers: {"Content-Type": "application/json", "X-CSRFToken": token},
-    body: JSON.stringify({checks}),
-  });
-}
-
-function csrfToken() {
-  return document.querySelector('meta[name="csrf-token"]')?.content ?? "";
-}
-
-// A page kept by the service worker may carry an old token: read a fresh one.
-async function freshCsrfToken(page) {
-  const response = await fetch(page.root.dataset.workerScope, {
-    credentials: "same-origin", cache: "no-store",
-  });
-  const html = new DOMParser().parseFromString(await response.text(), "text/html");
-  const token = html.querySelector('meta[name="csrf-token"]')?.content ?? "";
-  if (token) {
-    document.querySelector('meta[name="csrf-token"]')?.setAttribute("content", token);
-    for (const input of document.querySelectorAll('input[name="csrf_token"]')) input.value = token;
-  }
-  return token;
-}
-
 // ---- the camera ----
 
 function setUpCamera(page) {
@@ -446,24 +345,4 @@ function localTime(instant) {
     LOCAL_TIME.formatToParts(new Date(instant)).map(({type, value}) => [type, value]),
   );
   return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
-}
-
-function load(key, fallback) {
-  try {
-    return JSON.parse(localStorage.getItem(key)) ?? fallback;
-  } catch (error) {
-    return fallback;
-  }
-}
-
-function store(key, value) {
-  try {
-    localStorage.setItem(key, JSON.stringify(value));
-  } catch (error) {
-    // Storage full or refused: the page still answers, it cannot keep the value.
-  }
-}
-
-function randomId() {
-  return crypto.randomUUID ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
 }
