@@ -16,7 +16,7 @@ from trace.db import db
 from trace.inspection.history import scans_of_code
 from trace.inspection.models import ReportStatus
 from trace.inspection.reports import list_reports, set_report_status
-from trace.signing.answers import VERDICT_NAMES
+from trace.signing.answers import VERDICT_TITLES
 
 blueprint = Blueprint("reports", __name__)
 
@@ -50,7 +50,7 @@ def reports() -> ResponseReturnValue:
             for report in listed
         },
         status_names=STATUS_NAMES,
-        verdict_names=VERDICT_NAMES,
+        verdict_titles=VERDICT_TITLES,
     )
 
 

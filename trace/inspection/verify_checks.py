@@ -15,28 +15,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from trace.inspection.history import ScanLine, scans_of_code
 from trace.inspection.scans import record_scan
 from trace.lookup.paths import LabelPath, MalformedPath, read_path
 from trace.lookup.services import FoundLabel, PublicLabel, find_label, public_label
-from trace.signing.answers import MESSAGES
+from trace.signing.answers import MESSAGES, VERDICT_TITLES
 from trace.signing.codes import LabelData, Verdict
 from trace.signing.verification import Verification, verify_code
 
 # Short names of the verdicts: an answer's title, and a scan's outcome in a history.
-VERDICT_TITLES: dict[Verdict, LazyString] = {
-    Verdict.VALID: _l("Genuine label"),
-    Verdict.MALFORMED_CODE: _l("Not a code of the platform"),
-    Verdict.UNKNOWN_KEY: _l("Unknown signing key"),
-    Verdict.BAD_SIGNATURE: _l("Forged or altered label"),
-    Verdict.REVOKED_KEY: _l("Revoked signing key"),
-    Verdict.UNKNOWN_BATCH: _l("Signed, but never issued"),
-    Verdict.RECALLED_BATCH: _l("Recalled batch"),
-}
 # How loud an answer is: a code that is not ours at all is a warning, any sign of a copy,
 # a forgery or a recall an error.
 VERDICT_TONES = {

@@ -33,7 +33,6 @@ from trace.errors import InvalidInput
 from trace.extensions import csrf
 from trace.inspection.history import DEFAULT_LIMIT as HISTORY_LIMIT
 from trace.inspection.verify_checks import (
-    VERDICT_TITLES,
     CodeCheck,
     judge_codes,
     record_checks,
@@ -42,7 +41,7 @@ from trace.inspection.verify_checks import (
 from trace.inspection.verify_lists import offline_lists
 from trace.inspection.verify_photos import codes_in_photo
 from trace.inspection.verify_queue import judge_queued, load_queued, store_queued
-from trace.signing.answers import MESSAGES, OFFLINE_VALID
+from trace.signing.answers import MESSAGES, OFFLINE_VALID, VERDICT_TITLES
 from trace.signing.codes import MAX_CODE_LENGTH
 
 blueprint = Blueprint("verify", __name__)

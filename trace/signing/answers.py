@@ -40,14 +40,14 @@ MESSAGES = {
     ),
     Verdict.RECALLED_BATCH: _l("This batch was recalled by its producer: do not use it."),
 }
-# The verdict in a word or two, for tables of scans.
-VERDICT_NAMES = {
-    Verdict.VALID: _l("Genuine"),
-    Verdict.MALFORMED_CODE: _l("Not a label code"),
-    Verdict.UNKNOWN_KEY: _l("Unknown key"),
-    Verdict.BAD_SIGNATURE: _l("Bad signature"),
-    Verdict.REVOKED_KEY: _l("Revoked key"),
-    Verdict.UNKNOWN_BATCH: _l("Never issued"),
+# The verdict as a title: the verify page's answers and every list of a code's scans.
+VERDICT_TITLES = {
+    Verdict.VALID: _l("Genuine label"),
+    Verdict.MALFORMED_CODE: _l("Not a code of the platform"),
+    Verdict.UNKNOWN_KEY: _l("Unknown signing key"),
+    Verdict.BAD_SIGNATURE: _l("Forged or altered label"),
+    Verdict.REVOKED_KEY: _l("Revoked signing key"),
+    Verdict.UNKNOWN_BATCH: _l("Signed, but never issued"),
     Verdict.RECALLED_BATCH: _l("Recalled batch"),
 }
 OFFLINE_VALID = _l(
