@@ -42,7 +42,12 @@ def login():
 
 @blueprint.post("/logout")
 def logout():
-    if LogoutForm().validate_on_submit():
-        logout_user()
-        flash(_("You have signed out."), "info")
-    return redirect(url_for("site.home"))
+    if not LogoutForm().validate_on_submit():
+        return redirect(url_for("site.home"))
+    logout_user()
+    flash(_("You have signed out."), "info")
+    response = redirect(url_for("site.home"))
+    # The verify page keeps itself, its lists and unsent checks on the phone for offline
+    # use: on a shared phone, signing out must take them away.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
