@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import csrf_token_from, log_in
 from tests.inspection.conftest import scan_of
 from tests.registry.test_views_common import text_of
+from trace.audit.models import AuditRecord
 from trace.inspection.models import Report, ReportStatus
 from trace.inspection.reports import file_report
 
@@ -46,6 +48,11 @@ def test_marking_a_report_seen_then_closed_moves_it_between_the_lists(client, se
     assert seen.status_code == 302
     session.expire_all()
     assert session.get(Report, report.id).status is ReportStatus.SEEN
+    [record] = session.scalars(select(AuditRecord).where(AuditRecord.subject == "report"))
+    assert (record.user_id, record.subject_id, record.action) == (
+        tenants.inspector.id, report.id, "changed"
+    )
+    assert record.changes == {"status": ["new", "seen"]}
     assert "No report here." in text_of(client.get("/reports?lang=en"))
     assert report.message in text_of(client.get("/reports?status=seen"))
     client.post(url, data={"csrf_token": csrf_token_from(page), "status": "closed"})

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from labels import LAYOUTS, LabelContent, render_png
 from tests.conftest import csrf_token_from, log_in
 from tests.registry.test_views_common import text_of
+from trace.audit.models import AuditRecord, AuditSubject
 from trace.batches.services import codes
 from trace.batches.services.recall import recall_batch
 from trace.inspection.models import Scan
@@ -135,6 +136,34 @@ def test_a_genuine_code_shows_every_fact_and_is_recorded_in_its_history(
     [scan] = scans(session)
     assert (scan.code_text, scan.verdict) == (certified.code.text, Verdict.VALID)
     assert (scan.batch_id, scan.label_code_id) == (certified.batch.id, certified.code.id)
+
+
+def audit_of_checks(session) -> list[tuple[int, int, dict[str, Any]]]:
+    """(user, scan, changes) of every audited check, oldest first."""
+    records = session.scalars(
+        select(AuditRecord)
+        .where(AuditRecord.subject == AuditSubject.SCAN)
+        .order_by(AuditRecord.id)
+    )
+    return [(record.user_id, record.subject_id, record.changes) for record in records]
+
+
+def test_every_check_is_audited_as_the_inspectors(inspector, session, tenants, labelled):
+    tampered = labelled.code.text.replace("?", "x?", 1)
+    check(inspector, code=f"{labelled.code.text}\n{tampered}")
+    genuine, forged = scans(session)
+    assert audit_of_checks(session) == [
+        (tenants.inspector.id, genuine.id, {"code": [None, labelled.code.text],
+                                            "verdict": [None, "valid"]}),
+        (tenants.inspector.id, forged.id, {"code": [None, tampered],
+                                           "verdict": [None, "bad signature"]}),
+    ]
+    [record] = session.scalars(
+        select(AuditRecord).where(
+            AuditRecord.subject == AuditSubject.SCAN, AuditRecord.subject_id == genuine.id
+        )
+    )
+    assert (record.action, record.cooperative_id) == ("verified", tenants.cooperative_a.id)
 
 
 def test_each_check_adds_to_the_codes_history(inspector, session, labelled):
@@ -369,6 +398,7 @@ def test_queued_checks_are_checked_again_and_recorded_at_their_time(inspector, s
     assert (genuine.scanned_at, genuine.verdict, genuine.label_code_id) == (
         an_hour_ago, Verdict.VALID, labelled.code.id
     )
+    assert [scan_id for _, scan_id, _ in audit_of_checks(session)] == [genuine.id, forged.id]
     assert (forged.scanned_at, forged.verdict) == (
         an_hour_ago + timedelta(minutes=2), Verdict.BAD_SIGNATURE
     )

@@ -17,6 +17,7 @@ class AuditAction(enum.StrEnum):
     CHANGED = "changed"
     RECALLED = "recalled"
     IMPORTED = "imported"
+    VERIFIED = "verified"  # an inspector checked a label
 
 
 class AuditSubject(enum.StrEnum):
@@ -24,6 +25,8 @@ class AuditSubject(enum.StrEnum):
     EVENT = "event"
     KEY = "key"
     INSPECTION = "inspection"
+    SCAN = "scan"
+    REPORT = "report"
 
 
 class AuditRecord(Base):

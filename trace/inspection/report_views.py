@@ -16,6 +16,7 @@ from trace.db import db
 from trace.inspection.history import scans_of_code
 from trace.inspection.models import ReportStatus
 from trace.inspection.reports import list_reports, set_report_status
+from trace.registry.views.common import caller
 from trace.signing.answers import VERDICT_TITLES
 
 blueprint = Blueprint("reports", __name__)
@@ -57,7 +58,7 @@ def reports() -> ResponseReturnValue:
 @blueprint.post("/reports/<int(max=2147483647):report_id>/status")
 @roles_required(*READERS)
 def report_status(report_id: int) -> ResponseReturnValue:
-    report = set_report_status(db.session, report_id, request.form.get("status"))
+    report = set_report_status(db.session, caller(), report_id, request.form.get("status"))
     db.session.commit()
     flash(_("Report marked as %(status)s.", status=STATUS_NAMES[report.status]), "success")
     return redirect(url_for("reports.reports", status=request.args.get("back") or None))

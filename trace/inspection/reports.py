@@ -10,6 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trace.audit.models import AuditAction, AuditSubject
+from trace.audit.services import record_audit
+from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.db import utcnow
 from trace.errors import InvalidInput, NotFound
@@ -78,15 +81,28 @@ def list_reports(
     return session.scalars(query.limit(max(1, min(limit, MAX_REPORTS_LISTED)))).all()
 
 
-def set_report_status(session: Session, report_id: int, status: Any) -> Report:
-    """Mark a report seen or closed (or new again); ``InvalidInput`` for any other word."""
+def set_report_status(session: Session, user: User, report_id: int, status: Any) -> Report:
+    """Mark a report seen or closed (or new again), audited as ``user``'s change;
+    ``InvalidInput`` for any other word, and nothing changes."""
     report = session.get(Report, report_id)
     if report is None:
         raise NotFound()
     try:
-        report.status = ReportStatus(status)
+        new_status = ReportStatus(status)
     except ValueError:
         raise InvalidInput(errors={"status": [str(_l("Choose new, seen or closed."))]}) from None
+    if new_status is report.status:
+        return report
+    record_audit(
+        session,
+        user,
+        cooperative_id=None,
+        subject=AuditSubject.REPORT,
+        subject_id=report.id,
+        action=AuditAction.CHANGED,
+        changes={"status": [report.status.value, new_status.value]},
+    )
+    report.status = new_status
     session.flush()
     return report
 

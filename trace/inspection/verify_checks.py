@@ -17,6 +17,9 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from trace.audit.models import AuditAction, AuditSubject
+from trace.audit.services import record_audit
+from trace.auth.models import User
 from trace.inspection.history import ScanLine, scans_of_code
 from trace.inspection.scans import record_scan
 from trace.lookup.paths import LabelPath, MalformedPath, read_path
@@ -128,24 +131,40 @@ def record_checks(
     session: Session,
     judged: list[JudgedCode],
     *,
+    user: User,
     remote_addr: str | None,
     user_agent: str | None,
     now: datetime | None = None,
 ) -> list[int]:
-    """Store each check as a scan of its code, so it shows in the code's history."""
-    return [
-        record_scan(
+    """Store each check as a scan of its code, so it shows in the code's history, and
+    audit it as the inspector's: who checked which code, when, with what verdict."""
+    scan_ids = []
+    for one in judged:
+        verification = one.verification
+        scan_id = record_scan(
             session,
-            code_text=one.verification.text,
-            verdict=one.verification.verdict,
+            code_text=verification.text,
+            verdict=verification.verdict,
             batch_id=one.batch_id,
             label_code_id=one.label_code_id,
             remote_addr=remote_addr,
             user_agent=user_agent,
             now=now,
         )
-        for one in judged
-    ]
+        record_audit(
+            session,
+            user,
+            cooperative_id=one.found.cooperative.id if one.found is not None else None,
+            subject=AuditSubject.SCAN,
+            subject_id=scan_id,
+            action=AuditAction.VERIFIED,
+            changes={
+                "code": [None, verification.text],
+                "verdict": [None, verification.verdict.value],
+            },
+        )
+        scan_ids.append(scan_id)
+    return scan_ids
 
 
 def with_history(

@@ -18,6 +18,7 @@ from marshmallow import ValidationError, fields, validate
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from trace.auth.models import User
 from trace.inspection.models import Scan
 from trace.inspection.verify_checks import JudgedCode, judge_codes, record_checks
 from trace.registry.schemas.common import InputSchema
@@ -91,6 +92,7 @@ def store_queued(
     session: Session,
     queued: list[QueuedCheck],
     *,
+    user: User,
     remote_addr: str | None,
     user_agent: str | None,
 ) -> list[dict[str, Any]]:
@@ -100,6 +102,7 @@ def store_queued(
             record_checks(
                 session,
                 [check.judged],
+                user=user,
                 remote_addr=remote_addr,
                 user_agent=user_agent,
                 now=check.checked_at,

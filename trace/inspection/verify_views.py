@@ -41,6 +41,7 @@ from trace.inspection.verify_checks import (
 from trace.inspection.verify_lists import offline_lists
 from trace.inspection.verify_photos import codes_in_photo
 from trace.inspection.verify_queue import judge_queued, load_queued, store_queued
+from trace.registry.views.common import caller
 from trace.signing.answers import MESSAGES, OFFLINE_VALID, VERDICT_TITLES
 from trace.signing.codes import MAX_CODE_LENGTH
 
@@ -103,6 +104,7 @@ def check() -> ResponseReturnValue:
     scan_ids = record_checks(
         db.session,
         judged,
+        user=caller(),
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
@@ -142,6 +144,7 @@ def queued() -> ResponseReturnValue:
     results = store_queued(
         db.session,
         judged,
+        user=caller(),
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
