@@ -125,6 +125,7 @@ GRID: dict[str, Access] = {
     "api_codes.batch_code": API_OWNED_READ,
     "api_codes.issue_units": API_OWNED_WRITE,
     "api_codes.list_units": API_OWNED_READ,
+    "api_codes.units_sold": API_OWNED_WRITE,
     "api_verify.verify": PUBLIC_API,
     "api_labels.batch_labels": API_OWNED_READ,
     "batches.batches": SIGNED_IN,

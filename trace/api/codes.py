@@ -13,9 +13,18 @@ from trace.auth.models import Role
 from trace.batches.services import codes as service
 from trace.batches.services.codes import UnitRun
 from trace.db import db
+from trace.inspection.marks import SoldReport, report_sold
 from trace.registry.services.common import Page
 from trace.signing.models import LabelCode
-from trace.signing.schemas import LabelCodeOut, LabelCodePage, UnitRunIn, UnitRunOut, UnitsArgs
+from trace.signing.schemas import (
+    LabelCodeOut,
+    LabelCodePage,
+    UnitRunIn,
+    UnitRunOut,
+    UnitsArgs,
+    UnitsSoldIn,
+    UnitsSoldOut,
+)
 
 blueprint = Blueprint(
     "api_codes", __name__, description="The signed codes a batch's labels carry"
@@ -41,6 +50,17 @@ def batch_code(batch_id: int) -> LabelCode:
 def issue_units(body: dict[str, Any], batch_id: int) -> UnitRun:
     """Issue `count` unit codes, one per item to label, each with its own random serial."""
     return service.issue_units(db.session, api_caller(), batch_id, body["count"])
+
+
+@blueprint.post(f"/batches/{ID}/units/sold")
+@blueprint.response(200, UnitsSoldOut)
+@token_required(Role.OPERATOR, Role.COOPERATIVE)
+@writable_batch
+@blueprint.arguments(UnitsSoldIn, example={"serials": ["K7Q2M9X4TB"]})
+def units_sold(body: dict[str, Any], batch_id: int) -> SoldReport:
+    """Report units sold: a later scan of one (after two days for the buyer's own scans)
+    raises a clone alert."""
+    return report_sold(db.session, api_caller(), batch_id, body["serials"])
 
 
 @blueprint.get(f"/batches/{ID}/units")

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import MultipleFileField
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, TextAreaField
 
 from trace.batches.forms import DateTimeTextField, read_local_datetime
 from trace.inspection.inspections import MAX_PHOTOS, OUTCOME_LABELS
@@ -49,6 +49,7 @@ class InspectionForm(CommuneFields, RegistryForm):
         _l("What did you find?"),
         choices=[(outcome.value, label) for outcome, label in OUTCOME_LABELS.items()],
     )
+    withdraws_unit = BooleanField(_l("The item was withdrawn from sale"))
     notes = TextAreaField(
         _l("Notes"),
         description=_l(
@@ -74,6 +75,7 @@ class InspectionForm(CommuneFields, RegistryForm):
             "commune_code": self.commune_code.data or None,
             "outcome": self.outcome.data or "",
             "notes": self.notes.data,
+            "withdraws_unit": bool(self.withdraws_unit.data),
         }
 
     def problems(self) -> dict[str, list[str]]:

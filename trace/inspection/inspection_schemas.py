@@ -53,6 +53,13 @@ class InspectionCreate(InputSchema):
         required=True, validate=validate.OneOf([outcome.value for outcome in InspectionOutcome])
     )
     notes = Text(metadata={"description": "What was seen (2,000 characters at most)."})
+    withdraws_unit = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The unit was withdrawn from sale: any later scan of its code "
+            "raises a clone alert. Only for a unit's own code."
+        },
+    )
 
 
 class InspectionListArgs(InputSchema):

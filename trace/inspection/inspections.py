@@ -28,6 +28,7 @@ from trace.batches.services.common import check_ids
 from trace.db import utcnow
 from trace.errors import AccessDenied
 from trace.i18n import LOCAL_TIMEZONE
+from trace.inspection.alerts import mark_unit
 from trace.inspection.inspected_labels import InspectedLabel, find_inspected_label
 from trace.inspection.inspection_models import (
     NOTES_MAX_LENGTH,
@@ -35,6 +36,7 @@ from trace.inspection.inspection_models import (
     Inspection,
     InspectionOutcome,
 )
+from trace.inspection.signals import MarkKind
 from trace.registry.communes import find_commune
 from trace.registry.services.common import MAX_PER_PAGE, FieldErrors, Page
 from trace.signing.codes import MAX_CODE_LENGTH
@@ -128,6 +130,12 @@ def record_inspection(
     outcome = _outcome(errors, values.get("outcome"))
     notes = errors.text("notes", values.get("notes"), NOTES_MAX_LENGTH)
     photos = _photos(session, errors, subject, values.get("photo_upload_ids"))
+    withdraws_unit = values.get("withdraws_unit") is True
+    if withdraws_unit and subject is not None and subject.unit is None:
+        errors.add(
+            "withdraws_unit",
+            _l("Only an item's own code can be withdrawn: scan the code on the item."),
+        )
     errors.raise_if_any()
     # raise_if_any would have raised if any of these were missing
     assert subject is not None
@@ -149,7 +157,9 @@ def record_inspection(
     )
     session.add(inspection)
     session.flush()
-    _audit(session, user, inspection)
+    if withdraws_unit and subject.unit is not None:
+        mark_unit(session, subject.unit.id, MarkKind.INSPECTED, user, inspected_at, place)
+    _audit(session, user, inspection, withdraws_unit)
     return inspection
 
 
@@ -350,7 +360,10 @@ def _snapshot(inspection: Inspection) -> dict[str, Any]:
     return values
 
 
-def _audit(session: Session, user: User, inspection: Inspection) -> None:
+def _audit(session: Session, user: User, inspection: Inspection, withdraws_unit: bool) -> None:
+    changes = differences({}, _snapshot(inspection))
+    if withdraws_unit:
+        changes["withdrawn_from_sale"] = [None, True]
     record_audit(
         session,
         user,
@@ -358,5 +371,5 @@ def _audit(session: Session, user: User, inspection: Inspection) -> None:
         subject=AuditSubject.INSPECTION,
         subject_id=inspection.id,
         action=AuditAction.CREATED,
-        changes=differences({}, _snapshot(inspection)),
+        changes=changes,
     )

@@ -102,6 +102,20 @@ class LabelCodeOut(Schema):
 LabelCodePage = page_schema(LabelCodeOut, "LabelCodePage")
 
 
+class UnitsSoldIn(InputSchema):
+    serials = fields.List(
+        fields.String(validate=validate.Length(min=1, max=20)),
+        required=True,
+        validate=validate.Length(min=1, max=1000),
+        metadata={"description": "The serials of the batch's units that were sold."},
+    )
+
+
+class UnitsSoldOut(Schema):
+    marked = fields.Integer(required=True, metadata={"description": "Marked sold now."})
+    already_sold = fields.Integer(required=True, metadata={"description": "Were already."})
+
+
 class UnitRunIn(InputSchema):
     count = fields.Integer(
         required=True,

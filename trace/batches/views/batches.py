@@ -244,6 +244,7 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "recall_reason": _l("Reason for the recall"),
     "unit_codes": _l("Unit codes issued"),
+    "units_sold": _l("Units reported sold"),
     "type": _l("What happened"),
     "occurred_at": _l("When"),
     "farming_area_id": _l("Farming area"),
