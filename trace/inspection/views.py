@@ -10,14 +10,12 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from trace.auth.access import roles_required, scope_to_caller
 from trace.auth.models import Role, User
 from trace.batches.forms import local_datetime_text
 from trace.batches.models import Batch
 from trace.db import db
-from trace.errors import InvalidInput
 from trace.i18n import LOCAL_TIMEZONE
 from trace.inspection import inspections as service
 from trace.inspection.inspection_forms import InspectionForm
@@ -26,7 +24,8 @@ from trace.registry.forms.common import is_typed_id, without_control_characters
 from trace.registry.models import Cooperative
 from trace.registry.views.common import MAX_PAGE, caller, form_status, page_url, submit
 from trace.signing.codes import MAX_CODE_LENGTH
-from trace.uploads.services import can_fetch, store_upload
+from trace.uploads.form_photos import store_form_photos
+from trace.uploads.services import can_fetch
 from trace.uploads.views import content_disposition
 
 blueprint = Blueprint("inspection", __name__)
@@ -63,7 +62,10 @@ def new_inspection() -> ResponseReturnValue:
 
         def save(values: Mapping[str, Any]) -> Inspection:
             subject = service.find_subject(db.session, user, values)
-            photo_ids = _stored_photos(form, subject.batch.cooperative_id) if subject else []
+            photo_ids = []
+            if subject is not None:
+                owner_id = subject.batch.cooperative_id
+                photo_ids = store_form_photos(form, service.PHOTO_PURPOSE, owner_id)
             return service.record_inspection(
                 db.session, user, {**values, "photo_upload_ids": photo_ids}
             )
@@ -176,26 +178,3 @@ def _cooperatives_to_filter(user: User) -> list[Cooperative]:
     return list(db.session.scalars(select(Cooperative).order_by(Cooperative.name)).all())
 
 
-def _stored_photos(form: InspectionForm, cooperative_id: int) -> list[int]:
-    """Store each chosen photo; a refused one puts its message at the photos field."""
-    ids: list[int] = []
-    messages: list[str] = []
-    for chosen in form.photos.data or []:
-        if not isinstance(chosen, FileStorage) or not chosen.filename:
-            continue
-        try:
-            upload = store_upload(
-                db.session,
-                data=chosen,
-                filename=chosen.filename,
-                purpose=service.PHOTO_PURPOSE,
-                cooperative_id=cooperative_id,
-            )
-        except InvalidInput as error:
-            problems = [problem for listed in error.errors.values() for problem in listed]
-            messages.extend(f"{chosen.filename}: {message}" for message in problems)
-            continue
-        ids.append(upload.id)
-    if messages:
-        form.attach_errors({"photos": messages})
-    return ids

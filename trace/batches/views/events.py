@@ -10,7 +10,6 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
-from werkzeug.datastructures import FileStorage
 
 from trace.auth.access import ensure_can_write, roles_required
 from trace.auth.models import User
@@ -21,12 +20,11 @@ from trace.batches.services import events as service
 from trace.batches.views.batches import other_batches
 from trace.batches.views.common import blueprint
 from trace.db import db
-from trace.errors import InvalidInput
 from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.models import FarmingArea
 from trace.registry.views.common import WRITERS, caller, form_status, submit
+from trace.uploads.form_photos import store_form_photos
 from trace.uploads.models import UploadPurpose
-from trace.uploads.services import store_upload
 
 BATCH_ID = "<int(max=2147483647):batch_id>"
 EVENT_ID = "<int(max=2147483647):event_id>"
@@ -51,7 +49,7 @@ def new_event(batch_id: int) -> ResponseReturnValue:
     if form.is_submitted():
 
         def save(values: Mapping[str, Any]) -> Event:
-            photo_ids = _stored_photos(form, batch.cooperative_id)
+            photo_ids = store_form_photos(form, UploadPurpose.EVENT_PHOTO, batch.cooperative_id)
             return service.record_event(
                 db.session, user, batch_id, {**values, "photo_upload_ids": photo_ids}
             )
@@ -89,7 +87,8 @@ def edit_event(event_id: int) -> ResponseReturnValue:
 
         def save(values: Mapping[str, Any]) -> Event:
             kept = _kept_photo_ids(form, event)
-            photo_ids = kept + _stored_photos(form, event.cooperative_id)
+            stored = store_form_photos(form, UploadPurpose.EVENT_PHOTO, event.cooperative_id)
+            photo_ids = kept + stored
             return service.update_event(
                 db.session, user, event_id, {**values, "photo_upload_ids": photo_ids}
             )
@@ -130,31 +129,6 @@ def _prepare_event_choices(form: EventForm, user: User, batch: Batch) -> None:
             (str(other.id), f"{other.code} · {other.product.name}")
             for other in other_batches(user, batch)
         ]
-
-
-def _stored_photos(form: EventForm, cooperative_id: int) -> list[int]:
-    """Store each chosen photo; a refused one puts its message at the photos field."""
-    ids: list[int] = []
-    messages: list[str] = []
-    for chosen in form.photos.data or []:
-        if not isinstance(chosen, FileStorage) or not chosen.filename:
-            continue
-        try:
-            upload = store_upload(
-                db.session,
-                data=chosen,
-                filename=chosen.filename,
-                purpose=UploadPurpose.EVENT_PHOTO,
-                cooperative_id=cooperative_id,
-            )
-        except InvalidInput as error:
-            problems = [m for ms in error.errors.values() for m in ms]
-            messages.extend(f"{chosen.filename}: {message}" for message in problems)
-            continue
-        ids.append(upload.id)
-    if messages:
-        form.attach_errors({"photos": messages})
-    return ids
 
 
 def _kept_photo_ids(form: EventForm, event: Event) -> list[int]:
