@@ -14,6 +14,7 @@ from trace.registry.communes import find_commune
 from trace.registry.forms.certificates import SCHEME_LABELS
 from trace.registry.forms.common import plain_decimal
 from trace.registry.forms.farming_areas import KIND_LABELS
+from trace.uploads.services import can_fetch
 
 
 def commune_name(code: str) -> str:
@@ -33,4 +34,5 @@ def init_app(app: Flask) -> None:
         event_type_labels=EVENT_TYPE_LABELS,
         input_kind_labels=INPUT_KIND_LABELS,
         area_kind_labels=KIND_LABELS,
+        can_fetch=can_fetch,
     )

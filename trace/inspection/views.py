@@ -25,7 +25,6 @@ from trace.registry.models import Cooperative
 from trace.registry.views.common import MAX_PAGE, caller, form_status, page_url, submit
 from trace.signing.codes import MAX_CODE_LENGTH
 from trace.uploads.form_photos import store_form_photos
-from trace.uploads.services import can_fetch
 from trace.uploads.views import content_disposition
 
 blueprint = Blueprint("inspection", __name__)
@@ -40,7 +39,6 @@ def _template_helpers() -> dict[str, Any]:
     return {
         "page_url": page_url,
         "outcome_labels": service.OUTCOME_LABELS,
-        "can_fetch": can_fetch,
     }
 
 

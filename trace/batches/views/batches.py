@@ -48,7 +48,6 @@ from trace.registry.views.common import (
     submit,
 )
 from trace.signing import issuing
-from trace.uploads.services import can_fetch
 
 ID = "<int(max=2147483647):batch_id>"
 IMPORT_ENDPOINT = "batches.import_batches"
@@ -59,7 +58,6 @@ def _template_helpers() -> dict[str, Any]:
     return {
         "page_url": page_url,
         "status_labels": STATUS_LABELS,
-        "can_fetch": can_fetch,
         "batch_roles": EventBatchRole,
     }
 
