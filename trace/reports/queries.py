@@ -89,9 +89,13 @@ def key_products(session: Session, product_ids: Collection[int]) -> list[KeyProd
         )
         .join(Cooperative, Cooperative.id == Product.cooperative_id)
         .where(Product.id.in_(product_ids))
-        .order_by(Cooperative.name, Cooperative.id, Product.name, Product.id)
     ).all()
-    return [KeyProductRow(*row) for row in rows]
+    # Sorted here, not in SQL: PostgreSQL's collation and SQLite's would disagree.
+    found = [KeyProductRow(*row) for row in rows]
+    return sorted(found, key=lambda row: (
+        row.cooperative_name.casefold(), row.cooperative_id, row.product_name.casefold(),
+        row.product_id,
+    ))
 
 
 def code_counts(session: Session, product_ids: Collection[int]) -> dict[int, CodeCounts]:
