@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 from datetime import date
 
 import pytest
 from flask_babel import force_locale
 
 from tests.factories import make_batch, make_certificate, make_cooperative, make_product
+from tests.printing.conftest import qr_texts_in_image
 from tests.reports.conftest import CAN_THO, KE_SACH, RECENTLY, TODAY, issue_code, scan
 from trace.reports.exports import (
     commune_csv,
@@ -18,6 +20,7 @@ from trace.reports.exports import (
     spreadsheet_safe,
 )
 from trace.reports.indicator import commune_evidence, province_overview
+from trace.reports.pdf import render_commune_pdf
 
 
 @pytest.fixture
@@ -102,3 +105,62 @@ def test_the_evidence_as_data(english, evidence):
 def test_formula_cells_are_written_as_text(value):
     assert spreadsheet_safe(value) == f"'{value}"
     assert spreadsheet_safe("Gạo") == "Gạo"
+
+
+def pdf_text(data, folder):
+    path = folder / "report.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, timeout=60)
+    return done.stdout.decode("utf-8")
+
+
+def test_the_pdf_names_the_commune_and_every_product(english, evidence, tmp_path):
+    text = pdf_text(render_commune_pdf(evidence), tmp_path)
+    assert "Xã Kế Sách" in text
+    assert "31528" in text
+    for product in evidence.products:
+        assert product.product_name in text
+        assert product.cooperative_name in text
+    assert "A certificate is expired or revoked: VG-002" in text
+    assert "1 of 2 key products traced" in text
+    assert "Totals" in text
+
+
+def test_the_pdf_qr_codes_open_the_latest_public_pages(english, evidence, tmp_path):
+    data = render_commune_pdf(evidence)
+    urls = [product.latest_code_url for product in evidence.products if product.latest_code_url]
+    assert len(urls) == 1
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    found = []
+    for page in sorted(tmp_path.glob("page-*.png")):
+        found += qr_texts_in_image(page.read_bytes())
+    assert found == urls
+
+
+def test_a_long_report_goes_on_over_pages(english, session, issuing_key, tmp_path):
+    cooperative = make_cooperative(session, commune_code=KE_SACH)
+    names = [f"Sản phẩm chủ lực số {number:02d}" for number in range(14)]
+    for name in names:
+        product = make_product(session, cooperative, name=name, is_key_product=True)
+        issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
+    evidence = commune_evidence(session, KE_SACH, TODAY)
+    data = render_commune_pdf(evidence)
+    text = pdf_text(data, tmp_path)
+    assert all(name in text for name in names)
+    assert text.count("\f") >= 2  # pdftotext ends each page with a form feed
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    found = []
+    for page in sorted(tmp_path.glob("page-*.png")):
+        found += qr_texts_in_image(page.read_bytes())
+    assert sorted(found) == sorted(product.latest_code_url for product in evidence.products)
+
+
+def test_the_pdf_of_a_commune_without_key_products_says_so(english, session, tmp_path):
+    text = pdf_text(render_commune_pdf(commune_evidence(session, KE_SACH, TODAY)), tmp_path)
+    assert "no key product" in text
