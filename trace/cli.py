@@ -49,6 +49,7 @@ def init_app(app: Flask) -> None:
     from trace.batches.cli import import_command
     from trace.demo import demo
     from trace.printing.cli import labels_command
+    from trace.reports.cli import report_group
     from trace.signing.cli import keys_group
     from trace.signing.verify_cli import verify
 
@@ -58,3 +59,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(keys_group)
     app.cli.add_command(verify)
     app.cli.add_command(labels_command)
+    app.cli.add_command(report_group)
