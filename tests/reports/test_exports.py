@@ -13,11 +13,11 @@ from flask_babel import force_locale
 from tests.factories import make_batch, make_certificate, make_cooperative, make_product
 from tests.printing.conftest import qr_texts_in_image
 from tests.reports.conftest import CAN_THO, KE_SACH, RECENTLY, TODAY, issue_code, scan
+from trace.excel_csv import spreadsheet_safe
 from trace.reports.exports import (
     commune_csv,
     commune_evidence_data,
     province_csv,
-    spreadsheet_safe,
 )
 from trace.reports.indicator import commune_evidence, province_overview
 from trace.reports.pdf import render_commune_pdf

@@ -8,8 +8,6 @@ transaction.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +25,7 @@ from trace.batches.models import Batch
 from trace.batches.services.common import check_ids
 from trace.db import utcnow
 from trace.errors import AccessDenied
+from trace.excel_csv import excel_csv
 from trace.i18n import LOCAL_TIMEZONE
 from trace.inspection.alerts import mark_unit
 from trace.inspection.inspected_labels import InspectedLabel, find_inspected_label
@@ -78,7 +77,6 @@ CSV_HEADER = (
 )
 CSV_TIME_FORMAT = "%Y-%m-%d %H:%M"
 # A cell a spreadsheet would read as a formula is written as text (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -198,13 +196,7 @@ def outcome_totals(rows: Iterable[Inspection]) -> dict[InspectionOutcome, int]:
 
 def inspections_csv(rows: Iterable[Inspection]) -> str:
     """The rows as CSV for Excel: UTF-8 with a BOM, a header, times in Vietnam time."""
-    output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output)
-    writer.writerow([str(title) for title in CSV_HEADER])
-    for row in rows:
-        writer.writerow([_cell(value) for value in _csv_values(row)])
-    return output.getvalue()
+    return excel_csv(CSV_HEADER, (_csv_values(row) for row in rows))
 
 
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -347,10 +339,6 @@ def _csv_values(row: Inspection) -> list[str]:
         row.notes,
         row.inspector.email,
     ]
-
-
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _snapshot(inspection: Inspection) -> dict[str, Any]:

@@ -6,13 +6,12 @@ force, so call these inside ``force_locale`` or a request.
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from trace.excel_csv import excel_csv
 from trace.registry.validation import CertificateStatus
 from trace.reports.indicator import (
     MISSING_LABELS,
@@ -24,8 +23,6 @@ from trace.reports.indicator import (
 )
 
 # A cell a spreadsheet would read as a formula is written as text (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BYTE_ORDER_MARK = "\ufeff"
 CERTIFICATE_STATUS_LABELS = {
     CertificateStatus.VALID: _l("Valid"),
     CertificateStatus.EXPIRING: _l("Expires within 60 days"),
@@ -53,11 +50,6 @@ PROVINCE_CSV_HEADER = (
     _l("Share traced (%)"),
     _l("Meets indicator 13.4"),
 )
-
-
-def spreadsheet_safe(value: str) -> str:
-    """The cell as text a spreadsheet will not run as a formula."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def yes_no(value: bool) -> str:
@@ -120,7 +112,7 @@ def commune_csv(evidence: CommuneEvidence) -> str:
             "",
         ]
     )
-    return _csv_text(COMMUNE_CSV_HEADER, rows)
+    return excel_csv(COMMUNE_CSV_HEADER, rows)
 
 
 def province_csv(overview: ProvinceOverview) -> str:
@@ -148,7 +140,7 @@ def province_csv(overview: ProvinceOverview) -> str:
             "",
         ]
     )
-    return _csv_text(PROVINCE_CSV_HEADER, rows)
+    return excel_csv(PROVINCE_CSV_HEADER, rows)
 
 
 def commune_evidence_data(evidence: CommuneEvidence) -> dict[str, Any]:
@@ -200,13 +192,3 @@ def _product_data(product: ProductEvidence) -> dict[str, Any]:
         "latest_code_url": product.latest_code_url,
         "last_codes_issued_at": last_issued.isoformat() if last_issued else None,
     }
-
-
-def _csv_text(header: Iterable[Any], rows: Iterable[Sequence[Any]]) -> str:
-    output = io.StringIO()
-    output.write(BYTE_ORDER_MARK)
-    writer = csv.writer(output)
-    writer.writerow([str(title) for title in header])
-    for row in rows:
-        writer.writerow([spreadsheet_safe(str(value)) for value in row])
-    return output.getvalue()
