@@ -54,6 +54,9 @@ API_OWNED_WRITE = Access(roles=REGISTRY_WRITERS, is_api=True, is_owned=True)
 # Inspectors and operators record inspections; staff read their own batches'; officers none.
 INSPECTION_RECORDERS = frozenset({Role.OPERATOR, Role.INSPECTOR})
 INSPECTION_READERS = INSPECTION_RECORDERS | {Role.COOPERATIVE}
+# A commune's indicator 13.4 evidence: its officer (commune A's, as the grid's records are A's)
+# and operators.
+COMMUNE_READERS = frozenset({Role.OPERATOR, Role.COMMUNE_OFFICER})
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -167,6 +170,16 @@ GRID: dict[str, Access] = {
     "verify.offline": Access(roles=INSPECTION_RECORDERS),
     "verify.queued": Access(roles=INSPECTION_RECORDERS),
     "verify.service_worker": Access(roles=INSPECTION_RECORDERS),
+    # Indicator 13.4: a commune's pages for its officer and operators (another commune's
+    # officer gets a 404); a province's and the dashboard's jump form for operators
+    # (tests/reports/test_views.py).
+    "indicator.commune": Access(roles=COMMUNE_READERS, is_owned=True),
+    "indicator.commune_print": Access(roles=COMMUNE_READERS, is_owned=True),
+    "indicator.commune_csv_file": Access(roles=COMMUNE_READERS, is_owned=True),
+    "indicator.commune_pdf_file": Access(roles=COMMUNE_READERS, is_owned=True),
+    "indicator.province": Access(roles=OPERATORS_ONLY),
+    "indicator.province_csv_file": Access(roles=OPERATORS_ONLY),
+    "indicator.find": Access(roles=OPERATORS_ONLY),
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
@@ -230,6 +243,8 @@ URL_VALUES: dict[str, Any] = {
     "extension": lambda tenants: "xlsx",
     "inspection_id": lambda tenants: _inspection_of_a(tenants),
     "report_id": lambda tenants: _report(),
+    "commune_code": lambda tenants: tenants.cooperative_a.commune_code,
+    "province_code": lambda tenants: "92",  # cooperative A's commune is in Cần Thơ
     "storage_key": lambda tenants: factories.make_upload(
         db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
     ).storage_key,
