@@ -26,6 +26,7 @@ from trace.lookup.feedback import blueprint as feedback_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
 from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
+from trace.reports.views import blueprint as indicator_blueprint
 from trace.signing.views import blueprint as signing_blueprint
 from trace.uploads import views as upload_views
 
@@ -54,6 +55,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         reports_blueprint,
         inspection_blueprint,
         verify_blueprint,
+        indicator_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)
