@@ -1,0 +1,97 @@
+"""Indicator 13.4 on a phone, JavaScript off: a commune officer opens their commune's page from
+the dashboard, reads the verdict and each key product, then the print view with its QR codes.
+
+Kế Sách has two key products: rice, labelled and scanned this month, and pomelo, with a batch
+but no label and a lapsed certificate. Screenshots at 360 px go to ``TRACE_SCREENSHOT_DIR``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import LiveServer
+from tests.browser.test_batches import SCREENSHOTS, capture, in_app, sign_in
+from tests.factories import make_batch, make_certificate, make_cooperative, make_product, make_user
+from trace.auth.models import Role
+from trace.batches.services import codes
+from trace.db import db
+
+pytestmark = pytest.mark.browser_context_args(locale="en-US", java_script_enabled=False)
+
+KE_SACH = "31528"
+
+
+def ke_sach_officer(live_server: LiveServer) -> dict[str, str]:
+    """The officer of Kế Sách, and its two key products (one traced, one not)."""
+
+    def make() -> dict[str, str]:
+        rice_farm = make_cooperative(db.session, commune_code=KE_SACH, name="HTX Lúa gạo Kế Sách")
+        fruit_farm = make_cooperative(db.session, commune_code=KE_SACH,
+                                      name="HTX Trái cây Phong Nẫm")
+        staff = make_user(db.session, Role.COOPERATIVE, cooperative=rice_farm)
+        rice = make_product(db.session, rice_farm, name="Gạo ST25 Kế Sách", is_key_product=True,
+                            ocop_stars=4)
+        make_certificate(db.session, rice_farm, products=[rice], number="VG-ST25-01")
+        batch = make_batch(db.session, rice)
+        code = codes.batch_code(db.session, staff, batch.id)
+        pomelo = make_product(db.session, fruit_farm, name="Bưởi Năm Roi", is_key_product=True)
+        make_batch(db.session, pomelo)
+        make_certificate(db.session, fruit_farm, products=[pomelo], number="VG-BUOI-09",
+                         valid_from=date(2023, 1, 1), valid_to=date(2024, 12, 31))
+        officer = make_user(db.session, Role.COMMUNE_OFFICER, commune_code=KE_SACH)
+        return {"officer": officer.email, "code": code.text}
+
+    result: dict[str, str] = in_app(live_server, make)
+    return result
+
+
+def test_an_officer_reads_the_verdict_and_prints_the_evidence(
+    page: Page, live_server: LiveServer
+):
+    data = ke_sach_officer(live_server)
+    sign_in(page, data["officer"])
+
+    page.get_by_role("link", name="Indicator 13.4: are our key products traced?").click()
+    expect(page.locator("h1")).to_contain_text("Xã Kế Sách")
+    verdict = page.locator(".indicator-verdict")
+    expect(verdict).to_contain_text("The commune does not meet indicator 13.4 yet")
+    expect(verdict).to_contain_text("1 of 2 key products traced (50%)")
+    expect(verdict).to_contain_text("at least one of its batches received signed label codes")
+    rice = page.locator(".indicator-row").filter(has_text="Gạo ST25 Kế Sách")
+    expect(rice).to_contain_text("Traced")
+    expect(rice).to_contain_text("4-star OCOP")
+    expect(rice).to_contain_text("VG-ST25-01")
+    expect(rice.get_by_role("link", name="Open a sample public page")).to_have_attribute(
+        "href", data["code"]
+    )
+    pomelo = page.locator(".indicator-row").filter(has_text="Bưởi Năm Roi")
+    expect(pomelo).to_contain_text("Not traced")
+    expect(pomelo).to_contain_text("No label codes issued")
+    expect(pomelo).to_contain_text("A certificate is expired or revoked: VG-BUOI-09")
+    expect(page.get_by_role("link", name="Download PDF")).to_be_visible()
+    expect(page.get_by_role("link", name="Download CSV (Excel)")).to_be_visible()
+    capture(page, "indicator-commune")
+    capture(page, "indicator-commune", wide=True)
+
+    page.get_by_role("link", name="Printable report").click()
+    expect(page.locator("h1")).to_have_text("Xã Kế Sách")
+    expect(page.locator(".evidence__facts")).to_contain_text(KE_SACH)
+    expect(page.locator(".evidence__verdict")).to_contain_text("1 of 2 key products traced")
+    expect(page.locator(".evidence__total")).to_contain_text("1 of 2 key products traced")
+    expect(page.locator("svg.evidence__qr")).to_have_count(1)
+    qr_shot = SCREENSHOTS / "indicator-print-qr.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator("svg.evidence__qr").screenshot(path=str(qr_shot))
+    [decoded] = zxingcpp.read_barcodes(Image.open(qr_shot))
+    assert decoded.text == data["code"]  # the code opens the latest public page
+    capture(page, "indicator-print")
+    capture(page, "indicator-print", wide=True)
+    page.emulate_media(media="print")
+    expect(page.locator(".evidence__back")).to_be_hidden()
+    page.emulate_media(media="screen")
+
