@@ -1,7 +1,8 @@
 """Indicator 13.4 on a phone, JavaScript off: a commune officer opens their commune's page from
-the dashboard, reads the verdict and each key product, then the print view with its QR codes.
+the dashboard, reads the verdict and each key product, then the print view with its QR codes;
+an operator opens a province from the dashboard's form and sorts its communes.
 
-Kế Sách has two key products: rice, labelled and scanned this month, and pomelo, with a batch
+Kế Sách has two key products: rice, labelled this month, and pomelo, with a batch
 but no label and a lapsed certificate. Screenshots at 360 px go to ``TRACE_SCREENSHOT_DIR``.
 """
 
@@ -24,6 +25,7 @@ from trace.db import db
 pytestmark = pytest.mark.browser_context_args(locale="en-US", java_script_enabled=False)
 
 KE_SACH = "31528"
+TRAN_DE = "31673"
 
 
 def ke_sach_officer(live_server: LiveServer) -> dict[str, str]:
@@ -95,3 +97,29 @@ def test_an_officer_reads_the_verdict_and_prints_the_evidence(
     expect(page.locator(".evidence__back")).to_be_hidden()
     page.emulate_media(media="screen")
 
+
+
+def test_an_operator_opens_a_province_and_sorts_its_communes(page: Page, live_server: LiveServer):
+    def make() -> str:
+        cooperative = make_cooperative(db.session, commune_code=TRAN_DE, name="HTX Hành tím")
+        make_product(db.session, cooperative, name="Hành tím Vĩnh Châu", is_key_product=True)
+        return make_user(db.session, Role.OPERATOR).email
+
+    operator: str = in_app(live_server, make)
+    sign_in(page, operator)
+    capture(page, "indicator-operator-dashboard")
+
+    page.get_by_label("Province").select_option(label="Thành phố Cần Thơ")
+    page.get_by_role("button", name="Open").click()
+    expect(page.locator("h1")).to_contain_text("Thành phố Cần Thơ")
+    tran_de = page.locator(".indicator-row").filter(has_text="Xã Trần Đề")
+    expect(tran_de).to_contain_text(TRAN_DE)
+    expect(tran_de.locator("td").last).to_have_text("0%")  # its one key product has no label
+    capture(page, "indicator-province")
+    page.get_by_role("link", name="Share traced").click()
+    expect(page.locator("th[aria-sort=descending]")).to_contain_text("Share traced")
+    page.get_by_role("link", name="Xã Trần Đề").click()
+    expect(page.locator("h1")).to_contain_text("Xã Trần Đề")
+    expect(page.locator(".indicator-row").filter(has_text="Hành tím Vĩnh Châu")).to_contain_text(
+        "No batch registered"
+    )
