@@ -266,6 +266,7 @@ def test_the_report_prints_its_filters_rows_and_totals(client, tenants, recorded
     response = client.get(f"/inspections/report?lang=en&cooperative={tenants.cooperative_a.id}")
     assert response.status_code == 200
     markup = response.get_data(as_text=True)
+    assert 'href="/static/css/print-document.css"' in markup
     assert 'href="/static/css/inspection-report.css"' in markup
     assert "<script" not in markup
     assert "style=" not in markup
