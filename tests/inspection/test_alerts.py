@@ -15,7 +15,8 @@ from tests.inspection.conftest import SCANNED_AT, scan_of, statements
 from trace.batches.services import codes
 from trace.errors import InvalidInput
 from trace.inspection.alert_models import Alert, AlertWatermark, UnitMark
-from trace.inspection.alerts import alert_message, list_alerts, mark_unit, refresh_alerts
+from trace.inspection.alerts import alert_message, list_alerts, refresh_alerts
+from trace.inspection.marks import mark_unit
 from trace.inspection.scans import add_position, record_scan, scan_token
 from trace.inspection.signals import AlertRule, MarkKind
 from trace.signing.codes import Verdict

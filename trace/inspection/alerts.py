@@ -1,4 +1,4 @@
-"""Clone alerts: marking units, running the clone rules over new scans, listing what fired.
+"""Clone alerts: running the clone rules over new scans, and listing what fired.
 
 ``refresh_alerts`` keeps a watermark (the single ``alert_watermarks`` row): the highest scan
 id it has evaluated, and the latest shared position it has seen. When neither moved it
@@ -16,17 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.db import utcnow
 from trace.inspection.alert_models import (
-    MARK_NOTE_MAX_LENGTH,
     WATERMARK_ROW_ID,
     Alert,
     AlertWatermark,
@@ -38,7 +35,6 @@ from trace.inspection.signals import (
     BOT_FAMILY,
     BatchSize,
     Fired,
-    MarkKind,
     MarkRecord,
     ScanRecord,
     evaluate,
@@ -46,7 +42,7 @@ from trace.inspection.signals import (
 )
 from trace.registry.communes import find_commune
 from trace.registry.models import Cooperative
-from trace.registry.services.common import FieldErrors, Page
+from trace.registry.services.common import Page
 from trace.signing.codes import Verdict
 from trace.signing.models import LabelCode
 
@@ -83,36 +79,6 @@ class _Codes:
     unit_code_ids: set[int]
     batch_ids: set[int]
     unknown_texts: set[str]
-
-
-def mark_unit(
-    session: Session,
-    label_code_id: int,
-    kind: MarkKind | str,
-    user: User | None = None,
-    now: datetime | None = None,
-    note: str = "",
-) -> UnitMark:
-    """Mark a unit code as sold or inspected; ``InvalidInput``, and nothing stored, for a
-    code that is not a unit code, an unknown kind, or a note that is too long."""
-    errors = FieldErrors()
-    code = session.get(LabelCode, label_code_id) if isinstance(label_code_id, int) else None
-    if code is None or not code.is_unit:
-        errors.add("label_code_id", _l("Choose the label of one unit, not of a batch."))
-    mark_kind = errors.check("kind", _mark_kind, kind)
-    text = errors.text("note", note, MARK_NOTE_MAX_LENGTH)
-    errors.raise_if_any()
-    assert mark_kind is not None  # or raise_if_any would have raised
-    mark = UnitMark(
-        label_code_id=label_code_id,
-        kind=mark_kind,
-        marked_at=now or utcnow(),
-        marked_by_id=user.id if user is not None else None,
-        note=text,
-    )
-    session.add(mark)
-    session.flush()
-    return mark
 
 
 def refresh_alerts(session: Session, now: datetime | None = None) -> int:
@@ -198,13 +164,6 @@ def _alert_filters(
 def alert_message(alert: Alert) -> str:
     """Why the alert fired, in the language in force."""
     return render_reason(alert.rule, alert.reason_params)
-
-
-def _mark_kind(raw: Any) -> MarkKind:
-    try:
-        return MarkKind(raw)
-    except ValueError:
-        raise ValueError(_l("Choose sold or inspected.")) from None
 
 
 def _progress(session: Session, *, lock: bool) -> _Progress | None:

@@ -27,7 +27,6 @@ from trace.db import utcnow
 from trace.errors import AccessDenied
 from trace.excel_csv import excel_csv
 from trace.i18n import LOCAL_TIMEZONE
-from trace.inspection.alerts import mark_unit
 from trace.inspection.inspected_labels import InspectedLabel, find_inspected_label
 from trace.inspection.inspection_models import (
     NOTES_MAX_LENGTH,
@@ -35,6 +34,7 @@ from trace.inspection.inspection_models import (
     Inspection,
     InspectionOutcome,
 )
+from trace.inspection.marks import mark_unit
 from trace.inspection.signals import MarkKind
 from trace.registry.communes import find_commune
 from trace.registry.services.common import MAX_PER_PAGE, FieldErrors, Page

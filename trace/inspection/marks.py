@@ -17,9 +17,9 @@ from trace.auth.models import User
 from trace.batches.services.batches import audit_batch, get_batch_for_writing
 from trace.db import utcnow
 from trace.errors import InvalidInput
-from trace.inspection.alert_models import UnitMark
-from trace.inspection.alerts import mark_unit
+from trace.inspection.alert_models import MARK_NOTE_MAX_LENGTH, UnitMark
 from trace.inspection.signals import MarkKind
+from trace.registry.services.common import FieldErrors
 from trace.signing.models import LabelCode
 
 MAX_SERIALS_PER_REPORT = 1000
@@ -31,6 +31,36 @@ class SoldReport:
 
     marked: int
     already_sold: int
+
+
+def mark_unit(
+    session: Session,
+    label_code_id: int,
+    kind: MarkKind | str,
+    user: User | None = None,
+    now: datetime | None = None,
+    note: str = "",
+) -> UnitMark:
+    """Mark a unit code as sold or inspected; ``InvalidInput``, and nothing stored, for a
+    code that is not a unit code, an unknown kind, or a note that is too long."""
+    errors = FieldErrors()
+    code = session.get(LabelCode, label_code_id) if isinstance(label_code_id, int) else None
+    if code is None or not code.is_unit:
+        errors.add("label_code_id", _l("Choose the label of one unit, not of a batch."))
+    mark_kind = errors.check("kind", _mark_kind, kind)
+    text = errors.text("note", note, MARK_NOTE_MAX_LENGTH)
+    errors.raise_if_any()
+    assert mark_kind is not None  # or raise_if_any would have raised
+    mark = UnitMark(
+        label_code_id=label_code_id,
+        kind=mark_kind,
+        marked_at=now or utcnow(),
+        marked_by_id=user.id if user is not None else None,
+        note=text,
+    )
+    session.add(mark)
+    session.flush()
+    return mark
 
 
 def report_sold(
@@ -86,3 +116,10 @@ def _sold_count(session: Session, batch_id: int) -> int:
         .where(LabelCode.batch_id == batch_id, UnitMark.kind == MarkKind.SOLD)
     )
     return count or 0
+
+
+def _mark_kind(raw: Any) -> MarkKind:
+    try:
+        return MarkKind(raw)
+    except ValueError:
+        raise ValueError(_l("Choose sold or inspected.")) from None
