@@ -77,3 +77,13 @@ def test_a_bad_status_or_a_missing_token_changes_nothing(client, session, tenant
 def test_only_inspectors_and_operators_read_reports(client, tenants, report, name):
     log_in(client, tenants.user(name).email)
     assert client.get("/reports").status_code == 403
+
+
+def test_a_reported_code_that_is_no_web_address_is_shown_as_text_not_a_link(client, session,
+                                                                           tenants):
+    file_report(session, code_text="javascript:alert(document.cookie)", message="Lạ", contact="")
+    session.commit()
+    log_in(client, tenants.inspector.email)
+    markup = client.get("/reports").get_data(as_text=True)
+    assert "javascript:alert(document.cookie)" in markup
+    assert 'href="javascript:' not in markup
