@@ -28,12 +28,19 @@ from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
 from trace.reports.views import blueprint as indicator_blueprint
 from trace.signing.views import blueprint as signing_blueprint
+from trace.template_environment import LanguageEnvironment
 from trace.uploads import views as upload_views
+
+
+class Application(Flask):
+    """Flask, with each language's templates compiled apart (``trace/template_environment.py``)."""
+
+    jinja_environment = LanguageEnvironment
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error handlers, commands."""
-    app = Flask(
+    app = Application(
         __name__,
         instance_path=str(DEFAULT_INSTANCE_PATH),
         template_folder=str(PROJECT_ROOT / "templates"),
