@@ -8,7 +8,7 @@ give plain rows: building ORM objects cost the page about three times as much.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any, TypeVar, cast
 
@@ -28,10 +28,10 @@ from trace.batches.services.common import local_today
 from trace.lookup.paths import LabelPath
 from trace.registry.models import Cooperative, FarmingArea, Product
 from trace.registry.validation import CertificateStatus, certificate_status
-from trace.signing.codes import Verdict
-from trace.signing.keys import key_set
-from trace.signing.models import LabelCode
-from trace.signing.verification import Verification, judged_online, verify_offline
+from trace.signing.codes import MalformedCode, ParsedCode, Verdict, parse_code
+from trace.signing.keys import public_jwk
+from trace.signing.models import IssuingKey, LabelCode
+from trace.signing.verification import Verification, judged_online, verify_parsed
 
 FactsT = TypeVar("FactsT")
 
@@ -124,8 +124,10 @@ def _names(facts: type[Any]) -> tuple[str, ...]:
 _BATCHES, _PRODUCTS = cast(Table, Batch.__table__), cast(Table, Product.__table__)
 _COOPERATIVES, _AREAS = cast(Table, Cooperative.__table__), cast(Table, FarmingArea.__table__)
 _UNIT, _ISSUED = aliased(LabelCode, name="unit"), aliased(LabelCode, name="issued")
+_KEY = aliased(IssuingKey, name="signing_key")
 # One row per label: the batch, its product and cooperative, the unit the path names (if
-# any) and the issued code with exactly the scanned text (if any).
+# any), the issued code with exactly the scanned text (if any) and the key whose id the
+# code names (if any: the signature needs that key only, not the whole key set).
 _LABEL = (
     select(
         *_labelled(_BATCHES, PublicBatch),
@@ -134,6 +136,9 @@ _LABEL = (
         _UNIT.id.label("unit_id"),
         _UNIT.serial.label("unit_serial"),
         _ISSUED.id.label("issued_id"),
+        _KEY.kid.label("key_kid"),
+        _KEY.public_key.label("key_public_key"),
+        _KEY.revoked_at.label("key_revoked_at"),
     )
     .join(_PRODUCTS, _PRODUCTS.c.id == _BATCHES.c.product_id)
     .join(_COOPERATIVES, _COOPERATIVES.c.id == _BATCHES.c.cooperative_id)
@@ -143,6 +148,7 @@ _LABEL = (
     .outerjoin(
         _ISSUED, and_(_ISSUED.batch_id == _BATCHES.c.id, _ISSUED.text == bindparam("text"))
     )
+    .outerjoin(_KEY, _KEY.kid == bindparam("kid"))
 )
 _LABEL_BY_GTIN = _LABEL.where(
     _PRODUCTS.c.gtin == bindparam("gtin"), _BATCHES.c.lot == bindparam("lot")
@@ -178,6 +184,10 @@ class FoundLabel:
     # The issued code whose text is exactly the scanned one; None for a forged or altered
     # code, or a URL without a signature.
     issued_code_id: int | None
+    # The scanned code as read (None when it does not parse or the URL has no signature)
+    # and the key set it can be checked against: the key it names, if it is one of ours.
+    code: ParsedCode | None = None
+    key_set: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {"keys": []})
 
 
 @dataclass(frozen=True)
@@ -235,9 +245,10 @@ def find_label(
     """The batch (and issued unit) a path names, or None when we know no such label.
 
     ``signed_text`` is the scanned URL when it carries a signature: the issued code with
-    exactly that text comes back with the label, in the same query.
+    exactly that text, and the key the code names, come back with the label in one query.
     """
-    values = {"serial": path.serial, "text": signed_text}
+    code = _parsed(signed_text)
+    values = {"serial": path.serial, "text": signed_text, "kid": code.kid if code else None}
     connection = session.connection()
     if path.gtin is not None:
         statement = _LABEL_BY_GTIN
@@ -254,7 +265,22 @@ def find_label(
         cooperative=_facts(row, _COOPERATIVES, PublicCooperative),
         unit=PublicUnit(row.unit_id, row.unit_serial) if row.unit_id is not None else None,
         issued_code_id=row.issued_id,
+        code=code,
+        key_set={
+            "keys": [public_jwk(row.key_kid, row.key_public_key, row.key_revoked_at)]
+            if row.key_kid is not None
+            else []
+        },
     )
+
+
+def _parsed(signed_text: str | None) -> ParsedCode | None:
+    if signed_text is None:
+        return None
+    try:
+        return parse_code(signed_text)
+    except MalformedCode:
+        return None
 
 
 def public_label(session: Session, found: FoundLabel, signed_text: str | None) -> PublicLabel:
@@ -263,7 +289,7 @@ def public_label(session: Session, found: FoundLabel, signed_text: str | None) -
     batch = found.batch
     verification = None
     if signed_text is not None:
-        offline = verify_offline(signed_text, key_set(session))
+        offline = verify_parsed(signed_text, found.code, found.key_set)
         verification = judged_online(
             offline, is_issued=found.issued_code_id is not None, is_recalled=batch.is_recalled
         )

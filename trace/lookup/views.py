@@ -76,7 +76,7 @@ def label_page(rest: str) -> ResponseReturnValue:
         "lookup/page.html",
         200,
         label=label,
-        verdict_message=verdict_message(label),
+        verdict_message=None if label.is_genuine else verdict_message(label),
         product_image=_product_image(label),
         scan_id=scan_id,
         # Only a unit's page offers to share a position; a batch page's body stays the same

@@ -45,6 +45,13 @@ def verify_offline(text: str, jwks: Mapping[str, Any]) -> Verification:
     try:
         parsed = parse_code(text)
     except MalformedCode:
+        parsed = None
+    return verify_parsed(text, parsed, jwks)
+
+
+def verify_parsed(text: str, parsed: ParsedCode | None, jwks: Mapping[str, Any]) -> Verification:
+    """``verify_offline`` for a code already parsed (None: it did not parse)."""
+    if parsed is None:
         return Verification(Verdict.MALFORMED_CODE, text, online=False)
     return Verification(verify_signature(parsed, jwks), text, parsed, online=False)
 
