@@ -171,7 +171,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # On the driver's connection: through SQLAlchemy's execution path (events, result
+        # object) each transaction's BEGIN cost about ten microseconds more.
+        driver_connection: Any = connection.connection.driver_connection
+        driver_connection.execute("BEGIN")
 
 
 def _unicode_lower(text: str | None) -> str | None:
