@@ -8,6 +8,9 @@ import pytest
 from flask import Flask, render_template
 from flask_babel import force_locale
 
+from trace.registry.forms.farming_areas import KIND_LABELS
+from trace.registry.models import FarmingAreaKind
+
 # Every form a translation call takes in our templates, and the traps around them.
 SOURCE = """\
 <p>{{ _("Genuine label") }}</p>
@@ -94,3 +97,19 @@ def test_templates_still_render_outside_a_request(app):
         rendered = app.jinja_env.from_string('{{ _("Genuine label") }}').render()
 
     assert rendered in ("Genuine label", "Tem thật")
+
+
+def test_label_dicts_are_translated_for_the_language_of_the_template(app):
+    label = KIND_LABELS[FarmingAreaKind.CROP]
+    with app.test_request_context("/"):
+        template = app.jinja_env.get_template("base.html").environment.from_string(
+            "{{ area_kind_labels[kind] }}"
+        )
+        with force_locale("vi"):
+            vietnamese = str(label)
+        with force_locale("en"):
+            rendered = template.render(kind=FarmingAreaKind.CROP)
+            english = str(label)
+
+    assert rendered == vietnamese
+    assert vietnamese != english

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.support import NullTranslations
 from flask import Blueprint, Flask, g, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 
 LANGUAGES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -43,6 +44,8 @@ def init_app(app: Flask, babel: Babel) -> None:
     )
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["other_languages"] = other_languages
+    app.jinja_env.filters["dateformat"] = day_format
+    app.jinja_env.filters["datetimeformat"] = moment_format
 
 
 def request_catalogue() -> NullTranslations:
@@ -81,6 +84,43 @@ def other_languages() -> list[tuple[str, str, str]]:
 def local_time(moment: datetime) -> datetime:
     """A stored UTC time as people in Vietnam read it."""
     return moment.astimezone(LOCAL_TIMEZONE)
+
+
+# The all-digit formats the pages use, written as Babel writes them (zero-padded, the year
+# in four digits) without Babel's pattern machinery: a fifth of the cost, and a label page
+# shows up to a dozen dates.
+_DAY_FORMATS: dict[str, Callable[[date], str]] = {
+    "dd/MM/yyyy": lambda day: f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
+}
+_MOMENT_FORMATS: dict[str, Callable[[datetime], str]] = {
+    "dd/MM/yyyy HH:mm": lambda moment: (
+        f"{moment.day:02d}/{moment.month:02d}/{moment.year:04d} "
+        f"{moment.hour:02d}:{moment.minute:02d}"
+    ),
+}
+
+
+def day_format(value: date | None = None, format: str | None = None) -> str:
+    """Flask-Babel's ``dateformat`` filter; a time is first moved to Vietnam time, as there."""
+    write = _DAY_FORMATS.get(format or "")
+    if write is None or not isinstance(value, date):
+        return str(format_date(value, format))
+    if isinstance(value, datetime):
+        value = _in_vietnam(value)
+    return write(value)
+
+
+def moment_format(value: datetime | None = None, format: str | None = None) -> str:
+    """Flask-Babel's ``datetimeformat`` filter, in Vietnam time."""
+    write = _MOMENT_FORMATS.get(format or "")
+    if write is None or not isinstance(value, datetime):
+        return str(format_datetime(value, format))
+    return write(_in_vietnam(value))
+
+
+def _in_vietnam(moment: datetime) -> datetime:
+    """As Flask-Babel rebases: a time without a zone is UTC."""
+    return local_time(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
 
 
 def safe_next_path(target: str | None, fallback: str = "/") -> str:
