@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from flask import Flask, Response, current_app
 from flask.globals import app_ctx
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import Enum, TypeDecorator
 
@@ -175,6 +177,30 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # object) each transaction's BEGIN cost about ten microseconds more.
         driver_connection: Any = connection.connection.driver_connection
         driver_connection.execute("BEGIN")
+
+
+WrittenT = TypeVar("WrittenT")
+SQLITE_BUSY = 5  # the primary result code; SQLITE_BUSY_SNAPSHOT is 5 + (2 << 8)
+
+
+def write_after_reads(session: Session, write: Callable[[], WrittenT]) -> WrittenT:
+    """Run ``write`` in the transaction that did the reads, and commit.
+
+    SQLite refuses a write in a transaction that began reading before another connection
+    committed or while it is writing ("database is locked", at once: waiting would not
+    help). Then the reads end and ``write`` runs in a transaction of its own, which waits
+    its turn. Most of the time one transaction does both, one BEGIN and one COMMIT fewer.
+    """
+    try:
+        written = write()
+    except OperationalError as error:
+        code = getattr(error.orig, "sqlite_errorcode", None)
+        if code is None or code & 0xFF != SQLITE_BUSY:
+            raise
+        session.rollback()
+        written = write()
+    session.commit()
+    return written
 
 
 def _unicode_lower(text: str | None) -> str | None:

@@ -25,7 +25,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from trace.db import db
+from trace.db import db, write_after_reads
 from trace.errors import NotFound
 from trace.inspection.scans import record_scan, scan_summary, scan_token
 from trace.lookup import linkset
@@ -66,12 +66,9 @@ def label_page(rest: str) -> ResponseReturnValue:
     history = None
     if label.unit is not None and label.is_signed_by_us:
         history = scan_summary(db.session, label.unit.id)
-    # On SQLite a write after reads in one transaction fails at once ("database is locked")
-    # when another worker has committed since the reads began. The reading transaction ends
-    # here, so the scan's INSERT opens its own, short one and waits its turn instead.
-    db.session.commit()
-    scan_id = _record_scan(label, text or f"{base_url}{raw_path}")
-    db.session.commit()
+    scan_id = write_after_reads(
+        db.session, lambda: _record_scan(label, text or f"{base_url}{raw_path}")
+    )
     return _page(
         "lookup/page.html",
         200,
@@ -107,17 +104,18 @@ def _record_unknown_label(text: str) -> None:
     offline = verify_offline(text, key_set(db.session))
     if not offline.is_valid:
         return
-    db.session.commit()  # the reads end first, as on a label page
-    record_scan(
+    write_after_reads(
         db.session,
-        code_text=text,
-        verdict=Verdict.UNKNOWN_BATCH,
-        batch_id=None,
-        label_code_id=None,
-        remote_addr=request.remote_addr,
-        user_agent=request.headers.get("User-Agent"),
+        lambda: record_scan(
+            db.session,
+            code_text=text,
+            verdict=Verdict.UNKNOWN_BATCH,
+            batch_id=None,
+            label_code_id=None,
+            remote_addr=request.remote_addr,
+            user_agent=request.headers.get("User-Agent"),
+        ),
     )
-    db.session.commit()
 
 
 @blueprint.get("/p/<int(max=2147483647):product_id>/image.jpg")
