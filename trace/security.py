@@ -32,13 +32,19 @@ HEADERS = {
 }
 
 
+STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
+
+
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    """Each header the view has not set itself. The names present are read once: a
+    ``setdefault`` per header searched the whole list each time."""
+    present = {name.lower() for name, _ in response.headers}
+    wanted = list(HEADERS.items())
     if current_app.config["TRACE_ENV"] == PRODUCTION:
-        response.headers.setdefault(
-            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-        )
+        wanted = [*wanted, ("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)]
+    for name, value in wanted:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, cast
 
 from flask import current_app
@@ -122,7 +123,13 @@ def network_of(remote_addr: str | None) -> str:
 
 def user_agent_family(user_agent: str | None) -> str:
     """A coarse name for the browser: "Android Chrome", "Zalo", "Bot", ... or "Other"."""
-    text = (user_agent or "")[:_USER_AGENT_READ_LENGTH]
+    return _family_of((user_agent or "")[:_USER_AGENT_READ_LENGTH])
+
+
+@lru_cache(maxsize=1024)
+def _family_of(text: str) -> str:
+    """Remembered: a few phone models' browsers make most scans, and the rules cost about
+    nine microseconds a visit."""
     for pattern, family in _USER_AGENT_RULES:
         if pattern.search(text):
             return family
