@@ -13,6 +13,8 @@ gunicorn serves it with 2 sync workers on 127.0.0.1; after a short warm-up, wrk,
 (fixed connections and time, on the same 2 cores), loads the same server's ``/healthz``
 (one ``SELECT 1``: the baseline), then the label pages, a random code each request; its
 Lua script counts every answer that is not a 200 with "ok" or with the genuine verdict.
+Beside each rate, the workers' CPU time per request (from /proc), which varies less from
+run to run than the rate on a machine shared with other work.
 Compared: pages/s against trivial requests/s in the same run, and the goal of at least
 1,000 pages/s with p99 under 25 ms. Each page visit records a scan, as in production.
 """
@@ -220,8 +222,22 @@ def prepared_database(cache: Path, batches: int, base_url: str) -> tuple[Path, P
     return db_path, paths_path, seconds
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+    def workers_cpu_seconds(self) -> float:
+        """CPU time (user + system) the workers have used so far, from /proc."""
+        ticks = 0
+        for child in Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split():
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def gunicorn(db_path: Path, port: int, log_path: Path) -> Iterator[str]:
+def gunicorn(db_path: Path, port: int, log_path: Path) -> Iterator[Server]:
     """gunicorn, 2 sync workers on 127.0.0.1:port, once /healthz answers; stopped after."""
     base_url = f"http://127.0.0.1:{port}"
     if fetch(f"{base_url}/healthz")[0]:
@@ -240,7 +256,7 @@ def gunicorn(db_path: Path, port: int, log_path: Path) -> Iterator[str]:
             if server.poll() is not None or time.monotonic() > deadline:
                 sys.exit(f"gunicorn did not answer /healthz; its log: {log_path}")
             time.sleep(0.2)
-        yield base_url
+        yield Server(base_url, server.pid)
     finally:
         server.terminate()
         try:
@@ -259,18 +275,24 @@ def fetch(url: str) -> tuple[int, str]:
         return getattr(error, "code", 0), ""
 
 
-def load(url: str, paths: Path, expected: str, seconds: int,
+def load(server: Server, paths: Path, expected: str, seconds: int,
          args: argparse.Namespace) -> dict[str, Any]:
-    """wrk's figures for one bounded run: random paths from the file, every answer checked."""
+    """wrk's figures for one bounded run: random paths from the file, every answer checked;
+    and the workers' CPU time per request, steadier than the rate on a shared machine."""
+    url = server.url
     script = args.cache / "random_path.lua"
     script.write_text(LUA)
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
                "--timeout", "5s", "--latency", "-s", str(script), url, "--", str(paths),
                expected, PHONE]
+    cpu_before = server.workers_cpu_seconds()
     run = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if run.returncode != 0:
         sys.exit(f"wrk failed: {run.stderr or run.stdout}")
-    return parse_wrk(run.stdout)
+    figures = parse_wrk(run.stdout)
+    cpu = server.workers_cpu_seconds() - cpu_before
+    figures["cpu_ms"] = round(cpu * 1000 / figures["requests"], 3) if figures["requests"] else 0.0
+    return figures
 
 
 def parse_wrk(output: str) -> dict[str, Any]:
@@ -315,16 +337,16 @@ def measure(db_path: Path, paths: Path, args: argparse.Namespace) -> dict[str, A
     healthz.write_text("/healthz\n")
     count_scans(db_path, delete=True)
     commit = commit_measured()
-    with gunicorn(db_path, args.port, args.cache / "gunicorn.log") as url:
+    with gunicorn(db_path, args.port, args.cache / "gunicorn.log") as server:
         first = paths.read_text().split("\n", 1)[0]
-        status, body = fetch(url + first)
+        status, body = fetch(server.url + first)
         if status != 200 or GENUINE not in body:
             sys.exit(f"{first} answered {status} without the genuine verdict: not loading")
         for warm_up, expected in ((healthz, '"ok"'), (paths, GENUINE)):
-            load(url, warm_up, expected, args.warmup, args)  # templates, catalogues, caches
-        trivial = load(url, healthz, '"ok"', args.duration, args)
+            load(server, warm_up, expected, args.warmup, args)  # templates, catalogues, caches
+        trivial = load(server, healthz, '"ok"', args.duration, args)
         scans_before = count_scans(db_path)
-        pages = load(url, paths, GENUINE, args.duration, args)
+        pages = load(server, paths, GENUINE, args.duration, args)
     pages["genuine_rate"] = round(pages["rate"] * (1 - pages["unexpected"] / pages["requests"]))
     failed = pages["non_2xx"] + pages["socket_errors"] + pages["unexpected"]
     log = (args.cache / "gunicorn.log").read_text(errors="replace")
@@ -344,11 +366,11 @@ def print_table(report: dict[str, Any]) -> None:
     print(f"commit {report['commit']}; {report['batches']:,} batches ({how}); gunicorn 2 sync "
           f"workers; wrk {report['wrk']} on the same {os.cpu_count()} cores")
     print(f"{'':19}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'non-2xx':>9}"
-          f"{'sock err':>9}{'wrong':>7}")
+          f"{'sock err':>9}{'wrong':>7}{'CPU ms/req':>12}")
     for label, run in (("/healthz (trivial)", report["trivial"]), ("label pages", report["pages"])):
         print(f"{label:19}{run['rate']:8,.0f}{run.get('p50', 0):8.2f}{run.get('p90', 0):8.2f}"
               f"{run.get('p99', 0):8.2f}{run['non_2xx']:9}{run['socket_errors']:9}"
-              f"{run['unexpected']:7}")
+              f"{run['unexpected']:7}{run['cpu_ms']:12.3f}")
     pages = report["pages"]
     print(f"pages / trivial: {report['ratio']:.2f}x the rate; {report['scans_recorded']:,} scans "
           f"recorded; {pages['requests'] - pages['unexpected']:,} genuine pages answered, "
