@@ -12,6 +12,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from trace.batches.forms import EVENT_TYPE_LABELS, INPUT_KIND_LABELS
+from trace.icons import icon
 from trace.registry.communes import find_commune
 from trace.registry.forms.certificates import SCHEME_LABELS
 from trace.registry.forms.common import plain_decimal
@@ -49,3 +50,4 @@ def init_app(app: Flask) -> None:
         can_fetch=can_fetch,
         web_link=web_link,
     )
+    app.jinja_env.filters["icon"] = icon
