@@ -127,8 +127,11 @@ class Database:
         app.extensions["trace.db"].bind = bind
 
     def _commit_or_roll_back(self, response: Response) -> Response:
-        """The one place a request's work is committed: only when it succeeded."""
-        if self._sessions.registry.has():
+        """The one place a request's work is committed: only when it succeeded.
+
+        A view that committed its own work (a label page's scan) leaves nothing to end.
+        """
+        if self._sessions.registry.has() and self.session.in_transaction():
             if response.status_code < 400:
                 self.session.commit()
             else:

@@ -114,11 +114,23 @@ def _labelled(table: Table, facts: type[Any]) -> list[Any]:
 def _facts(row: Row[Any], table: Table, facts: type[FactsT]) -> FactsT:
     """One table's part of a joined row, as its facts class."""
     mapping = row._mapping
-    return facts(**{name: mapping[f"{table.name}__{name}"] for name in _names(facts)})
+    return facts(**{name: mapping[label] for name, label in _labels(table.name, facts)})
 
 
 def _names(facts: type[Any]) -> tuple[str, ...]:
     return tuple(field.name for field in fields(facts))
+
+
+_LABELS: dict[tuple[str, type[Any]], tuple[tuple[str, str], ...]] = {}
+
+
+def _labels(table_name: str, facts: type[Any]) -> tuple[tuple[str, str], ...]:
+    """Each field of the facts class and its column's label in the joined row (kept)."""
+    labels = _LABELS.get((table_name, facts))
+    if labels is None:
+        labels = tuple((name, f"{table_name}__{name}") for name in _names(facts))
+        _LABELS[(table_name, facts)] = labels
+    return labels
 
 
 _BATCHES, _PRODUCTS = cast(Table, Batch.__table__), cast(Table, Product.__table__)

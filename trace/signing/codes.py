@@ -34,6 +34,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -413,6 +414,12 @@ def _public_key(jwk: Mapping[str, Any]) -> Ed25519PublicKey | None:
     x = jwk.get("x")
     if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or not isinstance(x, str):
         return None
+    return _ed25519_key(x)
+
+
+@lru_cache(maxsize=64)
+def _ed25519_key(x: str) -> Ed25519PublicKey | None:
+    """A key loaded once: every public page checks a code against one of a few keys."""
     try:
         raw = b64url_decode(x)
         return Ed25519PublicKey.from_public_bytes(raw) if len(raw) == 32 else None
