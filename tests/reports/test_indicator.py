@@ -29,6 +29,7 @@ from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.models import CertificateScheme
 from trace.registry.validation import CertificateStatus
 from trace.reports.indicator import (
+    CommuneRow,
     Missing,
     commune_evidence,
     province_overview,
@@ -315,3 +316,17 @@ def test_a_commune_of_thirty_products_takes_a_handful_of_queries(session, issuin
     with statements(session) as sent:
         province_overview(session, CAN_THO, TODAY)
     assert len(sent) <= 6
+
+
+def test_communes_sort_in_vietnamese_alphabetical_order():
+    rows = [
+        CommuneRow("31001", "Xã Đông Thuận", 1, 1),
+        CommuneRow("31002", "Xã Zơ Râm", 1, 1),
+        CommuneRow("31003", "Xã Duyên Hà", 1, 1),
+        CommuneRow("31004", "Xã Ân Phú", 1, 1),
+        CommuneRow("31005", "Xã An Phú", 1, 1),
+    ]
+
+    names = [row.commune_name for row in sort_rows(rows, "name")]
+
+    assert names == ["Xã An Phú", "Xã Ân Phú", "Xã Duyên Hà", "Xã Đông Thuận", "Xã Zơ Râm"]

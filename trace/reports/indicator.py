@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from vietnam_provinces import Province, ProvinceCode, Ward
 
 from trace.batches.services.common import local_today
+from trace.collation import vietnamese_sort_key
 from trace.errors import InvalidInput, NotFound
 from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.communes import Commune, find_commune, normalise_commune_code
@@ -287,7 +288,9 @@ def sort_rows(
 ) -> list[CommuneRow]:
     """The rows in the order a reader asked for; communes without key products (no share)
     always come last, and ties keep the communes' names in order."""
-    by_name = sorted(rows, key=lambda row: (row.commune_name, row.commune_code))
+    by_name = sorted(
+        rows, key=lambda row: (vietnamese_sort_key(row.commune_name), row.commune_code)
+    )
     if key == "name":
         return list(reversed(by_name)) if descending else by_name
     if key == "share":
