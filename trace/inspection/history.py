@@ -38,9 +38,10 @@ _SCANS_OF_ISSUED = (
     .order_by(*_NEWEST_FIRST)
     .limit(bindparam("limit"))
 )
+# A text we never issued is stored without an issued code: the partial index's condition.
 _SCANS_OF_TEXT = (
     select(*_SCAN_COLUMNS)
-    .where(Scan.code_text == bindparam("text"))
+    .where(Scan.code_text == bindparam("text"), Scan.label_code_id.is_(None))
     .order_by(*_NEWEST_FIRST)
     .limit(bindparam("limit"))
 )

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trace.db import Base, utcnow, value_enum
@@ -36,6 +36,14 @@ class Scan(Base):
             "(latitude IS NULL) = (positioned_at IS NULL)"
             " AND (longitude IS NULL) = (positioned_at IS NULL)",
             name="position_complete",
+        ),
+        # An inspector's history of a code we never issued is found by its exact text;
+        # such scans are few, so only they are indexed (an issued code goes by its id).
+        Index(
+            "ix_scans_unissued_code_text",
+            "code_text",
+            sqlite_where=text("label_code_id IS NULL"),
+            postgresql_where=text("label_code_id IS NULL"),
         ),
     )
 
