@@ -196,3 +196,13 @@ def test_the_database_refuses_a_verdict_it_does_not_know(session, labelled):
         session.connection().exec_driver_sql(
             f"UPDATE scans SET verdict = 'looks fine' WHERE id = {scan_id}"
         )
+
+
+def test_an_inspectors_check_is_no_earlier_scan_for_the_buyer(session, labelled):
+    """The page tells a buyer how often the code was scanned before them: an inspector who
+    checked the shelf is not a buyer, and would make a genuine label look copied."""
+    scan_of(session, labelled.code, is_inspection=True)
+    mine = scan_of(session, labelled.code)
+
+    assert scan_summary(session, labelled.code.id, before_scan_id=mine) is None
+    assert scan_summary(session, labelled.code.id).count == 1

@@ -430,3 +430,30 @@ def test_the_same_history_fires_the_same_alerts_again():
 def test_a_stored_reason_renders_from_its_json_params():
     fired = unknown_batch([unknown_scan(T0)], now=NOW)[0]
     assert render_reason("unknown_batch", dict(fired.params)) == str(fired.reason)
+
+
+# An inspector's checks
+
+
+def test_an_inspector_checking_the_shelf_is_not_a_buyer():
+    checked = {"is_inspection": True}
+    over = [batch_scan(T0), *(batch_scan(T0 + timedelta(minutes=m), **checked) for m in (1, 2))]
+    travel = [
+        unit_scan(T0, HANOI),
+        unit_scan(T0 + timedelta(minutes=30), HO_CHI_MINH_CITY, **checked),
+    ]
+    after_sale = [unit_scan(T0 + SOLD_GRACE + timedelta(hours=1), **checked)]
+    size = {BATCH_ID: BatchSize(unit_codes=1, quantity=None, unit="hộp")}
+
+    assert batch_overscanned(over, size, now=NOW) == []
+    assert impossible_travel(travel, now=NOW) == []
+    assert scanned_after_mark(after_sale, marked(MarkKind.SOLD, T0), now=NOW) == []
+    # The same scans by buyers fire.
+    buyers = [batch_scan(T0), batch_scan(T0 + timedelta(minutes=1))]
+    assert len(batch_overscanned(buyers, size, now=NOW)) == 1
+
+
+def test_an_inspector_finding_a_code_of_a_copied_key_still_raises_the_alarm():
+    found = unknown_scan(T0, is_inspection=True)
+
+    assert [alert.scan for alert in unknown_batch([found], now=NOW)] == [found]

@@ -171,6 +171,7 @@ def test_each_check_adds_to_the_codes_history(inspector, session, labelled):
     text = text_of(check(inspector, code=labelled.code.text))
     assert "2 scans, the first on" in text
     assert scan_count(session) == 2
+    assert all(scan.is_inspection for scan in scans(session))  # not buyers' scans
 
 
 def test_a_tampered_code_is_forged_but_shows_whose_batch_it_names(inspector, session, labelled):
@@ -398,6 +399,7 @@ def test_queued_checks_are_checked_again_and_recorded_at_their_time(inspector, s
     assert (genuine.scanned_at, genuine.verdict, genuine.label_code_id) == (
         an_hour_ago, Verdict.VALID, labelled.code.id
     )
+    assert (genuine.is_inspection, forged.is_inspection) == (True, True)
     assert [scan_id for _, scan_id, _ in audit_of_checks(session)] == [genuine.id, forged.id]
     assert (forged.scanned_at, forged.verdict) == (
         an_hour_ago + timedelta(minutes=2), Verdict.BAD_SIGNATURE

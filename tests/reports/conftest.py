@@ -55,7 +55,9 @@ def issue_code(
     return code
 
 
-def scan(session: Any, code: LabelCode, family: str = "Android Chrome") -> Scan:
+def scan(
+    session: Any, code: LabelCode, family: str = "Android Chrome", is_inspection: bool = False
+) -> Scan:
     row = Scan(
         scanned_at=datetime(2026, 11, 20, 3, 0, tzinfo=UTC),
         batch_id=code.batch_id,
@@ -65,6 +67,7 @@ def scan(session: Any, code: LabelCode, family: str = "Android Chrome") -> Scan:
         is_signature_valid=True,
         network="203.113.45.0/24",
         user_agent_family=family,
+        is_inspection=is_inspection,
     )
     session.add(row)
     session.flush()

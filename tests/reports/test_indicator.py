@@ -203,13 +203,14 @@ def test_rows_are_sorted_by_cooperative_then_product(session, issuing_key):
     ]
 
 
-def test_scans_by_bots_are_not_consumer_scans(session, issuing_key):
+def test_scans_by_bots_or_inspectors_are_not_consumer_scans(session, issuing_key):
     product = key_product(session)
     code = issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
     other = issue_code(session, issuing_key, make_batch(session, key_product(session)), RECENTLY)
     scan(session, code)
     scan(session, code, family="Zalo")
     scan(session, code, family="Bot")
+    scan(session, code, is_inspection=True)
     scan(session, other)
     assert evidence_of(session, product).consumer_scans == 2
 

@@ -287,6 +287,7 @@ def _scan_records(session: Session, condition: ColumnElement[bool]) -> list[Scan
             Scan.latitude,
             Scan.longitude,
             Scan.user_agent_family,
+            Scan.is_inspection,
         )
         .outerjoin(LabelCode, LabelCode.id == Scan.label_code_id)
         .where(condition, Scan.user_agent_family != BOT_FAMILY)
@@ -304,6 +305,7 @@ def _scan_records(session: Session, condition: ColumnElement[bool]) -> list[Scan
             latitude=None if row.latitude is None else float(row.latitude),
             longitude=None if row.longitude is None else float(row.longitude),
             user_agent_family=row.user_agent_family,
+            is_inspection=row.is_inspection,
         )
         for row in session.execute(query)
     ]

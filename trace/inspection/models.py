@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Numeric, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from trace.db import Base, utcnow, value_enum
@@ -67,6 +67,9 @@ class Scan(Base):
     longitude: Mapped[Decimal | None] = mapped_column(COORDINATE)
     positioned_at: Mapped[datetime | None]
     user_agent_family: Mapped[str] = mapped_column(String(USER_AGENT_FAMILY_MAX_LENGTH))
+    # A market inspector's check (verify page), not a buyer's visit: buyers' counts and
+    # the clone rules about buyers leave it out.
+    is_inspection: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class ReportStatus(enum.StrEnum):

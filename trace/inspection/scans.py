@@ -146,6 +146,7 @@ def record_scan(
     remote_addr: str | None,
     user_agent: str | None,
     now: datetime | None = None,
+    is_inspection: bool = False,
 ) -> int:
     """Store one scan and return its id: a single INSERT, so a busy page stays cheap.
 
@@ -162,6 +163,7 @@ def record_scan(
         "is_signature_valid": verdict in SIGNATURE_VALID_VERDICTS,
         "network": network_of(remote_addr),
         "user_agent_family": user_agent_family(user_agent),
+        "is_inspection": is_inspection,
     }
     # Core on the table already skips autoflush; this keeps it so if the statement changes.
     with session.no_autoflush:
@@ -186,7 +188,7 @@ def scan_summary(
             # The window counts every matching row before LIMIT keeps the first.
             func.count().over(),
         )
-        .where(Scan.label_code_id == label_code_id)
+        .where(Scan.label_code_id == label_code_id, Scan.is_inspection.is_(False))
         .order_by(Scan.id)
         .limit(1)
     )

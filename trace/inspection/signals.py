@@ -6,7 +6,9 @@ the scan that fired it and the facts that explain why as JSON values, so the rea
 stored and rendered later in either language. Every rule is a function of a code's whole
 history, so evaluating the same history twice fires the same (rule, scan) pairs.
 
-Scans by bots (link previews, crawlers) never count for any rule.
+Scans by bots (link previews, crawlers) never count for any rule. An inspector's check
+counts only as a sign of a copied key (``unknown_batch``): in the rules about buyers' scans
+it would be the inspector's own visit to the shelf.
 """
 
 from __future__ import annotations
@@ -80,6 +82,7 @@ class ScanRecord:
     latitude: float | None = None
     longitude: float | None = None
     user_agent_family: str = "Android Chrome"
+    is_inspection: bool = False
 
     @property
     def is_bot(self) -> bool:
@@ -180,7 +183,7 @@ def impossible_travel(scans: Iterable[ScanRecord], *, now: datetime) -> list[Fir
     Vietnam, say nothing.
     """
     fired = []
-    for history in _grouped(_counted(scans, now), _unit_code_of).values():
+    for history in _grouped(_buyers(scans, now), _unit_code_of).values():
         placed = [place for place in map(_place_of, history) if place is not None]
         for before, after in itertools.pairwise(placed):
             if before.province.code == after.province.code:
@@ -200,7 +203,7 @@ def scanned_after_mark(
     mark is reported once, as after the inspector's.
     """
     fired = []
-    for label_code_id, history in _grouped(_counted(scans, now), _unit_code_of).items():
+    for label_code_id, history in _grouped(_buyers(scans, now), _unit_code_of).items():
         known = marks.get(label_code_id, ())
         inspected = _earliest(known, MarkKind.INSPECTED)
         sold = _earliest(known, MarkKind.SOLD)
@@ -231,7 +234,7 @@ def batch_overscanned(
     goes over.
     """
     fired = []
-    for batch_id, history in _grouped(_counted(scans, now), _batch_code_batch_of).items():
+    for batch_id, history in _grouped(_buyers(scans, now), _batch_code_batch_of).items():
         size = sizes.get(batch_id)
         units = None if size is None else size.units
         if size is None or units is None or len(history) <= units:
@@ -349,6 +352,11 @@ def _counted(scans: Iterable[ScanRecord], now: datetime) -> list[ScanRecord]:
         (scan for scan in scans if not scan.is_bot and scan.scanned_at <= now),
         key=lambda scan: (scan.scanned_at, scan.id),
     )
+
+
+def _buyers(scans: Iterable[ScanRecord], now: datetime) -> list[ScanRecord]:
+    """The counted scans that are not an inspector's checks."""
+    return [scan for scan in _counted(scans, now) if not scan.is_inspection]
 
 
 def _grouped(

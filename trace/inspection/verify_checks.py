@@ -150,6 +150,7 @@ def record_checks(
             remote_addr=remote_addr,
             user_agent=user_agent,
             now=now,
+            is_inspection=True,
         )
         record_audit(
             session,

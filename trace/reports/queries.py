@@ -147,13 +147,18 @@ def latest_batch_codes(session: Session, product_ids: Collection[int]) -> dict[i
 
 
 def consumer_scans(session: Session, product_ids: Collection[int]) -> dict[int, int]:
-    """Scans of the products' batches, crawlers and link previews left out."""
+    """Scans of the products' batches, crawlers, link previews and inspectors' checks left
+    out."""
     if not product_ids:
         return {}
     rows = session.execute(
         select(Batch.product_id, func.count(Scan.id).label("scans"))
         .join(Batch, Batch.id == Scan.batch_id)
-        .where(Batch.product_id.in_(product_ids), Scan.user_agent_family != BOT_FAMILY)
+        .where(
+            Batch.product_id.in_(product_ids),
+            Scan.user_agent_family != BOT_FAMILY,
+            Scan.is_inspection.is_(False),
+        )
         .group_by(Batch.product_id)
     ).all()
     return {row.product_id: row.scans for row in rows}
