@@ -40,9 +40,9 @@ def test_scans_come_newest_first_with_the_province_of_a_shared_position(session,
 
     assert lines == [
         ScanLine(SCANNED_AT + timedelta(hours=3), Verdict.VALID, "Thành phố Hà Nội",
-                 "2402:800:6371::/48", "Bot", False),
+                 "2402:800:6371::/48", "Bot", False, False),
         ScanLine(SCANNED_AT, Verdict.VALID, "Thành phố Cần Thơ", "203.113.45.0/24",
-                 "Android Chrome", False),
+                 "Android Chrome", False, False),
     ]
 
 
@@ -125,3 +125,21 @@ def test_a_text_never_issued_is_found_through_its_own_index(session):
         details = " ".join(str(row[0]) for row in plan)
 
     assert "ix_scans_unissued_code_text" in details
+
+
+def test_an_inspectors_check_is_told_apart_in_the_history(session, labelled):
+    scan_of(session, labelled.code, is_inspection=True)
+    scan_of(session, labelled.code, now=SCANNED_AT + timedelta(minutes=5))
+
+    lines = scans_of_code(session, labelled.code.text)
+
+    assert [line.is_inspection for line in lines] == [False, True]
+
+
+def test_a_text_with_control_characters_is_looked_up_as_scans_store_it(session, labelled):
+    """PostgreSQL refuses a NUL in a query: the text is cleaned as scans are stored."""
+    scan_of(session, labelled.code)
+
+    lines = scans_of_code(session, labelled.code.text + "\x00\x07")
+
+    assert len(lines) == 1

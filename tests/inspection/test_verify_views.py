@@ -170,6 +170,7 @@ def test_each_check_adds_to_the_codes_history(inspector, session, labelled):
     check(inspector, code=labelled.code.text)
     text = text_of(check(inspector, code=labelled.code.text))
     assert "2 scans, the first on" in text
+    assert "Inspector's check" in text
     assert scan_count(session) == 2
     assert all(scan.is_inspection for scan in scans(session))  # not buyers' scans
 

@@ -68,6 +68,10 @@ class ScanOut(Schema):
     )
     network = fields.String(required=True, metadata={"description": "IPv4 /24 or IPv6 /48."})
     user_agent_family = fields.String(required=True)
+    is_inspection = fields.Boolean(
+        required=True,
+        metadata={"description": "An inspector's check on the verify page, not a buyer's."},
+    )
 
 
 class ScanList(Schema):

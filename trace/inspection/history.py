@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trace.inspection.models import Scan
 from trace.inspection.places import province_near
+from trace.inspection.scans import stored_code_text
 from trace.signing.codes import MalformedCode, Verdict, parse_code
 from trace.signing.models import LabelCode
 
@@ -29,6 +30,7 @@ _SCAN_COLUMNS = (
     Scan.longitude,
     Scan.network,
     Scan.user_agent_family,
+    Scan.is_inspection,
 )
 _NEWEST_FIRST = (Scan.scanned_at.desc(), Scan.id.desc())
 _ISSUED = select(LabelCode.id, LabelCode.serial).where(LabelCode.text == bindparam("text"))
@@ -58,12 +60,16 @@ class ScanLine:
     network: str
     user_agent_family: str
     is_unit_code: bool
+    # An inspector's check on the verify page rather than a buyer's visit.
+    is_inspection: bool
 
 
 def scans_of_code(session: Session, code_text: str, limit: int = DEFAULT_LIMIT) -> list[ScanLine]:
     """The code's scans, newest first, at most ``limit`` of them."""
     if limit < 1:
         return []
+    # Looked up as scans store it: no control characters (PostgreSQL refuses a NUL).
+    code_text = stored_code_text(code_text)
     connection = session.connection()
     issued = connection.execute(_ISSUED, {"text": code_text}).first()
     if issued is not None:
@@ -80,6 +86,7 @@ def scans_of_code(session: Session, code_text: str, limit: int = DEFAULT_LIMIT) 
             network=row.network,
             user_agent_family=row.user_agent_family,
             is_unit_code=is_unit_code,
+            is_inspection=row.is_inspection,
         )
         for row in rows
     ]

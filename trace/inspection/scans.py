@@ -158,7 +158,7 @@ def record_scan(
         "scanned_at": now or utcnow(),
         "batch_id": batch_id,
         "label_code_id": label_code_id,
-        "code_text": _CONTROL_CHARACTERS.sub("", code_text)[:MAX_CODE_LENGTH],
+        "code_text": stored_code_text(code_text),
         "verdict": verdict,
         "is_signature_valid": verdict in SIGNATURE_VALID_VERDICTS,
         "network": network_of(remote_addr),
@@ -169,6 +169,11 @@ def record_scan(
     with session.no_autoflush:
         scan_id: int = session.execute(_INSERT_SCAN, values).scalar_one()
     return scan_id
+
+
+def stored_code_text(code_text: str) -> str:
+    """A scanned text as it is stored: control characters removed, cut to the column."""
+    return _CONTROL_CHARACTERS.sub("", code_text)[:MAX_CODE_LENGTH]
 
 
 def scan_summary(
