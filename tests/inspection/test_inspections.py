@@ -330,6 +330,9 @@ def test_filters_by_cooperative_outcome_and_local_days(session, tenants, recorde
     assert on_23rd == [recorded["early_on_23rd"].id]
     assert listed(session, inspector, date_from=date(2026, 11, 25)) == []
     assert listed(session, inspector, date_from=date(2026, 11, 24), date_to=date(2026, 11, 1)) == []
+    # The first and last days a date can be: no overflow once moved to UTC, all listed.
+    widest = listed(session, inspector, date_from=date.min, date_to=date.max)
+    assert sorted(widest) == sorted(listed(session, inspector))
 
 
 def test_pages_hold_per_page_rows_and_count_them_all(session, tenants, recorded):

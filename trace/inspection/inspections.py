@@ -199,6 +199,11 @@ def inspections_csv(rows: Iterable[Inspection]) -> str:
     return excel_csv(CSV_HEADER, (_csv_values(row) for row in rows))
 
 
+# A filter's days are kept within these: year 1 or 9999 would overflow once moved to UTC, and
+# no inspection lies beyond them, so the same inspections are listed.
+EARLIEST_FILTER_DAY, LATEST_FILTER_DAY = date(1900, 1, 1), date(9000, 12, 31)
+
+
 def local_day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants a day in Vietnam starts and ends (the end excluded)."""
     start = datetime.combine(day, time.min, LOCAL_TIMEZONE)
@@ -302,10 +307,10 @@ def _readable(user: User, filters: InspectionFilters) -> Select[tuple[Inspection
     if filters.outcome is not None:
         statement = statement.where(Inspection.outcome == filters.outcome)
     if filters.date_from is not None:
-        start, _ = local_day_bounds(filters.date_from)
+        start, _ = local_day_bounds(max(filters.date_from, EARLIEST_FILTER_DAY))
         statement = statement.where(Inspection.inspected_at >= start)
     if filters.date_to is not None:
-        _, end = local_day_bounds(filters.date_to)
+        _, end = local_day_bounds(min(filters.date_to, LATEST_FILTER_DAY))
         statement = statement.where(Inspection.inspected_at < end)
     return statement
 
