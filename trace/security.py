@@ -39,12 +39,12 @@ def add_security_headers(response: Response) -> Response:
     """Each header the view has not set itself. The names present are read once: a
     ``setdefault`` per header searched the whole list each time."""
     present = {name.lower() for name, _ in response.headers}
-    wanted = list(HEADERS.items())
-    if current_app.config["TRACE_ENV"] == PRODUCTION:
-        wanted = [*wanted, ("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)]
-    for name, value in wanted:
+    for name, value in HEADERS.items():
         if name.lower() not in present:
             response.headers.add(name, value)
+    is_production = current_app.config["TRACE_ENV"] == PRODUCTION
+    if is_production and "strict-transport-security" not in present:
+        response.headers.add("Strict-Transport-Security", STRICT_TRANSPORT_SECURITY)
     return response
 
 

@@ -28,10 +28,15 @@ from trace.batches.services.common import local_today
 from trace.lookup.paths import LabelPath
 from trace.registry.models import Cooperative, FarmingArea, Product
 from trace.registry.validation import CertificateStatus, certificate_status
-from trace.signing.codes import MalformedCode, ParsedCode, Verdict, parse_code
+from trace.signing.codes import ParsedCode, Verdict
 from trace.signing.keys import public_jwk
 from trace.signing.models import IssuingKey, LabelCode
-from trace.signing.verification import Verification, judged_online, verify_parsed
+from trace.signing.verification import (
+    Verification,
+    judged_online,
+    parsed_or_none,
+    verify_parsed,
+)
 
 FactsT = TypeVar("FactsT")
 
@@ -259,7 +264,7 @@ def find_label(
     ``signed_text`` is the scanned URL when it carries a signature: the issued code with
     exactly that text, and the key the code names, come back with the label in one query.
     """
-    code = _parsed(signed_text)
+    code = parsed_or_none(signed_text) if signed_text is not None else None
     values = {"serial": path.serial, "text": signed_text, "kid": code.kid if code else None}
     connection = session.connection()
     if path.gtin is not None:
@@ -284,15 +289,6 @@ def find_label(
             else []
         },
     )
-
-
-def _parsed(signed_text: str | None) -> ParsedCode | None:
-    if signed_text is None:
-        return None
-    try:
-        return parse_code(signed_text)
-    except MalformedCode:
-        return None
 
 
 def public_label(session: Session, found: FoundLabel, signed_text: str | None) -> PublicLabel:

@@ -42,11 +42,15 @@ class Verification:
 
 def verify_offline(text: str, jwks: Mapping[str, Any]) -> Verification:
     """The check anyone holding the key set can make, with no network and no database."""
+    return verify_parsed(text, parsed_or_none(text), jwks)
+
+
+def parsed_or_none(text: str) -> ParsedCode | None:
+    """The code read strictly, or None when the text is not one."""
     try:
-        parsed = parse_code(text)
+        return parse_code(text)
     except MalformedCode:
-        parsed = None
-    return verify_parsed(text, parsed, jwks)
+        return None
 
 
 def verify_parsed(text: str, parsed: ParsedCode | None, jwks: Mapping[str, Any]) -> Verification:
