@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
 from flask import Flask
@@ -88,7 +89,7 @@ def live_server(
     with app.app_context():
         keys.create_key(db.session, TEST_KEY_PASSPHRASE.encode())  # batches are signed
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -99,6 +100,27 @@ def live_server(
         thread.join(timeout=10)
         with app.app_context():
             db.engine.dispose()
+
+
+def _closed_before_sent(app: WSGIApplication) -> WSGIApplication:
+    """The app with each answer read whole, and its body closed, before it is sent.
+
+    Werkzeug's development server closes a body only after draining the socket, and a
+    browser that drops the connection (a favicon cancelled by the next navigation) makes
+    that drain raise first: the file behind a static answer is left open, and its
+    ResourceWarning fails whichever test happens to be running.
+    """
+
+    def serve(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return serve
 
 
 def _csp_probe() -> str:
