@@ -30,12 +30,14 @@ def test_models_and_migrations_agree(database_engine):
     assert differences == [], "run `flask --app trace db migrate -m '...'` and review it"
 
 
-def test_sqlite_runs_with_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+def test_sqlite_runs_with_wal_foreign_keys_a_busy_timeout_and_no_memory_map(tmp_path):
     engine = make_engine(f"sqlite:///{tmp_path / 'pragmas.db'}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 15000
+        # Every scan from another worker would unmap it (trace/db.py).
+        assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == 0
     engine.dispose()
 
 
