@@ -71,8 +71,8 @@ def _free_port() -> int:
 def test_gunicorn_serves_our_app(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "trace:create_app()"],
+        [str(BIN / "gunicorn"), "--config", "python:trace.gunicorn_config",
+         "--bind", f"127.0.0.1:{port}", "--workers", "1", "trace:create_app()"],
         cwd=PROJECT_ROOT,
         env=_environment(TRACE_DATABASE_URL=f"sqlite:///{tmp_path / 'gunicorn.db'}"),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
