@@ -29,6 +29,7 @@ from trace.auth.access import roles_required
 from trace.auth.models import Role, User
 from trace.config import PROJECT_ROOT
 from trace.db import db
+from trace.i18n import browser_language
 from trace.registry.communes import find_commune
 
 TRANSLATIONS = PROJECT_ROOT / "trace" / "translations"
@@ -126,6 +127,23 @@ def test_vietnamese_accept_language_stays_vietnamese(client):
     assert html_lang(response) == "vi"
 
 
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [
+        ("en-GB,en;q=0.9", "en"),
+        ("fr-FR,fr;q=0.9,en;q=0.8", "en"),
+        ("en;q=0.5,vi;q=0.9", "vi"),
+        ("fr-FR", "vi"),
+        ("", "vi"),
+        ("*", "vi"),
+        (";q=x,,;", "vi"),
+    ],
+)
+def test_browser_language_is_our_best_match_or_vietnamese(header, language):
+    assert browser_language(header) == language
+    assert browser_language(header) == language  # kept, and the same the second time
+
+
 def test_switching_language_remembers_it_and_returns_to_the_page(client):
     response = client.get("/lang/en?next=/login")
     assert response.status_code == 302
@@ -139,6 +157,11 @@ def test_switching_language_remembers_it_and_returns_to_the_page(client):
 def test_switch_link_keeps_the_query_but_not_lang(client):
     html = page(client.get("/login?next=/dashboard&lang=en"))
     assert switch_links(html) == {"vi": "/login?next=%2Fdashboard"}
+
+
+def test_switch_link_returns_the_query_as_the_browser_sent_it(client):
+    html = page(client.get("/login?s=a%2Bb-_~&k=%7E%2F"))
+    assert switch_links(html) == {"en": "/login?s=a%2Bb-_~&k=%7E%2F"}
 
 
 def test_switch_link_on_an_error_page_returns_to_it(client):

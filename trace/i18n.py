@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.support import NullTranslations
 from flask import Blueprint, Flask, g, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = ("vi", "en")
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}
@@ -21,14 +25,29 @@ LOCAL_TIMEZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 blueprint = Blueprint("i18n", __name__)
 
 
-def select_locale() -> str:
+# One object per language: Flask-Babel parses whatever the selector returns unless it is
+# already a Locale, and would parse the same code again on every request.
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
+
+
+def select_locale() -> Locale:
     """``?lang=`` wins, then the visitor's saved choice, then their browser, then Vietnamese."""
     if not has_request_context():
-        return DEFAULT_LANGUAGE
+        return _LOCALES[DEFAULT_LANGUAGE]
     for choice in (request.args.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
         if choice in LANGUAGES:
-            return choice
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+            return _LOCALES[choice]
+    return _LOCALES[browser_language(request.headers.get("Accept-Language", ""))]
+
+
+@lru_cache(maxsize=256)
+def browser_language(accept_language: str) -> str:
+    """Our language a browser's Accept-Language header prefers, or Vietnamese.
+
+    Kept per header: phones send a handful of distinct headers, each parsed only once.
+    """
+    accepted = parse_accept_header(accept_language, LanguageAccept)
+    return accepted.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def select_timezone() -> str:
@@ -71,14 +90,27 @@ def other_languages() -> list[tuple[str, str, str]]:
     Each goes through /lang/<code>, which remembers the choice and comes back here with the
     query kept (a label's signature) but not a ``?lang=``, which would win over it.
     """
-    query = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
-    here = request.path + (f"?{urlencode(query)}" if query else "")
+    here = _this_page_without_lang()
     current = str(get_locale())
     return [
         (code, LANGUAGE_NAMES[code], url_for("i18n.set_language", code=code, next=here))
         for code in LANGUAGES
         if code != current
     ]
+
+
+def _this_page_without_lang() -> str:
+    """This page's path and query, less any ``lang``.
+
+    The query comes back as the browser sent it, so a label's signature returns byte for
+    byte, and is not decoded and encoded again on every page; only a query holding ``lang``
+    is rebuilt.
+    """
+    query = request.query_string.decode("utf-8", "replace")
+    if "lang" in request.args:
+        kept = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+        query = urlencode(kept)
+    return request.path + (f"?{query}" if query else "")
 
 
 def local_time(moment: datetime) -> datetime:
