@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+import random
+
 import pytest
 
 from trace.inspection.models import NETWORK_MAX_LENGTH, USER_AGENT_FAMILY_MAX_LENGTH
@@ -35,6 +38,21 @@ def test_network_of_keeps_the_network_and_drops_the_host(remote_addr, network):
 )
 def test_network_of_anything_else_is_unknown(remote_addr):
     assert network_of(remote_addr) == UNKNOWN_NETWORK
+
+
+def test_network_of_every_ipv4_form_matches_the_standard_library():
+    """The plain-IPv4 shortcut answers as ipaddress does, refusals included."""
+    generator = random.Random(7)
+    addresses = [".".join(str(generator.randrange(256)) for _ in range(4)) for _ in range(2000)]
+    addresses += ["0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3.256", "1.2.3.04", "01.2.3.4",
+                  "1.2.3", "1.2.3.4.5", "1..3.4", "\u0661.2.3.4", "1.2.3.4\n5", "+1.2.3.4"]
+    for address in addresses:
+        try:
+            address_as_number = int(ipaddress.IPv4Address(address))
+            expected = str(ipaddress.IPv4Network((address_as_number, 24), strict=False))
+        except ValueError:
+            expected = UNKNOWN_NETWORK
+        assert network_of(address) == expected, address
 
 
 def test_the_longest_network_fits_its_column():

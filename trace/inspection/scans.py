@@ -21,7 +21,7 @@ from typing import Any, cast
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import Signer
-from sqlalchemy import Table, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from trace.db import utcnow
@@ -31,8 +31,24 @@ from trace.registry.services.common import FieldErrors
 from trace.signing.codes import MAX_CODE_LENGTH, Verdict
 
 SCANS = cast(Table, Scan.__table__)
-# Built once: every visit to a public page runs it with new values.
+# Built once: every visit to a public page runs them with new values.
 _INSERT_SCAN = insert(SCANS).returning(SCANS.c.id)
+_FIRST_SCAN = (
+    select(
+        SCANS.c.scanned_at,
+        SCANS.c.network,
+        SCANS.c.latitude,
+        SCANS.c.longitude,
+        # The window counts every matching row before LIMIT keeps the first.
+        func.count().over(),
+    )
+    .where(
+        SCANS.c.label_code_id == bindparam("label_code_id"), SCANS.c.is_inspection.is_(False)
+    )
+    .order_by(SCANS.c.id)
+    .limit(1)
+)
+_FIRST_SCAN_BEFORE = _FIRST_SCAN.where(SCANS.c.id < bindparam("before_scan_id"))
 UNKNOWN_NETWORK = "unknown"
 OTHER_FAMILY = "Other"
 # The page asks for the position right after it loads; later, the visitor is elsewhere.
@@ -45,6 +61,10 @@ _POSITION_SALT = "trace.inspection.scan-position"
 _TOKEN_MAX_LENGTH = 100
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 _CENTIDEGREE = Decimal("0.01")
+# A dotted IPv4 address as ipaddress accepts it (ASCII digits, no leading zero, each part at
+# most 255); the first group is its /24's first three parts.
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"({_OCTET}\.{_OCTET}\.{_OCTET})\.{_OCTET}")
 # Enough for every real user agent; bounds the work the rules below do on a hostile one.
 _USER_AGENT_READ_LENGTH = 512
 
@@ -109,8 +129,12 @@ def network_of(remote_addr: str | None) -> str:
     IPv4 addresses that arrive inside IPv6 (mapped, or 6to4, whose /48 would be one IPv4
     host) are cut as IPv4. "unknown" when there is no address or it is not one.
     """
+    text = (remote_addr or "").strip()
+    plain_ipv4 = _IPV4.fullmatch(text)
+    if plain_ipv4 is not None:  # most visits: the same answer without ipaddress's objects
+        return f"{plain_ipv4[1]}.0/24"
     try:
-        address = ipaddress.ip_address((remote_addr or "").strip())
+        address = ipaddress.ip_address(text)
     except ValueError:
         return UNKNOWN_NETWORK
     if isinstance(address, ipaddress.IPv6Address):
@@ -165,9 +189,9 @@ def record_scan(
         "user_agent_family": user_agent_family(user_agent),
         "is_inspection": is_inspection,
     }
-    # Core on the table already skips autoflush; this keeps it so if the statement changes.
-    with session.no_autoflush:
-        scan_id: int = session.execute(_INSERT_SCAN, values).scalar_one()
+    # On the session's connection: nothing is flushed, and the ORM's execution path is
+    # skipped.
+    scan_id: int = session.connection().execute(_INSERT_SCAN, values).scalar_one()
     return scan_id
 
 
@@ -184,22 +208,12 @@ def scan_summary(
     ``before_scan_id`` leaves out that scan and every later one, so the page that has just
     recorded a visit can tell the visitor about the scans before theirs.
     """
-    query = (
-        select(
-            Scan.scanned_at,
-            Scan.network,
-            Scan.latitude,
-            Scan.longitude,
-            # The window counts every matching row before LIMIT keeps the first.
-            func.count().over(),
-        )
-        .where(Scan.label_code_id == label_code_id, Scan.is_inspection.is_(False))
-        .order_by(Scan.id)
-        .limit(1)
-    )
-    if before_scan_id is not None:
-        query = query.where(Scan.id < before_scan_id)
-    row = session.execute(query).first()
+    if before_scan_id is None:
+        statement, values = _FIRST_SCAN, {"label_code_id": label_code_id}
+    else:
+        statement = _FIRST_SCAN_BEFORE
+        values = {"label_code_id": label_code_id, "before_scan_id": before_scan_id}
+    row = session.connection().execute(statement, values).first()
     if row is None:
         return None
     scanned_at, network, latitude, longitude, count = row
