@@ -17,6 +17,7 @@ from tests.factories import (
     make_farming_area,
     make_product,
 )
+from tests.query_plans import query_plan
 from trace.audit.models import AuditAction, AuditSubject
 from trace.audit.services import batch_history
 from trace.batches.models import BatchStatus
@@ -102,7 +103,6 @@ def test_a_given_lot_is_kept_and_must_be_unique_within_the_cooperative(session, 
         {"farming_area_ids": []},
         {"farming_area_ids": [999999]},
         {"farming_area_ids": "1"},
-        {"harvested_on": local_today() + timedelta(days=1)},
         {"harvested_on": "2026-11-18"},
         {"packed_on": date(2026, 11, 1)},
         {"expires_on": date(2026, 11, 19)},
@@ -123,6 +123,18 @@ def test_bad_values_are_refused_naming_their_field(session, tenants, changes):
         lambda: batches.create_batch(session, tenants.staff_a, batch_values(tenants, **changes)),
     )
     assert fields == expected
+
+
+def test_a_harvest_after_today_is_refused(session, tenants):
+    """Tomorrow is taken when the test runs: a suite that crosses midnight keeps its meaning."""
+    tomorrow = local_today() + timedelta(days=1)
+    fields = refused_fields(
+        session,
+        lambda: batches.create_batch(
+            session, tenants.staff_a, batch_values(tenants, harvested_on=tomorrow)
+        ),
+    )
+    assert fields == {"harvested_on"}
 
 
 def test_records_of_another_cooperative_cannot_be_used(session, tenants):
@@ -305,6 +317,19 @@ def test_a_certificate_issued_after_the_harvest_does_not_cover_it(session, tenan
     [applied] = batches.applied_certificates(session, batch, today=date(2026, 12, 1))
     assert applied.status_at_harvest is CertificateStatus.NOT_YET_VALID
     assert applied.status_today is CertificateStatus.VALID
+
+
+def test_a_batchs_certificates_are_found_through_indexes(session):
+    """By product and by farming area, each link table is searched through an index of its
+    own, not read whole (as SQLite did) or indexed anew on every page view."""
+    details = query_plan(
+        session.connection(),
+        batches.CERTIFICATES_OF_BATCH,
+        {"cooperative_id": 1, "product_id": 1, "batch_id": 1},
+    )
+    assert "ix_certificate_products_product_id" in details
+    assert "ix_certificate_farming_areas_farming_area_id" in details
+    assert "AUTOMATIC" not in details
 
 
 def test_the_command_line_registers_without_a_user(session, tenants):

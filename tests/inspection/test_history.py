@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import update
 
 from tests.inspection.conftest import SCANNED_AT, scan_of
+from tests.query_plans import query_plan
 from trace.batches.services import codes
 from trace.inspection.history import ScanLine, scans_of_code
 from trace.inspection.models import Scan
@@ -108,22 +109,9 @@ def _code_id(session, text: str) -> int:
 def test_a_text_never_issued_is_found_through_its_own_index(session):
     """Scans of codes we issued are nearly all of them; the history of any other text reads
     only the scans of such texts, through a partial index, not the whole table."""
-    from sqlalchemy import text
-
     from trace.inspection.history import _SCANS_OF_TEXT
 
-    connection = session.connection()
-    compiled = _SCANS_OF_TEXT.compile(dialect=connection.dialect)
-    values = compiled.construct_params({"text": FORGED, "limit": 200})
-    if connection.dialect.name == "sqlite":
-        positional = tuple(values[name] for name in compiled.positiontup or ())
-        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}", positional).all()
-        details = " ".join(str(row[-1]) for row in plan)
-    else:
-        connection.execute(text("SET LOCAL enable_seqscan = off"))
-        plan = connection.exec_driver_sql(f"EXPLAIN {compiled}", values).all()
-        details = " ".join(str(row[0]) for row in plan)
-
+    details = query_plan(session.connection(), _SCANS_OF_TEXT, {"text": FORGED, "limit": 200})
     assert "ix_scans_unissued_code_text" in details
 
 

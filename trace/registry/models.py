@@ -152,15 +152,22 @@ certificate_products = Table(
     "certificate_products",
     Base.metadata,
     Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True),
-    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed on its own: a batch's page finds the certificates of its product by it.
+    Column(
+        "product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 certificate_farming_areas = Table(
     "certificate_farming_areas",
     Base.metadata,
     Column("certificate_id", ForeignKey("certificates.id", ondelete="CASCADE"), primary_key=True),
+    # Indexed on its own: a batch's page finds the certificates of its areas by it.
     Column(
-        "farming_area_id", ForeignKey("farming_areas.id", ondelete="CASCADE"), primary_key=True
+        "farming_area_id",
+        ForeignKey("farming_areas.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
     ),
 )
 
