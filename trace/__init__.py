@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from trace import api, cli, i18n, security, site, templating
 from trace.auth import passwords
@@ -80,7 +81,10 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     passwords.init_app(app)
     security.init_app(app)
-    login_manager.init_app(app)
+    # current_user is a template global, read only where a page shows the account: Flask-Login's
+    # own context processor would load the visitor on every page, the public one included.
+    login_manager.init_app(app, add_context_processor=False)
+    app.jinja_env.globals["current_user"] = current_user
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

@@ -87,8 +87,10 @@ class LanguageEnvironment(Environment):
 
 
 def _is_label_dict(value: object) -> TypeGuard[dict[Any, LazyString]]:
+    # type(), not isinstance(): isinstance would resolve a proxy among the globals, and
+    # current_user's would look the visitor up while a template loads.
     return (
-        isinstance(value, dict)
+        type(value) is dict
         and bool(value)
         and all(isinstance(label, LazyString) for label in value.values())
     )

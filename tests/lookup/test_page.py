@@ -7,6 +7,8 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from flask import request
+from flask_login import user_accessed
 
 from tests.factories import make_certificate, make_event
 from tests.lookup.conftest import GTIN
@@ -122,6 +124,26 @@ def test_steps_are_shown_without_private_details(client, session, tenants, label
     assert "7 days" in text
     assert "ghi chú nội bộ" not in text
     assert "Đại lý bí mật" not in text
+
+
+def test_only_public_steps_are_in_the_timeline(client, session, label):
+    make_event(session, label.batch, type=EventType.HARVEST, address="Ruộng thu hoạch")
+    make_event(session, label.batch, type=EventType.RECALL, address="Kho thu hồi nội bộ")
+    session.commit()
+    text = text_of(page(client, label.path))
+    assert "Ruộng thu hoạch" in text
+    assert "Kho thu hồi nội bộ" not in text
+
+
+def test_the_page_never_loads_the_visitors_account(client, label):
+    """A consumer's page shows no account, so it does not look the visitor's account up; a
+    page with the account links still does."""
+    accessed = []
+    with user_accessed.connected_to(lambda sender: accessed.append(request.path)):
+        assert page(client, label.path).status_code == 200
+        assert accessed == []
+        assert client.get("/login").status_code == 200
+    assert accessed == ["/login"]
 
 
 def test_user_text_is_shown_as_text(client, session, tenants, label):
