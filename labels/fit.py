@@ -66,10 +66,6 @@ class TextBlock:
     stars: tuple[Star, ...] = ()
     dropped: tuple[str, ...] = ()
 
-    def ink_boxes(self) -> list[Box]:
-        """Every box something is drawn in."""
-        return [line.ink for line in self.lines] + [star.ink for star in self.stars]
-
 
 @dataclass(frozen=True)
 class _Item:

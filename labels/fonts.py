@@ -52,10 +52,6 @@ class FontFace:
     descent: int  # negative, as the font stores it
     cap_height: int
 
-    def glyph_id(self, char: str) -> int:
-        """The glyph for a character; .notdef (0) when the font has none."""
-        return self.cmap.get(ord(char), 0)
-
     def measure(self, text: str) -> Extent:
         """The text's advance and ink bounds in em (font units / units per em)."""
         pen = 0

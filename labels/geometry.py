@@ -45,14 +45,6 @@ class Box:
     def bottom(self) -> float:
         return self.y + self.height
 
-    def intersects(self, other: Box, tolerance: float = 1e-9) -> bool:
-        """Whether the two share any area (touching edges, or overlapping by float rounding
-        only, do not count)."""
-        return (
-            self.x < other.right - tolerance and other.x < self.right - tolerance
-            and self.y < other.bottom - tolerance and other.y < self.bottom - tolerance
-        )
-
     def contains(self, other: Box, tolerance: float = 1e-9) -> bool:
         """Whether the other box lies inside this one."""
         return (

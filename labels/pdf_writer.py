@@ -41,10 +41,6 @@ class PdfWriter:
         # The binary comment tells transfer programs the file is not text.
         self._write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
 
-    @property
-    def bytes_written(self) -> int:
-        return self._position
-
     def reserve(self) -> int:
         """A number for an object to be written later."""
         number = self._next_number

@@ -31,7 +31,10 @@ from trace import create_app
 from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine
 from trace.extensions import limiter
-from trace.signing import keys
+from trace.signing import services as keys
+
+# The fixtures of the tests of scans, alerts, feedback, inspections and verification.
+pytest_plugins = ["tests.scan_fixtures"]
 
 POSTGRES_URL = os.environ.get("TRACE_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite", "postgresql"]

@@ -19,8 +19,8 @@ from trace.auth.models import Role
 from trace.auth.services import issue_api_token
 from trace.config import PROJECT_ROOT
 from trace.db import db
-from trace.inspection.inspection_models import Inspection, InspectionOutcome
-from trace.inspection.reports import file_report
+from trace.feedback.services import file_report
+from trace.inspections.models import Inspection, InspectionOutcome
 from trace.uploads.models import UploadPurpose
 
 CALLERS = ["anonymous", "operator", "staff_a", "staff_b", "inspector", "officer_a", "officer_b"]
@@ -164,7 +164,7 @@ GRID: dict[str, Access] = {
     "reports.report_status": Access(roles=INSPECTION_RECORDERS),
     "api_scans.list_scans": Access(roles=INSPECTION_RECORDERS, is_api=True),
     # The verify page, its offline lists, its queue and its service worker: inspectors and
-    # operators only (tests/inspection/test_verify_views.py).
+    # operators only (tests/verification/test_views.py).
     "verify.page": Access(roles=INSPECTION_RECORDERS),
     "verify.check": Access(roles=INSPECTION_RECORDERS),
     "verify.offline": Access(roles=INSPECTION_RECORDERS),
@@ -172,7 +172,7 @@ GRID: dict[str, Access] = {
     "verify.service_worker": Access(roles=INSPECTION_RECORDERS),
     # Indicator 13.4: a commune's pages for its officer and operators (another commune's
     # officer gets a 404); a province's and the dashboard's jump form for operators
-    # (tests/reports/test_views.py).
+    # (tests/indicator/test_views.py).
     "indicator.commune": Access(roles=COMMUNE_READERS, is_owned=True),
     "indicator.commune_print": Access(roles=COMMUNE_READERS, is_owned=True),
     "indicator.commune_csv_file": Access(roles=COMMUNE_READERS, is_owned=True),
@@ -198,7 +198,7 @@ def _product_with_image(tenants) -> int:
 
 
 def _inspection_of_a(tenants) -> int:
-    """An inspection of a batch of cooperative A by the inspector (tests/inspection records
+    """An inspection of a batch of cooperative A by the inspector (tests/inspections records
     them through the service)."""
     batch = factories.make_batch(db.session, tenants.product_a)
     inspection = Inspection(

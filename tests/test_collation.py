@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trace.collation import vietnamese_sort_key
+from trace.common.collation import vietnamese_sort_key
 
 
 def ordered(*names: str) -> list[str]:

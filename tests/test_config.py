@@ -80,7 +80,7 @@ def test_a_base_url_codes_cannot_start_with_is_refused_at_start(base_url, tmp_pa
 
 def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(tmp_path):
     from tests.conftest import base_config
-    from trace.inspection.scans import network_of
+    from trace.scans.services import network_of
 
     def seen_address(proxies):
         app = create_app({**base_config(f"sqlite:///{tmp_path / 'proxy.db'}"),

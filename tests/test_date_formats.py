@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 from flask_babel import force_locale, format_date, format_datetime
 
-from trace.i18n import day_format, moment_format
+from trace.web.i18n import day_format, moment_format
 
 DAYS = [date(2026, 1, 5), date(2024, 2, 29), date(999, 12, 31), date(2026, 11, 24)]
 MOMENTS = [

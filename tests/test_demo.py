@@ -9,8 +9,8 @@ from sqlalchemy import MetaData, select
 from trace.auth.models import Role, User
 from trace.auth.services import authenticate, create_user
 from trace.batches.models import Batch, BatchStatus
-from trace.demo_data import DEMO_TODAY
-from trace.registry.communes import find_commune
+from trace.common.communes import find_commune
+from trace.demo.data import DEMO_TODAY
 from trace.registry.models import (
     Certificate,
     Cooperative,
@@ -202,9 +202,10 @@ def test_demo_batches_have_timelines_recorded_by_their_own_staff(runner, session
 
 
 def test_demo_creates_a_key_and_every_demo_batch_has_a_code_that_verifies(app, runner, session):
-    from trace.signing.codes import Verdict, check_code
-    from trace.signing.keys import key_set
-    from trace.signing.models import LabelCode
+    from tests.code_checks import check_code
+    from trace.batches.models import LabelCode
+    from trace.signing.codes import Verdict
+    from trace.signing.services import key_set
 
     created = json.loads(run_demo(runner, "--json").output)["created"]
     assert created["keys"] == 1

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from trace.config import PROJECT_ROOT
-from trace.icons import drawings, icon
+from trace.web.icons import drawings, icon
 
 
 def test_every_icon_a_template_names_is_drawn():

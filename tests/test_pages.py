@@ -27,10 +27,10 @@ from tests.factories import (
 )
 from trace.auth.access import roles_required
 from trace.auth.models import Role, User
+from trace.common.communes import find_commune
 from trace.config import PROJECT_ROOT
 from trace.db import db
-from trace.i18n import browser_language
-from trace.registry.communes import find_commune
+from trace.web.i18n import browser_language
 
 TRANSLATIONS = PROJECT_ROOT / "trace" / "translations"
 LANGUAGES = ("vi", "en")

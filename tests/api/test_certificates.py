@@ -8,9 +8,9 @@ import pytest
 
 from tests.api.registry_helpers import caller, count, field_errors, ids
 from tests.factories import make_certificate, make_farming_area, make_product
+from trace.common import clock
+from trace.common.clock import local_today
 from trace.registry.models import Certificate, CertificateScheme
-from trace.registry.schemas import common as schema_common
-from trace.registry.schemas.common import today_in_vietnam
 
 URL = "/api/v1/certificates"
 
@@ -27,7 +27,7 @@ def _new_certificate(**values):
 
 
 def _days(offset: int) -> str:
-    return (today_in_vietnam() + timedelta(days=offset)).isoformat()
+    return (local_today() + timedelta(days=offset)).isoformat()
 
 
 def test_certificates_are_listed_with_status_and_scope(client, session, tenants):
@@ -124,7 +124,7 @@ def test_status_uses_the_date_in_vietnam(client, session, tenants, monkeypatch):
             # 20:00 UTC on 31 May 2027 is already 1 June in Hà Nội.
             return datetime(2027, 5, 31, 20, 0, tzinfo=UTC).astimezone(tz)
 
-    monkeypatch.setattr(schema_common, "datetime", EveningInUtc)
+    monkeypatch.setattr(clock, "datetime", EveningInUtc)
     path = f"{URL}/{tenants.certificate_a.id}"
     assert caller(client, session, tenants.staff_a).get(path).get_json()["status"] == "expired"
 

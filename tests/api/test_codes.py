@@ -6,10 +6,11 @@ from datetime import date
 
 from tests.api.registry_helpers import caller
 from tests.batches.conftest import batch_values, row_counts
+from tests.code_checks import check_code
 from trace.batches.services import batches
 from trace.batches.services.recall import recall_batch
-from trace.signing.codes import Verdict, check_code, parse_code
-from trace.signing.keys import key_set
+from trace.signing.codes import Verdict, parse_code
+from trace.signing.services import key_set
 
 URL = "/api/v1/batches"
 

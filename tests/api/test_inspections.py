@@ -9,7 +9,7 @@ from tests.batches.conftest import batch_values
 from tests.factories import make_batch, make_product
 from trace.audit.models import AuditRecord
 from trace.batches.services import batches, codes
-from trace.inspection.inspection_models import Inspection
+from trace.inspections.models import Inspection
 
 URL = "/api/v1/inspections"
 

@@ -38,7 +38,7 @@ def filter_query(context, query):
 @pytest.fixture
 def api_schema(app, tenants):
     # Hypothesis sends more checks a minute than the public verify route allows one address;
-    # the limit has a test of its own (tests/signing/test_verify_api.py).
+    # the limit has a test of its own (tests/verification/test_api.py).
     app.config["TRACE_VERIFY_RATE_LIMIT"] = "100000 per minute"
     loaded = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
     loaded.hook(filter_query)

@@ -10,8 +10,7 @@ from sqlalchemy import func, select
 
 from tests.factories import Tenants
 from trace.audit.models import AuditRecord
-from trace.batches.models import Batch, Event
-from trace.signing.models import LabelCode
+from trace.batches.models import Batch, Event, LabelCode
 
 HARVEST_DAY = date(2026, 11, 18)
 

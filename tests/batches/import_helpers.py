@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from tests.factories import make_farming_area, make_product
 from trace.batches.import_template import HEADERS
-from trace.batches.services.common import local_today
+from trace.common.clock import local_today
 
 
 def csv_bytes(

@@ -13,18 +13,19 @@ from sqlalchemy import select
 
 from tests.batches.conftest import batch_values, row_counts
 from tests.batches.import_helpers import csv_bytes, good_row, make_catalogue
+from tests.code_checks import check_code
 from tests.conftest import TEST_KEY_PASSPHRASE
 from tests.factories import make_batch
 from trace.audit.models import AuditRecord, AuditSubject
 from trace.batches.importing import import_batches
-from trace.batches.services import batches, codes
+from trace.batches.models import LabelCode
+from trace.batches.services import batches, codes, issuing
+from trace.batches.services.issuing import SERIAL_ALPHABET, SERIAL_LENGTH
 from trace.batches.services.recall import recall_batch
 from trace.errors import AccessDenied, Conflict, InvalidInput, NotFound
-from trace.signing import issuing, keys
-from trace.signing.codes import Verdict, check_code, parse_code
+from trace.signing import services as keys
+from trace.signing.codes import Verdict, parse_code
 from trace.signing.errors import KeyUnreadable, NoCurrentKey
-from trace.signing.issuing import SERIAL_ALPHABET, SERIAL_LENGTH
-from trace.signing.models import LabelCode
 
 GTIN = "08934567000017"
 PASSPHRASE = TEST_KEY_PASSPHRASE.encode()

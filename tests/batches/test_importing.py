@@ -23,20 +23,20 @@ from tests.batches.import_helpers import (
     make_catalogue,
     xlsx_bytes,
 )
+from tests.code_checks import check_code
 from tests.conftest import TEST_KEY_PASSPHRASE, base_config, migrate_to_head
 from tests.factories import make_batch, make_cooperative, make_farming_area, make_product
 from trace import create_app
 from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.batches.importing import ImportRefused, Phase, import_batches
-from trace.batches.models import Batch, batch_farming_areas
-from trace.batches.spreadsheets import MAX_ROWS, read_table
+from trace.batches.models import Batch, LabelCode, batch_farming_areas
+from trace.common.spreadsheets import MAX_ROWS, read_table
 from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine, utcnow
 from trace.errors import AccessDenied, InvalidInput, NotFound
-from trace.signing import keys
-from trace.signing.codes import Verdict, check_code
-from trace.signing.keys import key_set
-from trace.signing.models import LabelCode
+from trace.signing import services as keys
+from trace.signing.codes import Verdict
+from trace.signing.services import key_set
 
 
 def count(session, model=Batch):

@@ -23,8 +23,8 @@ from trace.audit.services import batch_history
 from trace.batches.models import BatchStatus
 from trace.batches.services import batches
 from trace.batches.services.batches import BatchQuery
-from trace.batches.services.common import local_today
 from trace.batches.services.recall import recall_batch
+from trace.common.clock import local_today
 from trace.errors import AccessDenied, Conflict, InvalidInput, NotFound
 from trace.registry.validation import CertificateStatus
 

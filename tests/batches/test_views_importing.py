@@ -13,9 +13,8 @@ from tests.batches.import_helpers import csv_bytes, good_row, make_catalogue, xl
 from tests.conftest import csrf_token_from, log_in
 from trace.audit.models import AuditRecord
 from trace.batches.import_template import HEADERS
-from trace.batches.models import Batch
-from trace.batches.spreadsheets import read_table
-from trace.signing.models import LabelCode
+from trace.batches.models import Batch, LabelCode
+from trace.common.spreadsheets import read_table
 
 PAGE = "/batches/import?lang=en"
 

@@ -25,13 +25,15 @@ from pathlib import Path
 import flask_migrate
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from tests.code_checks import check_code
 from trace import create_app
 from trace.batches.models import Batch, BatchStatus
+from trace.batches.services import issuing
 from trace.db import db
 from trace.registry.models import Cooperative, FarmingArea, FarmingAreaKind, Product
-from trace.signing import issuing, keys
-from trace.signing.codes import LabelData, Verdict, check_code, issue_code
-from trace.signing.verification import verify_code
+from trace.signing import services as keys
+from trace.signing.codes import LabelData, Verdict, issue_code
+from trace.verification.services import verify_code
 
 BASE = "https://truyxuat.soctrang.gov.vn"
 GTIN = "08934567000017"

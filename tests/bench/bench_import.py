@@ -29,8 +29,8 @@ from trace.batches import rules
 from trace.batches.import_template import HEADERS
 from trace.batches.importing import import_batches
 from trace.batches.models import Batch, BatchStatus
-from trace.batches.services.common import local_today
-from trace.batches.spreadsheets import read_table, write_csv
+from trace.common.clock import local_today
+from trace.common.spreadsheets import read_table, write_csv
 from trace.db import db, utcnow
 from trace.registry.models import Cooperative, FarmingArea, FarmingAreaKind, Product
 

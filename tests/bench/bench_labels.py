@@ -35,7 +35,7 @@ from trace.signing.codes import LabelData, issue_code
 
 BASE = "https://truyxuat.soctrang.gov.vn"
 BATCH_CODE = "HTXTD-ST25-261124-01"
-KID = "Xk3q9LmT0aB"  # 11 characters, as trace.signing.keys.key_id makes them
+KID = "Xk3q9LmT0aB"  # 11 characters, as trace.signing.services.key_id makes them
 TITLE = "Gạo ST25 Sóc Trăng"
 LINES = ("HTX Lúa thơm Trần Đề", "Xã Trần Đề, Cần Thơ", "Lô: ST25-261124-01",
          "HSD: 24/11/2027", "Vùng trồng: VN-92-ST-0042")
@@ -45,7 +45,7 @@ LAYOUT_NAMES = ("a4-3x8", "roll-50x30")
 
 
 def serial_of(number: int) -> str:
-    """A 10-character base32 serial, as trace.signing.issuing makes them (here not random)."""
+    """A 10-character base32 serial, as ``batches.services.issuing`` makes them (not random)."""
     digits = []
     for _ in range(10):
         number, digit = divmod(number * 7919 + 17, 32)

@@ -55,14 +55,14 @@ from sqlalchemy.orm import Session
 
 from trace import create_app
 from trace.batches import models as batch_models
-from trace.batches.models import BatchStatus, EventBatchRole, EventType
-from trace.batches.services.common import local_today
+from trace.batches.models import BatchStatus, EventBatchRole, EventType, LabelCode
+from trace.batches.services import issuing
+from trace.common.clock import local_today
 from trace.config import PROJECT_ROOT
 from trace.db import db, utcnow
 from trace.registry import models as registry
-from trace.signing import issuing, keys
+from trace.signing import services as keys
 from trace.signing.codes import gtin_check_digit
-from trace.signing.models import LabelCode
 
 FORMAT = 2  # bump when the data built here changes: cached databases are then rebuilt
 PATHS, CHUNK = 100_000, 20_000

@@ -13,7 +13,8 @@ from datetime import date
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from trace.signing.codes import LabelData, issue_code, qr_version
+from tests.code_checks import qr_version
+from trace.signing.codes import LabelData, issue_code
 
 BASE_URL = "https://truyxuat.ca-mau.gov.vn"  # 30 characters
 LOT = "ST25-260115-01"  # 14 characters

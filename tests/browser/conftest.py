@@ -24,7 +24,7 @@ from tests.factories import make_cooperative, make_user
 from trace import create_app
 from trace.auth.models import Role
 from trace.db import db
-from trace.signing import keys
+from trace.signing import services as keys
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

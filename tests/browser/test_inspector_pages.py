@@ -17,12 +17,12 @@ from tests.browser.conftest import LiveServer
 from tests.browser.test_batches import capture, in_app, sign_in
 from tests.factories import make_batch, make_cooperative, make_product, make_user
 from trace.auth.models import Role
+from trace.batches.models import LabelCode
 from trace.batches.services import codes
 from trace.db import db, utcnow
-from trace.inspection.reports import file_report
-from trace.inspection.scans import add_position, record_scan, scan_token
+from trace.feedback.services import file_report
+from trace.scans.services import add_position, record_scan, scan_token
 from trace.signing.codes import Verdict
-from trace.signing.models import LabelCode
 
 pytestmark = pytest.mark.browser_context_args(locale="en-US", java_script_enabled=False)
 

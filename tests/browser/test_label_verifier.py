@@ -29,7 +29,7 @@ from trace.signing.codes import (
     gtin_check_digit,
     issue_code,
 )
-from trace.signing.verification import verify_offline
+from trace.verification.services import verify_offline
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "codes"
 CASES = sorted(CORPUS.glob("*.json"))

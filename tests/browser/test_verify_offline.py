@@ -21,7 +21,7 @@ from tests.browser.test_public_page import _recall, registered
 from tests.factories import make_user
 from trace.auth.models import Role
 from trace.db import db
-from trace.inspection.models import Scan
+from trace.scans.models import Scan
 from trace.signing.codes import Verdict
 
 

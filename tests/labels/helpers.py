@@ -12,6 +12,8 @@ import zxingcpp
 from PIL import Image
 
 from labels import LabelContent, Layout
+from labels.fit import TextBlock
+from labels.geometry import Box
 
 BASE = "https://truyxuat.soctrang.gov.vn"
 LONG_TITLE = "Gạo ST25 Sóc Trăng – Hợp tác xã Lúa thơm Trần Đề, Phường Sóc Trăng, Cần Thơ"
@@ -95,3 +97,19 @@ def png_image(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
+
+
+def ink_boxes(block: TextBlock) -> list[Box]:
+    """Every box something is drawn in."""
+    return [line.ink for line in block.lines] + [star.ink for star in block.stars]
+
+
+def intersects(box: Box, other: Box, tolerance: float = 1e-9) -> bool:
+    """Whether the two share any area (touching edges, or overlapping by float rounding only,
+    do not count)."""
+    return (
+        box.x < other.right - tolerance
+        and other.x < box.right - tolerance
+        and box.y < other.bottom - tolerance
+        and other.y < box.bottom - tolerance
+    )

@@ -17,7 +17,7 @@ from trace.batches.models import EventType, InputKind
 from trace.batches.services import codes
 from trace.batches.services.recall import recall_batch
 from trace.registry.models import CertificateScheme
-from trace.signing import keys
+from trace.signing import services as keys
 
 
 def page(client, path, **headers):

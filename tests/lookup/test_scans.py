@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token_from
 from tests.lookup.conftest import BASE
 from tests.registry.test_views_common import text_of
-from trace.batches.services import codes
-from trace.inspection.models import Report, Scan
-from trace.signing import issuing
+from trace.batches.services import codes, issuing
+from trace.feedback.models import Report
+from trace.scans.models import Scan
 
 
 def scans(session):

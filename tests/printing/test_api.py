@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from tests.api.registry_helpers import caller
 from tests.printing.conftest import qr_texts_in_image, qr_texts_in_pdf
+from trace.batches.models import LabelCode
 from trace.batches.services import codes
-from trace.signing.models import LabelCode
 
 URL = "/api/v1/batches/{}/labels"
 

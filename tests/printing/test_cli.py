@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from tests.factories import make_batch, make_cooperative, make_product
 from tests.printing.conftest import qr_texts_in_image, qr_texts_in_pdf
+from trace.batches.models import LabelCode
 from trace.batches.services import codes
-from trace.signing.models import LabelCode
 
 
 def labels(runner, *args):

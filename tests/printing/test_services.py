@@ -9,12 +9,12 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from tests.printing.conftest import qr_texts_in_image, qr_texts_in_pdf
+from trace.batches.models import LabelCode
 from trace.batches.services import codes
 from trace.batches.services.recall import recall_batch
 from trace.errors import Conflict
 from trace.printing.options import LabelLine, read_options
 from trace.printing.services import PREVIEW_SERIAL, label_texts, preview_run, print_run
-from trace.signing.models import LabelCode
 
 
 def unit_count(session):

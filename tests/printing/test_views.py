@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token_from
 from tests.printing.conftest import qr_texts_in_image, qr_texts_in_pdf
 from tests.registry.test_views_common import field_errors, sign_in, text_of
+from trace.batches.models import LabelCode
 from trace.batches.services import codes
 from trace.batches.services.recall import recall_batch
-from trace.signing.models import LabelCode
 
 
 def page_url(batch):

@@ -23,6 +23,7 @@ from tests.factories import (
     make_product,
     make_upload,
 )
+from trace.common.pagination import MAX_PER_PAGE, ListQuery
 from trace.errors import AccessDenied, InvalidInput, NotFound
 from trace.registry.models import (
     CertificateScheme,
@@ -33,7 +34,6 @@ from trace.registry.models import (
     Product,
 )
 from trace.registry.services import certificates, cooperatives, farming_areas, products
-from trace.registry.services.common import MAX_PER_PAGE, ListQuery
 from trace.registry.validation import CertificateStatus, ValidityWarning
 from trace.uploads.models import UploadPurpose
 

@@ -20,8 +20,8 @@ from tests.registry.test_views_common import (
     submit,
     text_of,
 )
+from trace.common.clock import local_today
 from trace.registry.models import Certificate, CertificateScheme
-from trace.registry.views.common import today
 
 GOOD = {
     "scheme": "vietgap",
@@ -61,7 +61,7 @@ def test_list_and_page_render_for_every_role_that_may_read(client, tenants, call
 def test_status_is_a_coloured_badge(
     client, session, tenants, valid_from, valid_to, is_revoked, badge
 ):
-    on = today()
+    on = local_today()
     certificate = make_certificate(
         session,
         tenants.cooperative_a,

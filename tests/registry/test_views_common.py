@@ -14,9 +14,9 @@ import pytest
 
 from tests.conftest import csrf_token_from
 from trace.auth.models import User
-from trace.registry.forms.common import plain_decimal, read_date, read_id, read_ids, read_int
+from trace.common.forms import plain_decimal, read_date, read_id, read_ids, read_int
+from trace.common.place_choices import commune_choices, commune_in_province, province_choices
 from trace.registry.forms.farming_areas import outline_text, read_outline
-from trace.registry.forms.places import commune_choices, commune_in_province, province_choices
 from trace.registry.views import maps
 
 READ_ONLY = ["inspector", "officer_a"]

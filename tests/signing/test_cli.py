@@ -9,7 +9,7 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from tests.signing.test_keys import secrets_of
-from trace.signing import keys
+from trace.signing import services as keys
 from trace.signing.models import IssuingKey
 
 
@@ -148,7 +148,7 @@ def test_development_without_a_passphrase_warns(app, runner, session):
     result = runner.invoke(args=["keys", "create"])
     assert result.exit_code == 0
     assert "development passphrase" in result.stderr
-    assert keys.current_signing_key(session, keys.DEVELOPMENT_PASSPHRASE) is not None
+    assert keys.private_key_of(keys.current_key(session), keys.DEVELOPMENT_PASSPHRASE) is not None
 
 
 def test_every_command_has_help(runner):

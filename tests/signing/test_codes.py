@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.bench.code_sizes import sample_codes
+from tests.code_checks import check_code, qr_version
 from trace.signing.codes import (
     CodeError,
     InvalidKeySet,
@@ -28,11 +29,9 @@ from trace.signing.codes import (
     ParsedCode,
     Verdict,
     build_unsigned,
-    check_code,
     encode_value,
     issue_code,
     parse_code,
-    qr_version,
     sign_code,
     verify_signature,
 )

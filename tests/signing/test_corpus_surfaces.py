@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 
 from tests.factories import make_batch, make_cooperative, make_product
+from trace.batches.models import LabelCode
 from trace.signing.codes import parse_code
-from trace.signing.models import IssuingKey, LabelCode
-from trace.signing.verification import verify_code, verify_offline
+from trace.signing.models import IssuingKey
+from trace.verification.services import verify_code, verify_offline
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "codes"
 CASES = sorted(CORPUS.glob("*.json"))

@@ -12,7 +12,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from tests.signing.test_keys import secrets_of
-from trace.signing import keys
+from trace.signing import services as keys
 
 PASSPHRASE = b"jwks test passphrase"
 URL = "/.well-known/jwks.json"
@@ -76,7 +76,7 @@ def test_an_independent_verifier_checks_a_signature_with_only_the_jwks(client, s
     keys.create_key(session, PASSPHRASE)
     kid = keys.current_key(session).kid
     message = b"https://trace.example/b/HTXA-2026-001?k=" + kid.encode()
-    signature = keys.current_signing_key(session, PASSPHRASE).sign(message)
+    signature = keys.private_key_of(keys.current_key(session), PASSPHRASE).sign(message)
 
     key_set = client.get(URL).get_json()
     by_kid = {jwk["kid"]: jwk for jwk in key_set["keys"] if "revoked_at" not in jwk}

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from trace.audit.models import AuditRecord, AuditSubject
 from trace.errors import Conflict, InvalidInput, NotFound
-from trace.signing import keys
+from trace.signing import services as keys
 from trace.signing.errors import KeyPassphraseMissing, KeyUnreadable, NoCurrentKey, SigningError
 from trace.signing.models import IssuingKey
 
@@ -82,7 +82,7 @@ def test_the_private_key_is_stored_encrypted(session):
     assert key.private_key_pem.startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     with pytest.raises(TypeError):
         serialization.load_pem_private_key(key.private_key_pem.encode(), password=None)
-    private_key = keys.current_signing_key(session, PASSPHRASE)
+    private_key = keys.private_key_of(keys.current_key(session), PASSPHRASE)
     assert raw_public(private_key) == base64.urlsafe_b64decode(key.public_key + "=")
     dump = dump_database(session)
     for secret in secrets_of(private_key):
@@ -93,7 +93,7 @@ def test_the_private_key_is_stored_encrypted(session):
 def test_a_wrong_passphrase_raises_our_error(session):
     key = keys.create_key(session, PASSPHRASE)
     with pytest.raises(KeyUnreadable) as caught:
-        keys.current_signing_key(session, b"wrong")
+        keys.private_key_of(keys.current_key(session), b"wrong")
     assert isinstance(caught.value, SigningError)
     assert caught.value.__cause__ is not None
     with pytest.raises(KeyUnreadable):
@@ -147,9 +147,9 @@ def test_rotation_makes_a_new_key_current_and_keeps_the_old_one(session):
     assert not first.is_current
     assert first.revoked_at is None
     assert [key.kid for key in keys.list_keys(session)] == [first.kid, second.kid]
-    assert keys.public_key_of(session, first.kid) is not None
-    signature = keys.current_signing_key(session, PASSPHRASE).sign(b"label")
-    keys.public_key_of(session, second.kid).verify(signature, b"label")
+    assert keys.load_public_key(keys.find_key(session, first.kid).public_key) is not None
+    signature = keys.private_key_of(keys.current_key(session), PASSPHRASE).sign(b"label")
+    keys.load_public_key(keys.find_key(session, second.kid).public_key).verify(signature, b"label")
 
 
 def test_rotating_with_no_key_creates_the_first(session):
@@ -165,7 +165,7 @@ def test_revocation_marks_the_key_and_it_never_signs_again(session):
     assert key.revocation_reason == "laptop stolen"
     assert not key.is_current
     with pytest.raises(NoCurrentKey):
-        keys.current_signing_key(session, PASSPHRASE)
+        keys.private_key_of(keys.current_key(session), PASSPHRASE)
     replacement = keys.rotate_key(session, PASSPHRASE)
     assert keys.current_key(session) is replacement
     assert key.revoked_at == moment

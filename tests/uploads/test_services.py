@@ -8,10 +8,8 @@ from werkzeug.datastructures import FileStorage
 
 from tests.uploads import samples
 from tests.uploads.storing import LOGO, PRODUCT_IMAGE, SCAN, refusal, store
-from trace.uploads.models import Upload
 from trace.uploads.services import (
     can_fetch,
-    delete_upload,
     display_filename,
     store_upload,
     upload_path,
@@ -152,22 +150,6 @@ def test_a_rolled_back_upload_takes_its_file_with_it(session, tenants, upload_di
     assert path.is_file()
     session.rollback()
     assert not path.exists()
-
-
-def test_a_committed_upload_keeps_its_file_until_deleted(session, tenants):
-    upload = store(session, tenants, samples.image_bytes())
-    path = upload_path(upload)
-    session.commit()
-    assert path.is_file()
-    delete_upload(session, upload)
-    session.rollback()
-    assert path.is_file()
-    upload = session.get(Upload, upload.id)
-    delete_upload(session, upload)
-    assert path.is_file()
-    session.commit()
-    assert not path.exists()
-    assert session.get(Upload, upload.id) is None
 
 
 # Who may fetch

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_smorest import Api as SmorestApi
+from flask_smorest.spec.plugins import integerconverter2paramschema
 
 from trace.api import (
     accounts,
@@ -19,6 +20,7 @@ from trace.api import (
     scans,
     verify,
 )
+from trace.common.converters import IdConverter
 from trace.extensions import csrf
 
 
@@ -61,6 +63,7 @@ def init_app(app: Flask) -> None:
         },
     )
     api.init_app(app)
+    api.register_converter(IdConverter, integerconverter2paramschema)
     for blueprint in BLUEPRINTS:
         # The API authenticates with bearer tokens, never cookies, so CSRF does not apply.
         csrf.exempt(blueprint)

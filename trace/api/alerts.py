@@ -7,13 +7,13 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from trace.alerts.models import Alert
+from trace.alerts.schemas import AlertListArgs, AlertPage
+from trace.alerts.services import alerts_page, refresh_alerts
 from trace.api.auth import api_caller, token_required
 from trace.auth.models import Role
+from trace.common.pagination import Page
 from trace.db import db
-from trace.inspection.alert_models import Alert
-from trace.inspection.alert_schemas import AlertListArgs, AlertPage
-from trace.inspection.alerts import alerts_page, refresh_alerts
-from trace.registry.services.common import Page
 
 blueprint = Blueprint("api_alerts", __name__, description="Clone alerts on label codes")
 

@@ -39,15 +39,15 @@ from trace.batches.services import events as event_service
 from trace.batches.services.batches import BatchQuery
 from trace.batches.services.recall import recall_batch
 from trace.batches.services.tracing import Trace, trace_batch
+from trace.common.pagination import Page
 from trace.db import db
-from trace.registry.services.common import Page
 
 blueprint = Blueprint(
     "api_batches", __name__, description="Batches, their events and trace, scoped to the caller"
 )
 
-ID = "<int(max=2147483647):batch_id>"
-EVENT_ID = "<int(max=2147483647):event_id>"
+ID = "<id:batch_id>"
+EVENT_ID = "<id:event_id>"
 WRITERS = (Role.OPERATOR, Role.COOPERATIVE)
 View = TypeVar("View", bound=Callable[..., Any])
 

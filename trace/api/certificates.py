@@ -10,6 +10,7 @@ from marshmallow import RAISE
 from trace.api.auth import api_caller, token_required
 from trace.api.pagination import list_query
 from trace.auth.models import Role
+from trace.common.pagination import Page
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.registry.models import Certificate
@@ -23,13 +24,12 @@ from trace.registry.schemas.certificates import (
     CertificateUpdate,
 )
 from trace.registry.services import certificates as service
-from trace.registry.services.common import Page
 
 blueprint = Blueprint(
     "api_certificates", __name__, description="Certificates, scoped to the caller"
 )
 
-ID = "<int(max=2147483647):certificate_id>"
+ID = "<id:certificate_id>"
 WRITERS = (Role.OPERATOR, Role.COOPERATIVE)
 
 

@@ -7,30 +7,23 @@ from typing import Any
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from trace.alerts.marks import SoldReport, report_sold
+from trace.alerts.schemas import UnitsSoldIn, UnitsSoldOut
 from trace.api.auth import api_caller, token_required
 from trace.api.batches import writable_batch
 from trace.auth.models import Role
+from trace.batches.models import LabelCode
+from trace.batches.schemas import LabelCodeOut, LabelCodePage, UnitRunIn, UnitRunOut, UnitsArgs
 from trace.batches.services import codes as service
 from trace.batches.services.codes import UnitRun
+from trace.common.pagination import Page
 from trace.db import db
-from trace.inspection.marks import SoldReport, report_sold
-from trace.registry.services.common import Page
-from trace.signing.models import LabelCode
-from trace.signing.schemas import (
-    LabelCodeOut,
-    LabelCodePage,
-    UnitRunIn,
-    UnitRunOut,
-    UnitsArgs,
-    UnitsSoldIn,
-    UnitsSoldOut,
-)
 
 blueprint = Blueprint(
     "api_codes", __name__, description="The signed codes a batch's labels carry"
 )
 
-ID = "<int(max=2147483647):batch_id>"
+ID = "<id:batch_id>"
 
 
 @blueprint.get(f"/batches/{ID}/code")

@@ -10,9 +10,10 @@ from marshmallow import RAISE
 from trace.api.auth import api_caller, token_required
 from trace.api.pagination import list_query
 from trace.auth.models import Role
+from trace.common.pagination import Page
+from trace.common.schemas import ListArgs
 from trace.db import db
 from trace.registry.models import Cooperative
-from trace.registry.schemas.common import ListArgs
 from trace.registry.schemas.cooperatives import (
     CooperativeCreate,
     CooperativeOut,
@@ -20,13 +21,12 @@ from trace.registry.schemas.cooperatives import (
     CooperativeUpdate,
 )
 from trace.registry.services import cooperatives as service
-from trace.registry.services.common import Page
 
 blueprint = Blueprint(
     "api_cooperatives", __name__, description="Cooperatives, scoped to what the caller may read"
 )
 
-ID = "<int(max=2147483647):cooperative_id>"
+ID = "<id:cooperative_id>"
 
 
 @blueprint.get("/cooperatives")

@@ -10,6 +10,7 @@ from marshmallow import RAISE
 from trace.api.auth import api_caller, token_required
 from trace.api.pagination import list_query
 from trace.auth.models import Role
+from trace.common.pagination import Page
 from trace.db import db
 from trace.registry.models import FarmingArea
 from trace.registry.schemas.farming_areas import (
@@ -21,13 +22,12 @@ from trace.registry.schemas.farming_areas import (
     FarmingAreaUpdate,
 )
 from trace.registry.services import farming_areas as service
-from trace.registry.services.common import Page
 
 blueprint = Blueprint(
     "api_farming_areas", __name__, description="Farming areas, scoped to the caller"
 )
 
-ID = "<int(max=2147483647):farming_area_id>"
+ID = "<id:farming_area_id>"
 WRITERS = (Role.OPERATOR, Role.COOPERATIVE)
 
 

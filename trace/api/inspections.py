@@ -9,23 +9,23 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from trace.api.auth import api_caller, token_required
+from trace.common.pagination import Page
 from trace.db import db
-from trace.inspection import inspections as service
-from trace.inspection.inspection_models import Inspection
-from trace.inspection.inspection_schemas import (
+from trace.inspections import services as service
+from trace.inspections.models import Inspection
+from trace.inspections.schemas import (
     INSPECTION_EXAMPLE,
     InspectionCreate,
     InspectionListArgs,
     InspectionOut,
     InspectionPage,
 )
-from trace.registry.services.common import Page
 
 blueprint = Blueprint(
     "api_inspections", __name__, description="Inspections of batches, scoped to the caller"
 )
 
-ID = "<int(max=2147483647):inspection_id>"
+ID = "<id:inspection_id>"
 
 
 @blueprint.get("/inspections")

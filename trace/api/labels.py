@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
 from trace.api.auth import api_caller, token_required
+from trace.common.schemas import InputSchema
 from trace.db import db
 from trace.printing.options import (
     DPI_RANGE,
@@ -20,11 +21,10 @@ from trace.printing.options import (
 )
 from trace.printing.responses import file_response
 from trace.printing.services import print_run
-from trace.registry.schemas.common import InputSchema
 
 blueprint = Blueprint("api_labels", __name__, description="Print-ready labels of a batch")
 
-ID = "<int(max=2147483647):batch_id>"
+ID = "<id:batch_id>"
 
 
 class LabelArgs(InputSchema):

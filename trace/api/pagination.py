@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from trace.registry.services.common import ListQuery
+from trace.common.pagination import ListQuery
 
 
 def list_query(args: Mapping[str, Any]) -> ListQuery:

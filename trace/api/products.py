@@ -10,9 +10,10 @@ from marshmallow import RAISE
 from trace.api.auth import api_caller, token_required
 from trace.api.pagination import list_query
 from trace.auth.models import Role
+from trace.common.pagination import Page
+from trace.common.schemas import OwnedListArgs
 from trace.db import db
 from trace.registry.models import Product
-from trace.registry.schemas.common import OwnedListArgs
 from trace.registry.schemas.products import (
     PRODUCT_EXAMPLE,
     ProductCreate,
@@ -21,11 +22,10 @@ from trace.registry.schemas.products import (
     ProductUpdate,
 )
 from trace.registry.services import products as service
-from trace.registry.services.common import Page
 
 blueprint = Blueprint("api_products", __name__, description="Products, scoped to the caller")
 
-ID = "<int(max=2147483647):product_id>"
+ID = "<id:product_id>"
 WRITERS = (Role.OPERATOR, Role.COOPERATIVE)
 
 

@@ -10,8 +10,8 @@ from marshmallow import RAISE
 from trace.api.auth import token_required
 from trace.auth.models import Role
 from trace.db import db
-from trace.inspection.alert_schemas import ScanList, ScanListArgs
-from trace.inspection.history import scans_of_code
+from trace.scans.history import scans_of_code
+from trace.scans.schemas import ScanList, ScanListArgs
 
 blueprint = Blueprint("api_scans", __name__, description="Scans of label codes")
 

@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 
 from trace.db import db
 from trace.extensions import limiter
-from trace.signing.answers import verification_answer
-from trace.signing.schemas import VERIFY_EXAMPLE, VerificationOut, VerifyIn
-from trace.signing.verification import verify_code
+from trace.verification.answers import verification_answer
+from trace.verification.schemas import VERIFY_EXAMPLE, VerificationOut, VerifyIn
+from trace.verification.services import verify_code
 
 blueprint = Blueprint("api_verify", __name__, description="Verify a label code; no token needed")
 

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from trace.auth import services
 from trace.auth.models import Role, User
-from trace.cli import command_transaction, echo_data
+from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 
 users = AppGroup("users", help="Create users and manage their API tokens.")

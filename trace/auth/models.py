@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trace.db import Base, utcnow, value_enum
-from trace.registry.models import Cooperative
+
+if TYPE_CHECKING:
+    from trace.registry.models import Cooperative
 
 
 class Role(enum.StrEnum):

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trace.auth.access import COOPERATIVES
 from trace.auth.models import ApiToken, Role, User
 from trace.auth.passwords import (
     MIN_PASSWORD_LENGTH,
@@ -18,10 +19,9 @@ from trace.auth.passwords import (
     needs_rehash,
     verify_password,
 )
+from trace.common.communes import find_commune
 from trace.db import utcnow
 from trace.errors import Conflict, InvalidInput, NotFound
-from trace.registry.communes import find_commune
-from trace.registry.models import Cooperative
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "trc_"  # noqa: S105 (a marker that makes leaked tokens easy to spot)
@@ -56,7 +56,7 @@ def create_user(
     except ValueError:
         errors["role"] = [str(_l("Unknown role."))]
         raise InvalidInput(errors=errors) from None
-    cooperative = _cooperative_for_role(session, role, cooperative_tax_code, errors)
+    cooperative_id = _cooperative_for_role(session, role, cooperative_tax_code, errors)
     commune = _commune_for_role(role, commune_code, errors)
     if errors:
         raise InvalidInput(errors=errors)
@@ -67,7 +67,7 @@ def create_user(
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         role=role,
-        cooperative=cooperative,
+        cooperative_id=cooperative_id,
         commune_code=commune,
     )
     session.add(user)
@@ -77,7 +77,7 @@ def create_user(
 
 def _cooperative_for_role(
     session: Session, role: Role, tax_code: str | None, errors: dict[str, list[str]]
-) -> Cooperative | None:
+) -> int | None:
     if role is not Role.COOPERATIVE:
         if tax_code:
             errors["cooperative"] = [str(_l("Only cooperative staff belong to a cooperative."))]
@@ -85,10 +85,12 @@ def _cooperative_for_role(
     if not tax_code:
         errors["cooperative"] = [str(_l("Cooperative staff need their cooperative's tax code."))]
         return None
-    cooperative = session.scalar(select(Cooperative).where(Cooperative.tax_code == tax_code))
-    if cooperative is None:
+    cooperative_id = session.scalar(
+        select(COOPERATIVES.c.id).where(COOPERATIVES.c.tax_code == tax_code)
+    )
+    if cooperative_id is None:
         errors["cooperative"] = [str(_l("No cooperative has this tax code."))]
-    return cooperative
+    return cooperative_id
 
 
 def _commune_for_role(role: Role, code: str | None, errors: dict[str, list[str]]) -> str | None:

@@ -8,9 +8,9 @@ from flask_login import current_user, login_user, logout_user
 
 from trace.auth import services
 from trace.auth.forms import LoginForm, LogoutForm
+from trace.common.urls import safe_next_path
 from trace.db import db
 from trace.extensions import limiter
-from trace.i18n import safe_next_path
 
 blueprint = Blueprint("auth", __name__)
 

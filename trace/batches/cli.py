@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trace.batches.importing import ImportRefused, Phase, import_batches
-from trace.cli import command_transaction, echo_data
+from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.registry import validation

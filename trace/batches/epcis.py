@@ -42,8 +42,9 @@ from sqlalchemy.orm import Session
 from trace.batches.models import Batch, Event, EventBatchRole, EventType
 from trace.batches.services.batches import AppliedCertificate, applied_certificates
 from trace.batches.services.events import events_of
+from trace.common.clock import LOCAL_TIMEZONE
+from trace.common.field_errors import present
 from trace.db import utcnow
-from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.models import CertificateScheme
 
 MEDIA_TYPE = "application/ld+json"
@@ -391,7 +392,7 @@ def _certification(uris: Uris, applied: AppliedCertificate) -> dict[str, Any]:
 
 
 def _number(amount: Decimal | None) -> float | int:
-    assert amount is not None
+    amount = present(amount)
     return int(amount) if amount == amount.to_integral_value() else float(amount)
 
 

@@ -1,6 +1,6 @@
 """The batch and event forms: text in, typed values out, the services' messages back.
 
-Like the registry forms (``trace.registry.forms.common``), they never refuse what was
+Like the registry forms (``trace.common.forms``), they never refuse what was
 typed themselves: ``values()`` turns text into the types the services expect and passes
 anything unreadable on unchanged, so the service names the field to fix.
 """
@@ -17,8 +17,8 @@ from wtforms.widgets import DateTimeLocalInput
 
 from trace.batches.models import BatchStatus, EventType, InputKind
 from trace.batches.services.events import RECORDABLE_TYPES
-from trace.i18n import LOCAL_TIMEZONE
-from trace.registry.forms.common import (
+from trace.common.clock import LOCAL_TIMEZONE
+from trace.common.forms import (
     IMAGE_TYPES,
     CheckboxListField,
     DateTextField,
@@ -248,5 +248,3 @@ class EventForm(RegistryForm):
             values["input_batch_ids"] = read_ids(self.input_batch_ids.data)
         return values
 
-    def chosen_type(self) -> str:
-        return str(self.type.data or "") if "type" in self else ""

@@ -15,8 +15,8 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.batches.services.common import local_today
-from trace.batches.spreadsheets import Cell, Guide, write_csv, write_xlsx
+from trace.common.clock import local_today
+from trace.common.spreadsheets import Cell, Guide, write_csv, write_xlsx
 from trace.registry.models import FarmingArea, Product
 
 

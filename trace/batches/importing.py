@@ -29,19 +29,20 @@ from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.audit.services import COMMAND_LINE_ACTOR, json_value
 from trace.auth.models import User
 from trace.batches import rules
-from trace.batches.cells import read_amount, read_date, text_of
 from trace.batches.import_template import COLUMNS, ImportColumn, header_key
-from trace.batches.models import Batch, BatchStatus, batch_farming_areas
+from trace.batches.models import Batch, BatchStatus, LabelCode, batch_farming_areas
+from trace.batches.services import issuing
 from trace.batches.services.batches import AUDITED_FIELDS, check_dates
-from trace.batches.services.common import check_quantity, local_today
-from trace.batches.spreadsheets import Cell, Sheet, read_table, refuse
+from trace.batches.services.common import check_quantity
+from trace.common.cells import read_amount, read_date, text_of
+from trace.common.clock import local_today
+from trace.common.field_errors import FieldErrors, present
+from trace.common.spreadsheets import Cell, Sheet, read_table, refuse
 from trace.db import utcnow
 from trace.errors import Conflict, InvalidInput
 from trace.registry import validation
 from trace.registry.models import Cooperative, FarmingArea, Product
-from trace.registry.services.common import FieldErrors, owning_cooperative_id
-from trace.signing import issuing
-from trace.signing.models import LabelCode
+from trace.registry.services.records import owning_cooperative_id
 
 # Rows per bulk statement: large enough to be fast, small enough to show progress.
 CHUNK_ROWS = 2000
@@ -462,12 +463,12 @@ def _signed_code(signer: issuing.Signer, row: Mapping[str, Any], batch: PlannedB
 
 
 def _batch_row(batch: PlannedBatch, cooperative: Cooperative, now: datetime) -> dict[str, Any]:
-    assert batch.lot is not None
+    lot = present(batch.lot)
     return {
         "cooperative_id": cooperative.id,
         "product_id": batch.product.id,
-        "lot": batch.lot,
-        "code": rules.batch_code(cooperative.code_prefix, batch.lot),
+        "lot": lot,
+        "code": rules.batch_code(cooperative.code_prefix, lot),
         "harvested_on": batch.harvested_on,
         "packed_on": batch.packed_on,
         "expires_on": batch.expires_on,

@@ -1,4 +1,4 @@
-"""Batches (lots): the unit that is traced."""
+"""Batches (lots), the unit that is traced, their events, and the label codes issued for them."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from trace.auth.models import User
 from trace.db import Base, utcnow, value_enum
 from trace.registry.models import Cooperative, FarmingArea, Product
+from trace.signing.codes import MAX_CODE_LENGTH as CODE_MAX_LENGTH
+from trace.signing.codes import VALUE_MAX_LENGTH as SERIAL_MAX_LENGTH
+from trace.signing.models import IssuingKey
 from trace.uploads.models import Upload
 
 
@@ -183,3 +186,30 @@ class EventBatch(Base):
 
     event: Mapped[Event] = relationship(back_populates="links")
     batch: Mapped[Batch] = relationship()
+
+
+class LabelCode(Base):
+    """A signed code issued for a batch (no serial) or for one unit of it (a serial).
+
+    Rows are never deleted: the online check finds a scanned code by its exact text, so a
+    code that verifies but has no row was signed outside the platform (a copied key). A
+    batch can hold several batch codes: a new one is issued when a fact it carries changes,
+    and labels printed with the older ones keep verifying.
+    """
+
+    __tablename__ = "label_codes"
+    __table_args__ = (UniqueConstraint("batch_id", "serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="RESTRICT"))
+    serial: Mapped[str | None] = mapped_column(String(SERIAL_MAX_LENGTH))
+    text: Mapped[str] = mapped_column(String(CODE_MAX_LENGTH), unique=True)
+    key_id: Mapped[int] = mapped_column(ForeignKey("issuing_keys.id", ondelete="RESTRICT"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+    batch: Mapped[Batch] = relationship()
+    key: Mapped[IssuingKey] = relationship()
+
+    @property
+    def is_unit(self) -> bool:
+        return self.serial is not None

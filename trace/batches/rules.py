@@ -13,7 +13,6 @@ LOT_MAX_LENGTH = 20
 # GS1 AI encodable character set 82, less the characters a URL path would have to escape
 # or that read badly on a label: a lot must survive a GS1 Digital Link path unchanged.
 LOT_PATTERN = re.compile(r"[0-9A-Za-z\-._]{1,20}")
-PRODUCT_CODE_PATTERN = re.compile(r"[0-9A-Z]{1,12}")
 STEM_MAX_LENGTH = LOT_MAX_LENGTH - len("-YYMMDD-01")
 
 
@@ -27,12 +26,6 @@ def lot(raw: str) -> str:
     return text
 
 
-def product_code(raw: str) -> str:
-    """A product's short code: capital letters and digits, at most 12 (ST25, CHE01)."""
-    text = raw.strip().upper()
-    if not PRODUCT_CODE_PATTERN.fullmatch(text):
-        raise ValueError(str(_l("Use at most 12 letters (no accents) and digits, as in ST25.")))
-    return text
 
 
 def lot_stem(product_code: str | None, product_name: str) -> str:

@@ -13,9 +13,8 @@ from trace.audit.models import AuditAction, AuditSubject
 from trace.batches.models import Batch, BatchStatus, Event, EventBatchRole, EventType, InputKind
 from trace.batches.services.batches import AppliedCertificate, applied_certificates
 from trace.batches.services.events import RECORDABLE_TYPES
-from trace.db import db
-from trace.registry.models import CertificateScheme
-from trace.registry.schemas.common import (
+from trace.batches.services.issuing import MAX_UNITS_PER_RUN
+from trace.common.schemas import (
     MAX_ID,
     Computed,
     InputSchema,
@@ -24,6 +23,8 @@ from trace.registry.schemas.common import (
     page_schema,
     record_id,
 )
+from trace.db import db
+from trace.registry.models import CertificateScheme
 from trace.registry.validation import CertificateStatus
 
 BATCH_EXAMPLE = {
@@ -334,3 +335,41 @@ class EpcisDocumentOut(Schema):
     schema_version = fields.String(required=True, data_key="schemaVersion")
     creation_date = fields.String(required=True, data_key="creationDate")
     epcis_body = fields.Dict(required=True, data_key="epcisBody")
+
+
+class LabelCodeOut(Schema):
+    """A code issued by the platform: what its QR code holds."""
+
+    code = fields.String(required=True, attribute="text")
+    serial = fields.String(required=True, allow_none=True)
+    key_id = fields.String(required=True, attribute="key.kid")
+    issued_at = fields.AwareDateTime(required=True)
+
+
+LabelCodePage = page_schema(LabelCodeOut, "LabelCodePage")
+
+
+class UnitRunIn(InputSchema):
+    count = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, max=MAX_UNITS_PER_RUN),
+        metadata={"description": "How many unit codes to issue, one per item."},
+    )
+
+
+class UnitsArgs(InputSchema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_ID))
+    per_page = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class IssuedUnitOut(Schema):
+    serial = fields.String(required=True)
+    code = fields.String(required=True, attribute="text")
+
+
+class UnitRunOut(Schema):
+    batch_id = fields.Integer(required=True, attribute="batch.id")
+    issued_at = fields.AwareDateTime(required=True)
+    count = fields.Function(lambda run: len(run.units), required=True)
+    units = fields.List(fields.Nested(IssuedUnitOut), required=True)

@@ -21,22 +21,18 @@ from trace.batches.models import (
     Event,
     EventBatch,
     EventType,
+    LabelCode,
     batch_farming_areas,
 )
 from trace.batches.services.batches import CERTIFICATES_OF_BATCH, reference_day
-from trace.batches.services.common import local_today
+from trace.common.clock import local_today
 from trace.lookup.paths import LabelPath
 from trace.registry.models import Cooperative, FarmingArea, Product
 from trace.registry.validation import CertificateStatus, certificate_status
 from trace.signing.codes import ParsedCode, Verdict
-from trace.signing.keys import public_jwk
-from trace.signing.models import IssuingKey, LabelCode
-from trace.signing.verification import (
-    Verification,
-    judged_online,
-    parsed_or_none,
-    verify_parsed,
-)
+from trace.signing.models import IssuingKey
+from trace.signing.services import public_jwk
+from trace.verification.services import Verification, judged_online, parsed_or_none, verify_parsed
 
 FactsT = TypeVar("FactsT")
 

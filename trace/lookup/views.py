@@ -27,18 +27,18 @@ from flask_babel import gettext as _
 
 from trace.db import db, write_after_reads
 from trace.errors import NotFound
-from trace.inspection.scans import record_scan, scan_summary, scan_token
 from trace.lookup import linkset
 from trace.lookup.images import page_image
 from trace.lookup.paths import MalformedPath, read_path, signed_text
 from trace.lookup.services import PublicLabel, find_label, public_label
 from trace.registry.models import Product
-from trace.signing.answers import MESSAGES
+from trace.scans.services import record_scan, scan_summary, scan_token
 from trace.signing.codes import Verdict
-from trace.signing.keys import key_set
-from trace.signing.verification import verify_offline
+from trace.signing.services import key_set
 from trace.uploads.models import Upload
 from trace.uploads.services import upload_path
+from trace.verification.answers import MESSAGES
+from trace.verification.services import verify_offline
 
 blueprint = Blueprint("lookup", __name__)
 
@@ -118,7 +118,7 @@ def _record_unknown_label(text: str) -> None:
     )
 
 
-@blueprint.get("/p/<int(max=2147483647):product_id>/image.jpg")
+@blueprint.get("/p/<id:product_id>/image.jpg")
 def product_image(product_id: int) -> ResponseReturnValue:
     """A product's photo as the public page shows it: at most 800 px wide, cached a day."""
     product = db.session.get(Product, product_id)

@@ -14,7 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from trace.batches.models import Batch
-from trace.cli import command_transaction, echo_data
+from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.printing.options import FORMATS, read_options

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 
+from trace.common.forms import CheckboxListField, RegistryForm, TextRadioField
 from trace.printing.options import CUSTOM_FIELDS, LAYOUT_LABELS, LINE_LABELS, LabelLine
-from trace.registry.forms.common import CheckboxListField, RegistryForm, TextRadioField
 
 MILLIMETRES = {"inputmode": "decimal", "autocomplete": "off"}
 

@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS, Layout, LayoutError, custom_layout
 from labels.layouts import MIN_LABEL_MM
-from trace.registry.services.common import FieldErrors
-from trace.signing.issuing import MAX_UNITS_PER_RUN
+from trace.batches.services.issuing import MAX_UNITS_PER_RUN
+from trace.common.field_errors import FieldErrors, present
 
 CUSTOM = "custom"
 FORMATS = ("pdf", "png")
@@ -92,9 +92,7 @@ def read_options(values: Mapping[str, Any]) -> PrintOptions:
     lines = _lines(errors, values.get("lines"))
     is_serialised = _flag(errors, "serialised", values.get("serialised", False))
     errors.raise_if_any()
-    assert layout is not None
-    assert count is not None
-    assert dpi is not None
+    layout, count, dpi = present(layout), present(count), present(dpi)
     if output == "png":
         # A PNG is one sheet: never issue unit codes that would not be drawn on it.
         count = min(count, layout.per_page)

@@ -21,8 +21,8 @@ from labels import LabelContent, render_pdf, render_png
 from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services import codes
+from trace.common.communes import find_commune
 from trace.printing.options import MEDIA_TYPES, LabelLine, PrintOptions
-from trace.registry.communes import find_commune
 
 LABEL_DATE = "dd/MM/yyyy"
 SPOOL_BYTES = 8 * 1024 * 1024

@@ -15,17 +15,17 @@ from flask.typing import ResponseReturnValue
 from trace.auth.access import roles_required
 from trace.auth.models import Role, User
 from trace.batches.services.batches import get_batch_for_writing
+from trace.common.views import caller
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.printing.forms import PrintForm
 from trace.printing.options import CUSTOM_FIELDS, read_options
 from trace.printing.responses import file_response
 from trace.printing.services import preview_run, print_run
-from trace.registry.views.common import caller
 
 blueprint = Blueprint("printing", __name__)
 
-ID = "<int(max=2147483647):batch_id>"
+ID = "<id:batch_id>"
 PREVIEW_DPI = 150
 
 

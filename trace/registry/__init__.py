@@ -1,1 +1,1 @@
-"""registry"""
+"""The registry: cooperatives, their products, farming areas and certificates."""

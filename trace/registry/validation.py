@@ -15,7 +15,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from trace.registry.communes import Commune, find_commune
+from trace.common.communes import Commune, find_commune
 from trace.registry.models import CertificateScheme
 
 # Vietnam's bounding box, islands included (Trường Sa, Hoàng Sa).
@@ -177,3 +177,14 @@ def add_months(start: date, months: int) -> date:
         except ValueError:
             continue
     raise AssertionError("unreachable: every month has 28 days")
+
+
+PRODUCT_CODE_PATTERN = re.compile(r"[0-9A-Z]{1,12}")
+
+
+def product_code(raw: str) -> str:
+    """A product's short code: capital letters and digits, at most 12 (ST25, CHE01)."""
+    text = raw.strip().upper()
+    if not PRODUCT_CODE_PATTERN.fullmatch(text):
+        raise ValueError(str(_l("Use at most 12 letters (no accents) and digits, as in ST25.")))
+    return text

@@ -11,9 +11,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from trace.cli import command_transaction, echo_data
+from trace.common.cli import command_transaction, echo_data
 from trace.db import db
-from trace.signing import keys
+from trace.signing import services as keys
 from trace.signing.models import IssuingKey
 
 keys_group = AppGroup(

@@ -247,34 +247,6 @@ def verify_signature(parsed: ParsedCode, jwks: Mapping[str, Any]) -> Verdict:
     return Verdict.VALID
 
 
-def check_code(text: str, jwks: Mapping[str, Any]) -> Verdict:
-    """Parse and verify in one step: the offline verdict.
-
-    The online service calls this, then, for a valid code only, looks the batch up and
-    answers ``UNKNOWN_BATCH`` or ``RECALLED_BATCH`` where it must.
-    """
-    try:
-        parsed = parse_code(text)
-    except MalformedCode:
-        return Verdict.MALFORMED_CODE
-    return verify_signature(parsed, jwks)
-
-
-def qr_version(text: str, ec: str = "M") -> int:
-    """The QR version (1-40) the smallest QR code holding ``text`` needs at error level ``ec``.
-
-    ``zxingcpp`` is imported here so that parsing and verifying need only ``cryptography``.
-    """
-    import zxingcpp
-
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ec)
-    extra = barcode.extra
-    if not isinstance(extra, dict) or extra.get("ECLevel") != ec:
-        raise ValueError(f"zxing-cpp did not use error correction {ec!r}")
-    size = barcode.to_image(scale=1, add_quiet_zones=False).shape[0]
-    return int((size - 17) // 4)
-
-
 def b64url_encode(raw: bytes) -> str:
     """Unpadded base64url (RFC 4648 §5), as JWK and the ``s`` parameter use."""
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")

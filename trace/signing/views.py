@@ -15,7 +15,7 @@ import json
 from flask import Blueprint, Response, request
 
 from trace.db import db
-from trace.signing.keys import key_set
+from trace.signing.services import key_set
 
 blueprint = Blueprint("signing", __name__)
 

@@ -12,7 +12,7 @@ import re
 import secrets
 import unicodedata
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
 
 from trace.auth.models import Role, User
+from trace.common.field_errors import FieldErrors
 from trace.errors import AccessDenied, NotFound
 from trace.uploads.checked import CheckedFile, refuse
 from trace.uploads.images import reencode_image
@@ -43,7 +44,6 @@ IMAGE_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 PDF_SIGNATURE = b"%PDF-"
 
 _PENDING = "trace.uploads.pending"
-_DOOMED = "trace.uploads.doomed"
 
 
 def store_upload(
@@ -157,14 +157,6 @@ def _write_new_file(storage_key: str, content: bytes) -> Path:
     return path
 
 
-def delete_upload(session: Session, upload: Upload) -> None:
-    """Delete the record now and its file once the transaction commits."""
-    path = upload_path(upload)
-    session.delete(upload)
-    session.flush()
-    session.info.setdefault(_DOOMED, []).append(path)
-
-
 def find_upload(session: Session, storage_key: str) -> Upload:
     """The upload with this key; ``NotFound`` for unknown or malformed keys."""
     if not STORAGE_KEY.fullmatch(storage_key):
@@ -208,10 +200,8 @@ def can_fetch(upload: Upload, user: User | None) -> bool:
 
 @event.listens_for(Session, "after_commit")
 def _keep_committed_files(session: Session) -> None:
-    """Files of committed uploads stay; files of committed deletions go."""
+    """Files of committed uploads stay."""
     session.info.pop(_PENDING, None)
-    for path in session.info.pop(_DOOMED, []):
-        path.unlink(missing_ok=True)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -221,5 +211,21 @@ def _remove_uncommitted_files(session: Session, transaction: SessionTransaction)
         return
     for path in session.info.pop(_PENDING, []):
         path.unlink(missing_ok=True)
-    session.info.pop(_DOOMED, None)
 
+
+def chosen_upload_id(
+    session: Session,
+    errors: FieldErrors,
+    field: str,
+    upload_id: Any,
+    cooperative_id: int,
+    purpose: UploadPurpose,
+) -> int | None:
+    """An upload of this cooperative made for this purpose, or None to remove it."""
+    if upload_id in (None, ""):
+        return None
+    upload = session.get(Upload, upload_id) if isinstance(upload_id, int) else None
+    if upload is None or upload.cooperative_id != cooperative_id or upload.purpose != purpose:
+        errors.add(field, _l("Upload the file again."))
+        return None
+    return upload.id

@@ -17,15 +17,12 @@ from trace.auth.access import ensure_can_write, get_for_caller, scope_to_caller
 from trace.auth.models import User
 from trace.batches import rules
 from trace.batches.models import Batch, BatchStatus, batch_farming_areas
-from trace.batches.services.common import (
-    check_date,
-    check_ids,
-    check_quantity,
-    local_today,
-    own_farming_areas,
-)
+from trace.batches.services import issuing
+from trace.batches.services.common import check_date, check_ids, check_quantity, own_farming_areas
+from trace.common.clock import LOCAL_TIMEZONE, local_today
+from trace.common.field_errors import FieldErrors, present
+from trace.common.pagination import MAX_PER_PAGE, Page
 from trace.errors import Conflict
-from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.models import (
     Certificate,
     Cooperative,
@@ -34,9 +31,8 @@ from trace.registry.models import (
     certificate_products,
 )
 from trace.registry.services.certificates import status_on
-from trace.registry.services.common import MAX_PER_PAGE, FieldErrors, Page, owning_cooperative_id
+from trace.registry.services.records import owning_cooperative_id
 from trace.registry.validation import CertificateStatus
-from trace.signing import issuing
 
 # What an audit record of a batch compares, before and after.
 AUDITED_FIELDS = (
@@ -139,8 +135,7 @@ def create_batch(session: Session, user: User | None, values: Mapping[str, Any])
         if user is not None
         else int(values["cooperative_id"])
     )
-    cooperative = session.get(Cooperative, cooperative_id)
-    assert cooperative is not None
+    cooperative = present(session.get(Cooperative, cooperative_id))
     errors = FieldErrors()
     product = _own_product(session, errors, values.get("product_id"), cooperative_id)
     area_ids = check_ids(errors, "farming_area_ids", values.get("farming_area_ids"))
@@ -152,8 +147,7 @@ def create_batch(session: Session, user: User | None, values: Mapping[str, Any])
     unit = errors.text("unit", values.get("unit") or (product.unit if product else "kg"), 30)
     lot = _lot(session, errors, cooperative, product, values.get("lot"), dates)
     errors.raise_if_any()
-    assert product is not None
-    assert lot is not None
+    product, lot = present(product), present(lot)
     expires_on = dates["expires_on"] or rules.default_expiry(
         product.shelf_life_days, dates["packed_on"], dates["harvested_on"]
     )

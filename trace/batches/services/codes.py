@@ -12,14 +12,13 @@ from sqlalchemy.orm import Session
 
 from trace.audit.models import AuditAction
 from trace.auth.models import User
-from trace.batches.models import Batch
+from trace.batches.models import Batch, LabelCode
+from trace.batches.services import issuing
 from trace.batches.services.batches import audit_batch, get_batch, get_batch_for_writing
+from trace.batches.services.issuing import MAX_UNITS_PER_RUN, IssuedUnit
+from trace.common.pagination import MAX_PER_PAGE, Page
 from trace.db import utcnow
 from trace.errors import Conflict, InvalidInput, NotFound
-from trace.registry.services.common import MAX_PER_PAGE, Page
-from trace.signing import issuing
-from trace.signing.issuing import MAX_UNITS_PER_RUN, IssuedUnit
-from trace.signing.models import LabelCode
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.i18n import LOCAL_TIMEZONE
+from trace.common.clock import local_today
+from trace.common.field_errors import FieldErrors
 from trace.registry.models import FarmingArea
-from trace.registry.services.common import FieldErrors
 
 MAX_QUANTITY = Decimal("999999999.999")
 
 
-def local_today() -> date:
-    """Today in Vietnam: the day dates are judged on."""
-    return datetime.now(LOCAL_TIMEZONE).date()
 
 
 def check_date(

@@ -26,10 +26,10 @@ from trace.batches.models import (
 from trace.batches.services.batches import get_batch, get_batch_for_writing
 from trace.batches.services.common import check_ids, check_quantity, own_farming_areas
 from trace.batches.services.tracing import downstream_batch_ids
+from trace.common.communes import find_commune
+from trace.common.field_errors import FieldErrors, present
 from trace.db import utcnow
 from trace.errors import InvalidInput
-from trace.registry.communes import find_commune
-from trace.registry.services.common import FieldErrors
 from trace.uploads.models import Upload, UploadPurpose
 
 # A phone's clock may run a little ahead of the server's.
@@ -191,8 +191,8 @@ def pre_harvest_warnings(events: Sequence[Event]) -> list[PreHarvestWarning]:
     warnings = []
     for harvest in (e for e in events if e.type is EventType.HARVEST):
         for pesticide in pesticides:
-            assert pesticide.pre_harvest_interval_days is not None
-            safe_from = pesticide.occurred_at + timedelta(days=pesticide.pre_harvest_interval_days)
+            interval_days = present(pesticide.pre_harvest_interval_days)
+            safe_from = pesticide.occurred_at + timedelta(days=interval_days)
             same_area = pesticide.farming_area_id in (None, harvest.farming_area_id)
             if same_area and pesticide.occurred_at <= harvest.occurred_at < safe_from:
                 warnings.append(PreHarvestWarning(harvest, pesticide, safe_from))

@@ -11,7 +11,7 @@ from trace.auth.models import User
 from trace.batches.models import Batch, BatchStatus
 from trace.batches.services.batches import AUDITED_FIELDS, audit_batch, get_batch_for_writing
 from trace.batches.services.events import record_recall_event
-from trace.registry.services.common import FieldErrors
+from trace.common.field_errors import FieldErrors
 
 REASON_LIMIT = 500
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.audit.services import batch_history
-from trace.auth.access import roles_required, scope_to_caller
+from trace.auth.access import READERS, WRITERS, can_write, roles_required, scope_to_caller
 from trace.auth.models import User
 from trace.batches.forms import (
     EVENT_TYPE_LABELS,
@@ -28,28 +28,19 @@ from trace.batches.forms import (
 )
 from trace.batches.models import Batch, BatchStatus, EventBatchRole
 from trace.batches.services import batches as service
+from trace.batches.services import issuing
 from trace.batches.services.events import events_of, pre_harvest_warnings
 from trace.batches.services.recall import recall_batch
 from trace.batches.services.tracing import trace_batch
 from trace.batches.views.common import blueprint
+from trace.common.forms import chosen_id, without_control_characters
+from trace.common.views import MAX_PAGE, caller, form_status, page_url, submit
 from trace.db import db
 from trace.errors import InvalidInput
-from trace.registry.forms.common import chosen_id, without_control_characters
 from trace.registry.models import FarmingArea, Product
-from trace.registry.views.common import (
-    MAX_PAGE,
-    READERS,
-    WRITERS,
-    caller,
-    can_write,
-    form_status,
-    page_url,
-    prepare_owner_field,
-    submit,
-)
-from trace.signing import issuing
+from trace.registry.views.common import prepare_owner_field
 
-ID = "<int(max=2147483647):batch_id>"
+ID = "<id:batch_id>"
 IMPORT_ENDPOINT = "batches.import_batches"
 
 

@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trace.auth.access import ensure_can_write, roles_required
+from trace.auth.access import WRITERS, ensure_can_write, roles_required
 from trace.auth.models import User
 from trace.batches.forms import EVENT_TYPE_LABELS, EventForm, local_datetime_text
 from trace.batches.models import Batch, Event, EventType
@@ -19,15 +19,15 @@ from trace.batches.services import batches as batch_service
 from trace.batches.services import events as service
 from trace.batches.views.batches import other_batches
 from trace.batches.views.common import blueprint
+from trace.common.clock import LOCAL_TIMEZONE
+from trace.common.views import caller, form_status, submit
 from trace.db import db
-from trace.i18n import LOCAL_TIMEZONE
 from trace.registry.models import FarmingArea
-from trace.registry.views.common import WRITERS, caller, form_status, submit
-from trace.uploads.form_photos import store_form_photos
+from trace.uploads.forms import store_form_photos
 from trace.uploads.models import UploadPurpose
 
-BATCH_ID = "<int(max=2147483647):batch_id>"
-EVENT_ID = "<int(max=2147483647):event_id>"
+BATCH_ID = "<id:batch_id>"
+EVENT_ID = "<id:event_id>"
 FORM = "batches/event_form.html"
 
 

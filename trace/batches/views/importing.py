@@ -9,17 +9,18 @@ from flask_babel import ngettext
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 
-from trace.auth.access import roles_required
+from trace.auth.access import WRITERS, roles_required
 from trace.auth.models import Role, User
 from trace.batches import import_template
 from trace.batches.importing import ImportProblem, ImportRefused, import_batches
-from trace.batches.spreadsheets import MAX_FILE_BYTES
 from trace.batches.views.common import blueprint
+from trace.common.forms import RegistryForm, TextSelectField, chosen_id, is_typed_id
+from trace.common.spreadsheets import MAX_FILE_BYTES
+from trace.common.views import caller
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.extensions import csrf
-from trace.registry.forms.common import RegistryForm, TextSelectField, chosen_id, is_typed_id
-from trace.registry.views.common import WRITERS, caller, prepare_owner_field
+from trace.registry.views.common import prepare_owner_field
 
 # The page lists this many problems; a file with more is mostly wrong in one way.
 MAX_PROBLEMS_SHOWN = 1000

@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
-from trace.registry.forms.common import (
+from trace.common.forms import (
     IMAGE_TYPES,
     CheckboxListField,
     DateTextField,

@@ -7,8 +7,8 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, StringField, TelField
 
-from trace.registry.forms.common import CommuneFields, RegistryForm, photo_field
-from trace.registry.forms.places import province_of
+from trace.common.forms import CommuneFields, RegistryForm, photo_field
+from trace.common.place_choices import province_of
 from trace.registry.models import Cooperative
 
 # Only operators change what identifies the cooperative on the platform and its labels.

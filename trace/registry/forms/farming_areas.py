@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
 
-from trace.registry.forms.common import (
+from trace.common.forms import (
     CommuneFields,
     DateTextField,
     RegistryForm,
@@ -18,7 +18,7 @@ from trace.registry.forms.common import (
     plain_decimal,
     read_date,
 )
-from trace.registry.forms.places import province_of
+from trace.common.place_choices import province_of
 from trace.registry.models import FarmingArea, FarmingAreaKind, FarmingAreaStatus
 
 # "9.6031, 105.9742" as copied from a map app; a space or semicolon also separates them.

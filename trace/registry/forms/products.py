@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField, TextAreaField
 
-from trace.registry.forms.common import (
+from trace.common.forms import (
     RegistryForm,
     TextSelectField,
     chosen_id,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from trace.registry.models import Certificate, CertificateScheme
-from trace.registry.schemas.common import (
+from trace.common.clock import local_today
+from trace.common.schemas import (
     Computed,
     InputSchema,
     OwnedListArgs,
@@ -14,8 +14,8 @@ from trace.registry.schemas.common import (
     optional_copy,
     page_schema,
     record_id,
-    today_in_vietnam,
 )
+from trace.registry.models import Certificate, CertificateScheme
 from trace.registry.services.certificates import describe
 from trace.registry.validation import CertificateStatus, ValidityWarning
 
@@ -69,7 +69,7 @@ class ValidityWarningOut(Schema):
 
 
 def _warning_of(certificate: Certificate) -> ValidityWarning | None:
-    return describe(certificate, on=today_in_vietnam()).warning
+    return describe(certificate, on=local_today()).warning
 
 
 class CertificateOut(Schema):
@@ -103,7 +103,7 @@ class CertificateOut(Schema):
     archived_at = fields.DateTime(required=True, allow_none=True)
 
     def _status(self, certificate: Certificate) -> str:
-        return describe(certificate, on=today_in_vietnam()).status.value
+        return describe(certificate, on=local_today()).status.value
 
     def _product_ids(self, certificate: Certificate) -> list[int]:
         return sorted(product.id for product in certificate.products)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from trace.registry.schemas.common import (
+from trace.common.schemas import (
     CommuneOut,
     InputSchema,
     Text,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from trace.registry.models import FarmingAreaKind, FarmingAreaStatus
-from trace.registry.schemas.common import (
+from trace.common.schemas import (
     InputSchema,
     OwnedListArgs,
     Text,
@@ -14,6 +13,7 @@ from trace.registry.schemas.common import (
     page_schema,
     record_id,
 )
+from trace.registry.models import FarmingAreaKind, FarmingAreaStatus
 
 FARMING_AREA_EXAMPLE = {
     "code": "VN-STRG-0101",

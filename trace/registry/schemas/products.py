@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from trace.db import db
-from trace.registry.models import Product
-from trace.registry.schemas.common import (
+from trace.common.schemas import (
     InputSchema,
     StrictBoolean,
     Text,
@@ -14,6 +12,8 @@ from trace.registry.schemas.common import (
     page_schema,
     record_id,
 )
+from trace.db import db
+from trace.registry.models import Product
 from trace.uploads.models import Upload
 
 PRODUCT_EXAMPLE = {

@@ -11,22 +11,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.auth.access import get_for_caller
+from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import User
+from trace.common.field_errors import FieldErrors
+from trace.common.pagination import ListQuery, Page
 from trace.db import utcnow
 from trace.registry import validation
 from trace.registry.models import Certificate, CertificateScheme, FarmingArea, Product
-from trace.registry.services.common import (
-    FieldErrors,
-    ListQuery,
-    Page,
-    archive,
-    get_for_writing,
-    list_for_caller,
-    owning_cooperative_id,
-)
+from trace.registry.services.records import archive, owning_cooperative_id
 from trace.registry.validation import CertificateStatus, ValidityWarning
 from trace.uploads.models import UploadPurpose
+from trace.uploads.services import chosen_upload_id
 
 FIELDS = (
     "scheme",
@@ -169,8 +164,9 @@ def _apply(
             session, errors, "farming_area_ids", FarmingArea, given["farming_area_ids"], certificate
         )
     if "scan_upload_id" in given:
-        cleaned["scan_upload_id"] = errors.upload(
+        cleaned["scan_upload_id"] = chosen_upload_id(
             session,
+            errors,
             "scan_upload_id",
             given["scan_upload_id"],
             certificate.cooperative_id,

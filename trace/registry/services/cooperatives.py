@@ -10,20 +10,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.auth.access import get_for_caller
+from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import Role, User
+from trace.common.field_errors import FieldErrors
+from trace.common.pagination import ListQuery, Page
 from trace.errors import AccessDenied
 from trace.registry import validation
 from trace.registry.models import Cooperative
-from trace.registry.services.common import (
-    FieldErrors,
-    ListQuery,
-    Page,
-    archive,
-    get_for_writing,
-    list_for_caller,
-)
+from trace.registry.services.records import archive
 from trace.uploads.models import UploadPurpose
+from trace.uploads.services import chosen_upload_id
 
 FIELDS = (
     "name",
@@ -121,8 +117,9 @@ def _apply(
     if "email" in given:
         cleaned["email"] = _matching(errors, "email", given["email"], EMAIL).lower()
     if "logo_upload_id" in given:
-        cleaned["logo_upload_id"] = errors.upload(
+        cleaned["logo_upload_id"] = chosen_upload_id(
             session,
+            errors,
             "logo_upload_id",
             given["logo_upload_id"],
             cooperative.id,

@@ -12,19 +12,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.auth.access import get_for_caller
+from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import User
+from trace.common.field_errors import FieldErrors
+from trace.common.pagination import ListQuery, Page
 from trace.registry import validation
 from trace.registry.models import FarmingArea, FarmingAreaKind, FarmingAreaStatus
-from trace.registry.services.common import (
-    FieldErrors,
-    ListQuery,
-    Page,
-    archive,
-    get_for_writing,
-    list_for_caller,
-    owning_cooperative_id,
-)
+from trace.registry.services.records import archive, owning_cooperative_id
 
 FIELDS = (
     "code",

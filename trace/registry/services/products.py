@@ -9,21 +9,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.auth.access import get_for_caller
+from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import User
-from trace.batches import rules
+from trace.common.field_errors import FieldErrors
+from trace.common.pagination import ListQuery, Page
 from trace.registry import validation
 from trace.registry.models import Certificate, CertificateScheme, Product
-from trace.registry.services.common import (
-    FieldErrors,
-    ListQuery,
-    Page,
-    archive,
-    get_for_writing,
-    list_for_caller,
-    owning_cooperative_id,
-)
+from trace.registry.services.records import archive, owning_cooperative_id
 from trace.uploads.models import UploadPurpose
+from trace.uploads.services import chosen_upload_id
 
 FIELDS = (
     "name",
@@ -111,8 +105,9 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
     if "is_key_product" in given:
         cleaned["is_key_product"] = bool(given["is_key_product"])
     if "image_upload_id" in given:
-        cleaned["image_upload_id"] = errors.upload(
+        cleaned["image_upload_id"] = chosen_upload_id(
             session,
+            errors,
             "image_upload_id",
             given["image_upload_id"],
             product.cooperative_id,
@@ -147,7 +142,7 @@ def _code(session: Session, errors: FieldErrors, product: Product, raw: Any) -> 
     if not isinstance(raw, str):
         errors.add("code", _l("Enter the code as text."))
         return None
-    code = errors.check("code", rules.product_code, raw)
+    code = errors.check("code", validation.product_code, raw)
     if code is None:
         return None
     taken = session.scalar(

@@ -10,34 +10,28 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from trace.auth.access import roles_required, scope_to_caller
+from trace.auth.access import (
+    READERS,
+    WRITERS,
+    can_write,
+    get_for_writing,
+    roles_required,
+    scope_to_caller,
+)
 from trace.auth.models import Role, User
+from trace.common.clock import local_today
+from trace.common.forms import chosen_id
+from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.registry.forms.certificates import SCHEME_LABELS, CertificateForm, RevokeForm
-from trace.registry.forms.common import chosen_id
 from trace.registry.models import Certificate, FarmingArea, Product
 from trace.registry.services import certificates as service
-from trace.registry.services.common import get_for_writing
-from trace.registry.views.common import (
-    READERS,
-    WRITERS,
-    archive_page,
-    blueprint,
-    caller,
-    can_write,
-    form_status,
-    list_query,
-    prepare_owner_field,
-    stored_upload,
-    submit,
-    today,
-    upload_to_show,
-    with_upload,
-)
+from trace.registry.views.common import archive_page, blueprint, prepare_owner_field
+from trace.uploads.forms import stored_upload, upload_to_show, with_upload
 from trace.uploads.models import UploadPurpose
 
-ID = "<int(max=2147483647):certificate_id>"
+ID = "<id:certificate_id>"
 FORM = "registry/certificates/form.html"
 
 
@@ -47,7 +41,7 @@ def certificates() -> ResponseReturnValue:
     user = caller()
     query = list_query()
     page = service.list_certificates(db.session, user, query)
-    on = today()
+    on = local_today()
     return render_template(
         "registry/certificates/list.html",
         page=page,
@@ -149,7 +143,7 @@ def _detail(record: Certificate, revoke_form: RevokeForm) -> str:
     return render_template(
         "registry/certificates/detail.html",
         certificate=record,
-        facts=service.describe(record, today()),
+        facts=service.describe(record, local_today()),
         can_write=can_write(user),
         scheme_labels=SCHEME_LABELS,
         revoke_form=revoke_form,

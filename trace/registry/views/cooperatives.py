@@ -9,31 +9,18 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from trace.auth.access import roles_required
+from trace.auth.access import READERS, WRITERS, can_write, get_for_writing, roles_required
 from trace.auth.models import Role
+from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
 from trace.registry.forms.cooperatives import OPERATOR_FIELDS, CooperativeForm
 from trace.registry.models import Cooperative
 from trace.registry.services import cooperatives as service
-from trace.registry.services.common import get_for_writing
-from trace.registry.views.common import (
-    READERS,
-    WRITERS,
-    archive_page,
-    blueprint,
-    caller,
-    can_write,
-    form_status,
-    list_query,
-    prepare_place,
-    stored_upload,
-    submit,
-    upload_to_show,
-    with_upload,
-)
+from trace.registry.views.common import archive_page, blueprint, prepare_place
+from trace.uploads.forms import stored_upload, upload_to_show, with_upload
 from trace.uploads.models import UploadPurpose
 
-ID = "<int(max=2147483647):cooperative_id>"
+ID = "<id:cooperative_id>"
 FORM = "registry/cooperatives/form.html"
 
 

@@ -6,29 +6,17 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from trace.auth.access import roles_required
+from trace.auth.access import READERS, WRITERS, can_write, get_for_writing, roles_required
+from trace.common.forms import chosen_id
+from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
-from trace.registry.forms.common import chosen_id
 from trace.registry.forms.farming_areas import KIND_LABELS, STATUS_LABELS, FarmingAreaForm
 from trace.registry.models import Cooperative, FarmingArea
 from trace.registry.services import farming_areas as service
-from trace.registry.services.common import get_for_writing
 from trace.registry.views import maps
-from trace.registry.views.common import (
-    READERS,
-    WRITERS,
-    archive_page,
-    blueprint,
-    caller,
-    can_write,
-    form_status,
-    list_query,
-    prepare_owner_field,
-    prepare_place,
-    submit,
-)
+from trace.registry.views.common import archive_page, blueprint, prepare_owner_field, prepare_place
 
-ID = "<int(max=2147483647):farming_area_id>"
+ID = "<id:farming_area_id>"
 FORM = "registry/farming_areas/form.html"
 
 

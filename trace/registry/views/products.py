@@ -10,32 +10,26 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from trace.auth.access import roles_required, scope_to_caller
+from trace.auth.access import (
+    READERS,
+    WRITERS,
+    can_write,
+    get_for_writing,
+    roles_required,
+    scope_to_caller,
+)
 from trace.auth.models import Role, User
+from trace.common.forms import chosen_id
+from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
-from trace.registry.forms.common import chosen_id
 from trace.registry.forms.products import ProductForm
 from trace.registry.models import Certificate, CertificateScheme, Product
 from trace.registry.services import products as service
-from trace.registry.services.common import get_for_writing
-from trace.registry.views.common import (
-    READERS,
-    WRITERS,
-    archive_page,
-    blueprint,
-    caller,
-    can_write,
-    form_status,
-    list_query,
-    prepare_owner_field,
-    stored_upload,
-    submit,
-    upload_to_show,
-    with_upload,
-)
+from trace.registry.views.common import archive_page, blueprint, prepare_owner_field
+from trace.uploads.forms import stored_upload, upload_to_show, with_upload
 from trace.uploads.models import UploadPurpose
 
-ID = "<int(max=2147483647):product_id>"
+ID = "<id:product_id>"
 
 
 @blueprint.get("/products")

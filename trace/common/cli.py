@@ -1,0 +1,43 @@
+"""The ``flask --app trace ...`` commands, and what they share."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from trace.db import db
+from trace.errors import TraceError
+
+
+@contextmanager
+def command_transaction() -> Iterator[None]:
+    """Commit what a command did, or undo all of it and exit with a one-line reason."""
+    try:
+        yield
+        db.session.commit()
+    except TraceError as error:
+        db.session.rollback()
+        raise click.ClickException(one_line_reason(error)) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def one_line_reason(error: TraceError) -> str:
+    details = "; ".join(
+        f"{field}: {' '.join(str(message) for message in messages)}"
+        for field, messages in error.errors.items()
+    )
+    return f"{error.message} ({details})" if details else str(error.message)
+
+
+def echo_data(data: Any, as_json: bool, render_text: Callable[[Any], str]) -> None:
+    """Print data as JSON for programs or as text for people."""
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(render_text(data))

@@ -1,0 +1,1 @@
+"""Consumers' reports of labels they suspect, and the position a visitor chose to share."""

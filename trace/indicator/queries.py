@@ -1,0 +1,208 @@
+"""The grouped queries behind indicator 13.4: a fixed handful per report, whatever its size.
+
+Each function takes the products' ids and answers one question for all of them at once,
+so a commune with 30 key products and a province with 300 cost the same few statements.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select, union
+from sqlalchemy.orm import Session
+
+from trace.alerts.signals import BOT_FAMILY
+from trace.batches.models import Batch, LabelCode
+from trace.registry.models import (
+    Certificate,
+    Cooperative,
+    FarmingArea,
+    Product,
+    certificate_products,
+)
+from trace.scans.models import Scan
+
+
+@dataclass(frozen=True)
+class KeyProductRow:
+    """A key product and its cooperative, as the report lists them."""
+
+    product_id: int
+    product_name: str
+    ocop_stars: int | None
+    cooperative_id: int
+    cooperative_name: str
+
+
+@dataclass(frozen=True)
+class CodeCounts:
+    """What a product's batches add up to: batches, codes issued, the newest code's time."""
+
+    batch_count: int = 0
+    labels_issued: int = 0
+    last_issued_at: datetime | None = None
+
+
+def key_product_communes(commune_codes: Collection[str]) -> Select[tuple[str, int]]:
+    """(commune code, product id) for every live key product found in one of the communes,
+    through its cooperative's address or through one of the cooperative's farming areas."""
+    live_key_products = select(Product.id, Product.cooperative_id).where(
+        Product.is_key_product.is_(True), Product.archived_at.is_(None)
+    ).subquery()
+    by_address = (
+        select(Cooperative.commune_code.label("commune_code"), live_key_products.c.id)
+        .join(live_key_products, live_key_products.c.cooperative_id == Cooperative.id)
+        .where(Cooperative.commune_code.in_(commune_codes), Cooperative.archived_at.is_(None))
+    )
+    by_farming_area = (
+        select(FarmingArea.commune_code.label("commune_code"), live_key_products.c.id)
+        .join(
+            live_key_products,
+            live_key_products.c.cooperative_id == FarmingArea.cooperative_id,
+        )
+        .join(Cooperative, Cooperative.id == FarmingArea.cooperative_id)
+        .where(
+            FarmingArea.commune_code.in_(commune_codes),
+            FarmingArea.archived_at.is_(None),
+            Cooperative.archived_at.is_(None),
+        )
+    )
+    pairs = union(by_address, by_farming_area).subquery()
+    return select(pairs.c.commune_code, pairs.c.id)
+
+
+def key_products(session: Session, product_ids: Collection[int]) -> list[KeyProductRow]:
+    """The products with their cooperatives, by cooperative then product name."""
+    if not product_ids:
+        return []
+    rows = session.execute(
+        select(
+            Product.id,
+            Product.name,
+            Product.ocop_stars,
+            Cooperative.id,
+            Cooperative.name,
+        )
+        .join(Cooperative, Cooperative.id == Product.cooperative_id)
+        .where(Product.id.in_(product_ids))
+    ).all()
+    # Sorted here, not in SQL: PostgreSQL's collation and SQLite's would disagree.
+    found = [KeyProductRow(*row) for row in rows]
+    return sorted(found, key=lambda row: (
+        row.cooperative_name.casefold(), row.cooperative_id, row.product_name.casefold(),
+        row.product_id,
+    ))
+
+
+def code_counts(session: Session, product_ids: Collection[int]) -> dict[int, CodeCounts]:
+    """Batches, codes issued (batch and unit codes) and the newest code's time, per product."""
+    if not product_ids:
+        return {}
+    rows = session.execute(
+        select(
+            Batch.product_id,
+            func.count(func.distinct(Batch.id)),
+            func.count(LabelCode.id),
+            func.max(LabelCode.issued_at),
+        )
+        .outerjoin(LabelCode, LabelCode.batch_id == Batch.id)
+        .where(Batch.product_id.in_(product_ids))
+        .group_by(Batch.product_id)
+    ).all()
+    return {
+        product_id: CodeCounts(batch_count, labels_issued, last_issued_at)
+        for product_id, batch_count, labels_issued, last_issued_at in rows
+    }
+
+
+def latest_batch_codes(session: Session, product_ids: Collection[int]) -> dict[int, str]:
+    """The text of each product's newest batch code: the URL of its latest public page."""
+    if not product_ids:
+        return {}
+    newest_first = (
+        select(
+            Batch.product_id,
+            LabelCode.text,
+            func.row_number()
+            .over(
+                partition_by=Batch.product_id,
+                order_by=(LabelCode.issued_at.desc(), LabelCode.id.desc()),
+            )
+            .label("position"),
+        )
+        .join(Batch, Batch.id == LabelCode.batch_id)
+        .where(Batch.product_id.in_(product_ids), LabelCode.serial.is_(None))
+        .subquery()
+    )
+    rows = session.execute(
+        select(newest_first.c.product_id, newest_first.c.text).where(
+            newest_first.c.position == 1
+        )
+    ).all()
+    return {row.product_id: row.text for row in rows}
+
+
+def consumer_scans(session: Session, product_ids: Collection[int]) -> dict[int, int]:
+    """Scans of the products' batches, crawlers, link previews and inspectors' checks left
+    out."""
+    if not product_ids:
+        return {}
+    rows = session.execute(
+        select(Batch.product_id, func.count(Scan.id).label("scans"))
+        .join(Batch, Batch.id == Scan.batch_id)
+        .where(
+            Batch.product_id.in_(product_ids),
+            Scan.user_agent_family != BOT_FAMILY,
+            Scan.is_inspection.is_(False),
+        )
+        .group_by(Batch.product_id)
+    ).all()
+    return {row.product_id: row.scans for row in rows}
+
+
+def product_certificates(
+    session: Session, product_ids: Collection[int]
+) -> dict[int, list[Certificate]]:
+    """The certificates covering each product: linked to it, or the one awarding its OCOP
+    stars. Archived certificates are left out: archiving is how a cooperative retires one."""
+    if not product_ids:
+        return {}
+    links = union(
+        select(
+            certificate_products.c.product_id.label("product_id"),
+            certificate_products.c.certificate_id.label("certificate_id"),
+        ).where(certificate_products.c.product_id.in_(product_ids)),
+        select(Product.id, Product.ocop_certificate_id).where(
+            Product.id.in_(product_ids), Product.ocop_certificate_id.is_not(None)
+        ),
+    ).subquery()
+    rows = session.execute(
+        select(links.c.product_id, Certificate)
+        .join(Certificate, Certificate.id == links.c.certificate_id)
+        .where(Certificate.archived_at.is_(None))
+        .order_by(Certificate.scheme, Certificate.valid_to.desc(), Certificate.number)
+    ).all()
+    covering: dict[int, list[Certificate]] = defaultdict(list)
+    for product_id, certificate in rows:
+        covering[product_id].append(certificate)
+    return covering
+
+
+def communes_with_cooperatives(session: Session, commune_codes: Collection[str]) -> set[str]:
+    """The communes where a live cooperative has its address or a live farming area."""
+    addresses = select(Cooperative.commune_code.label("commune_code")).where(
+        Cooperative.commune_code.in_(commune_codes), Cooperative.archived_at.is_(None)
+    )
+    areas = (
+        select(FarmingArea.commune_code)
+        .join(Cooperative, Cooperative.id == FarmingArea.cooperative_id)
+        .where(
+            FarmingArea.commune_code.in_(commune_codes),
+            FarmingArea.archived_at.is_(None),
+            Cooperative.archived_at.is_(None),
+        )
+    )
+    return set(session.scalars(union(addresses, areas)).all())

@@ -1,0 +1,1 @@
+"""Inspections: what a market inspector found when checking a batch or one unit of it."""

@@ -1,0 +1,142 @@
+"""``flask --app trace verify CODE_OR_IMAGE [--keys FILE] [--json]``: check a label.
+
+With ``--keys`` the check is the offline one: the key set file and nothing else, neither
+the database nor the network, so an inspector's laptop can run it in a market. Exits 0
+only when every code checked is valid, 1 when one is not, 2 on bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from trace.common.cli import echo_data
+from trace.db import db
+from trace.signing.codes import CodeError
+from trace.verification.answers import verification_json
+from trace.verification.services import Verification, verify_code, verify_offline
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
+
+
+@click.command("verify")
+@with_appcontext
+@click.argument("code_or_image")
+@click.option(
+    "--keys",
+    "keys_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A key set (as served at /.well-known/jwks.json): check offline, with no database.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the verify answer as JSON.")
+def verify(code_or_image: str, keys_file: Path | None, as_json: bool) -> None:
+    """Check CODE_OR_IMAGE: the text of a label's QR code, or a PNG/JPEG photo of the label.
+
+    Exits 0 only when the code is valid. A photo holding several codes checks each; --json
+    then prints a list of answers instead of one.
+    """
+    texts = codes_in(code_or_image)
+    if keys_file is not None:
+        key_set = read_key_set(keys_file)
+        verifications = [_offline(text, key_set) for text in texts]
+    else:
+        verifications = _online(texts)
+    answers = [verification_json(verification) for verification in verifications]
+    echo_data(answers[0] if len(answers) == 1 else answers, as_json, _render)
+    sys.exit(0 if all(verification.is_valid for verification in verifications) else 1)
+
+
+def codes_in(code_or_image: str) -> list[str]:
+    """The code itself, or the text of every QR code found in the image file it names."""
+    path = Path(code_or_image)
+    looks_like_code = code_or_image.lower().startswith(("http://", "https://"))
+    if not looks_like_code and path.is_file():
+        return decode_image(path)
+    if not looks_like_code and path.suffix.lower() in IMAGE_SUFFIXES:
+        raise click.BadParameter(f"no such file: {code_or_image}", param_hint="CODE_OR_IMAGE")
+    return [code_or_image]
+
+
+def decode_image(path: Path) -> list[str]:
+    """Every QR code zxing-cpp finds in the photo, in reading order, each once."""
+    import zxingcpp
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            qr_codes = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            barcodes = zxingcpp.read_barcodes(image, formats=qr_codes)
+    except (UnidentifiedImageError, OSError, ValueError) as error:
+        raise click.BadParameter(
+            f"{path} is not an image that can be read ({error.__class__.__name__})",
+            param_hint="CODE_OR_IMAGE",
+        ) from None
+    texts = list(dict.fromkeys(barcode.text for barcode in barcodes if barcode.valid))
+    if not texts:
+        raise click.ClickException(f"no QR code could be read in {path}")
+    return texts
+
+
+def read_key_set(path: Path) -> Mapping[str, Any]:
+    """The key set file as JSON; its shape is checked when a key is looked up in it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise click.BadParameter(
+            f"{path} is not a JSON key set ({error.__class__.__name__})", param_hint="--keys"
+        ) from None
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+        raise click.BadParameter(
+            f'{path} is not a key set: expected {{"keys": [...]}}', param_hint="--keys"
+        )
+    return data
+
+
+def _online(texts: list[str]) -> list[Verification]:
+    try:
+        return [verify_code(db.session, text) for text in texts]
+    except SQLAlchemyError as error:
+        raise click.ClickException(
+            f"the database cannot be read ({error.__class__.__name__}): run `flask --app "
+            "trace db upgrade`, or check offline with --keys FILE (the key set from "
+            "/.well-known/jwks.json)"
+        ) from None
+
+
+def _offline(text: str, key_set: Mapping[str, Any]) -> Verification:
+    try:
+        return verify_offline(text, key_set)
+    except CodeError as error:
+        message = f"the key set is not usable: {error}"
+        raise click.BadParameter(message, param_hint="--keys") from None
+
+
+def _render(answer: dict[str, Any] | list[dict[str, Any]]) -> str:
+    answers = answer if isinstance(answer, list) else [answer]
+    return "\n\n".join(_render_one(one) for one in answers)
+
+
+def _render_one(answer: dict[str, Any]) -> str:
+    lines = [f"{'VALID' if answer['valid'] else 'NOT VALID'} ({answer['reason']})"]
+    lines.append(answer["message"])
+    batch, label = answer["batch"], answer["label"]
+    if batch is not None:
+        product, cooperative = batch["product"]["name"], batch["cooperative"]["name"]
+        lines.append(f"{product} · lot {batch['lot']} · {cooperative}")
+        if batch["recall_reason"]:
+            lines.append(f"Recalled {batch['recalled_at']}: {batch['recall_reason']}")
+    elif label is not None:
+        named = f"GTIN {label['gtin']} lot {label['lot']}" if label["gtin"] else label["batch_code"]
+        lines.append(f"The code names {named}, key {label['key_id']}")
+    if answer["unit"] is not None:
+        lines.append(f"Unit {answer['unit']['serial']}")
+    lines.append(answer["code"])
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Web plumbing: the site pages, security headers, languages, icons, the template environment."""

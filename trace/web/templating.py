@@ -1,0 +1,53 @@
+"""Names every template may use: the shared macros need them whatever page imports them.
+
+They are Jinja globals rather than context processors, so macro files can be imported
+without the page's context, which Jinja then evaluates once instead of on every render.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask_babel import gettext as _
+
+from trace.batches.forms import EVENT_TYPE_LABELS, INPUT_KIND_LABELS
+from trace.common.communes import find_commune
+from trace.common.forms import plain_decimal
+from trace.registry.forms.certificates import SCHEME_LABELS
+from trace.registry.forms.farming_areas import KIND_LABELS
+from trace.uploads.services import can_fetch
+from trace.web.icons import icon
+
+
+def commune_name(code: str) -> str:
+    """A commune as people say it, "Xã Tân Phú, Tỉnh Cà Mau", or a note for an unknown code."""
+    place = find_commune(code)
+    if place is None:
+        return _("Unknown commune (code %(code)s)", code=code)
+    return place.full_name
+
+
+def web_link(text: str) -> str | None:
+    """``text`` when it is an http(s) address fit for a link; None for anything else, such
+    as a ``javascript:`` URL a visitor typed into a report."""
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        find_commune=find_commune,
+        commune_name=commune_name,
+        plain_decimal=plain_decimal,
+        scheme_labels=SCHEME_LABELS,
+        event_type_labels=EVENT_TYPE_LABELS,
+        input_kind_labels=INPUT_KIND_LABELS,
+        area_kind_labels=KIND_LABELS,
+        can_fetch=can_fetch,
+        web_link=web_link,
+    )
+    app.jinja_env.filters["icon"] = icon
