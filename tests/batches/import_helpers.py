@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from tests.factories import make_farming_area, make_product
-from trace.batches.import_template import HEADERS
+from trace.batches.services.importing.template import HEADERS
 from trace.common.clock import local_today
 
 

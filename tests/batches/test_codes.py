@@ -17,9 +17,9 @@ from tests.code_checks import check_code
 from tests.conftest import TEST_KEY_PASSPHRASE
 from tests.factories import make_batch
 from trace.audit.models import AuditRecord, AuditSubject
-from trace.batches.importing import import_batches
 from trace.batches.models import LabelCode
 from trace.batches.services import batches, codes, issuing
+from trace.batches.services.importing import import_batches
 from trace.batches.services.issuing import SERIAL_ALPHABET, SERIAL_LENGTH
 from trace.batches.services.recall import recall_batch
 from trace.errors import AccessDenied, Conflict, InvalidInput, NotFound

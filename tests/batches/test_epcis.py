@@ -14,8 +14,8 @@ import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
 from tests.factories import make_batch, make_certificate, make_farming_area, make_product
-from trace.batches.epcis import Uris, epcis_document
 from trace.batches.services import events
+from trace.batches.services.epcis import Uris, epcis_document
 from trace.batches.services.recall import recall_batch
 from trace.registry.models import CertificateScheme
 

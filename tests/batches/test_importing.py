@@ -28,8 +28,9 @@ from tests.conftest import TEST_KEY_PASSPHRASE, base_config, migrate_to_head
 from tests.factories import make_batch, make_cooperative, make_farming_area, make_product
 from trace import create_app
 from trace.audit.models import AuditAction, AuditRecord, AuditSubject
-from trace.batches.importing import ImportRefused, Phase, import_batches
 from trace.batches.models import Batch, LabelCode, batch_farming_areas
+from trace.batches.services.importing import import_batches
+from trace.batches.services.importing.checks import ImportRefused, Phase
 from trace.common.spreadsheets import MAX_ROWS, read_table
 from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine, utcnow
@@ -330,7 +331,12 @@ def test_too_large_files_and_too_many_rows_are_refused(session, tenants):
 
 
 def test_the_template_files_read_back_with_every_column():
-    from trace.batches.import_template import HEADERS, example_row, template_csv, template_xlsx
+    from trace.batches.services.importing.template import (
+        HEADERS,
+        example_row,
+        template_csv,
+        template_xlsx,
+    )
 
     example = example_row()
     for data, filename in ((template_csv(example), "a.csv"), (template_xlsx(example), "a.xlsx")):

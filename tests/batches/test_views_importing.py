@@ -12,8 +12,8 @@ from werkzeug.test import EnvironBuilder
 from tests.batches.import_helpers import csv_bytes, good_row, make_catalogue, xlsx_bytes
 from tests.conftest import csrf_token_from, log_in
 from trace.audit.models import AuditRecord
-from trace.batches.import_template import HEADERS
 from trace.batches.models import Batch, LabelCode
+from trace.batches.services.importing.template import HEADERS
 from trace.common.spreadsheets import read_table
 
 PAGE = "/batches/import?lang=en"

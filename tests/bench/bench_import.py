@@ -26,9 +26,9 @@ from sqlalchemy import func, insert, select
 
 from trace import create_app
 from trace.batches import rules
-from trace.batches.import_template import HEADERS
-from trace.batches.importing import import_batches
 from trace.batches.models import Batch, BatchStatus
+from trace.batches.services.importing import import_batches
+from trace.batches.services.importing.template import HEADERS
 from trace.common.clock import local_today
 from trace.common.spreadsheets import read_table, write_csv
 from trace.db import db, utcnow

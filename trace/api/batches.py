@@ -15,7 +15,6 @@ from trace.api.auth import api_caller, token_required
 from trace.audit.models import AuditRecord
 from trace.audit.services import batch_history
 from trace.auth.models import Role
-from trace.batches import epcis
 from trace.batches.models import Batch, Event
 from trace.batches.schemas import (
     BATCH_EXAMPLE,
@@ -35,6 +34,7 @@ from trace.batches.schemas import (
     TraceOut,
 )
 from trace.batches.services import batches as service
+from trace.batches.services import epcis
 from trace.batches.services import events as event_service
 from trace.batches.services.batches import BatchQuery
 from trace.batches.services.recall import recall_batch

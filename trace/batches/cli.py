@@ -12,7 +12,8 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from trace.batches.importing import ImportRefused, Phase, import_batches
+from trace.batches.services.importing import import_batches
+from trace.batches.services.importing.checks import ImportRefused, Phase
 from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 from trace.errors import InvalidInput

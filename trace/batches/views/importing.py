@@ -11,8 +11,9 @@ from werkzeug.datastructures import FileStorage
 
 from trace.auth.access import WRITERS, roles_required
 from trace.auth.models import Role, User
-from trace.batches import import_template
-from trace.batches.importing import ImportProblem, ImportRefused, import_batches
+from trace.batches.services.importing import import_batches
+from trace.batches.services.importing import template as import_template
+from trace.batches.services.importing.checks import ImportProblem, ImportRefused
 from trace.batches.views.common import blueprint
 from trace.common.forms import RegistryForm, TextSelectField, chosen_id, is_typed_id
 from trace.common.spreadsheets import MAX_FILE_BYTES

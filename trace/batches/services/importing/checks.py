@@ -1,55 +1,38 @@
-"""Importing batches from a spreadsheet: every row checked first, then all saved at once.
-
-A file is one batch a row. The whole file is checked in memory against the cooperative's
-products, farming areas and lots, loaded once, with the rules ``create_batch`` applies; a
-single bad row refuses the file, and every problem of every row is reported. A good file
-is saved with a few bulk statements in the caller's transaction, one audit record a batch.
-"""
+"""Checking a file of batches: which column holds what, every row against the cooperative's
+products, farming areas and lots, and every problem of every row."""
 
 from __future__ import annotations
 
 import enum
-import gc
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Table, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from trace.audit.models import AuditAction, AuditRecord, AuditSubject
-from trace.audit.services import COMMAND_LINE_ACTOR, json_value
-from trace.auth.models import User
 from trace.batches import rules
-from trace.batches.import_template import COLUMNS, ImportColumn, header_key
-from trace.batches.models import Batch, BatchStatus, LabelCode, batch_farming_areas
-from trace.batches.services import issuing
-from trace.batches.services.batches import AUDITED_FIELDS, check_dates
+from trace.batches.models import Batch
+from trace.batches.services.batches import check_dates
 from trace.batches.services.common import check_quantity
+from trace.batches.services.importing.template import COLUMNS, ImportColumn, header_key
 from trace.common.cells import read_amount, read_date, text_of
 from trace.common.clock import local_today
-from trace.common.field_errors import FieldErrors, present
-from trace.common.spreadsheets import Cell, Sheet, read_table, refuse
-from trace.db import utcnow
-from trace.errors import Conflict, InvalidInput
+from trace.common.field_errors import FieldErrors
+from trace.common.spreadsheets import Cell, Sheet, refuse
+from trace.errors import InvalidInput
 from trace.registry import validation
 from trace.registry.models import Cooperative, FarmingArea, Product
-from trace.registry.services.records import owning_cooperative_id
 
-# Rows per bulk statement: large enough to be fast, small enough to show progress.
-CHUNK_ROWS = 2000
-BATCHES = cast(Table, Batch.__table__)
-AUDIT_RECORDS = cast(Table, AuditRecord.__table__)
-LABEL_CODES = cast(Table, LabelCode.__table__)
 AREA_SEPARATORS = re.compile(r"[;,]")
+
+
 # The batch service's field names, and the column each is read from.
 FIELD_COLUMNS = {
     "product_id": "product",
@@ -159,56 +142,6 @@ class PlannedBatch:
     expires_on: date | None
     quantity: Decimal | None
     unit: str
-
-
-def import_batches(
-    session: Session,
-    user: User | None,
-    data: bytes,
-    filename: str,
-    cooperative_id: int | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> ImportResult:
-    """Check a whole file, then add its batches; raise listing every problem, adding none.
-
-    ``user`` is None only for the command line, which names the cooperative itself.
-    """
-    cooperative = _importing_cooperative(session, user, cooperative_id)
-    table = read_table(data, filename)
-    columns = match_columns(table.headers)
-    lookups = Lookups.load(session, cooperative)
-    with _collector_paused():
-        planned = check_rows(table, columns, lookups, on_progress or _no_progress)
-        save_batches(session, user, lookups, planned, on_progress or _no_progress)
-    return ImportResult(count=len(planned), cooperative=cooperative)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: with 100,000 rows in memory its passes took a third
-    of the import's time, and reference counting still frees what the rows leave behind."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _no_progress(phase: Phase, done: int, total: int) -> None:
-    return None
-
-
-def _importing_cooperative(
-    session: Session, user: User | None, cooperative_id: int | None
-) -> Cooperative:
-    if user is not None:
-        cooperative_id = owning_cooperative_id(session, user, cooperative_id)
-    cooperative = session.get(Cooperative, cooperative_id) if cooperative_id else None
-    if cooperative is None:
-        raise InvalidInput(errors={"cooperative_id": [str(_l("Choose the cooperative."))]})
-    return cooperative
 
 
 @dataclass(frozen=True)
@@ -399,106 +332,3 @@ def _generate_lots(
             continue
         taken.add(batch.lot)
     return problems
-
-
-def save_batches(
-    session: Session,
-    user: User | None,
-    lookups: Lookups,
-    planned: Sequence[PlannedBatch],
-    on_progress: ProgressCallback,
-) -> None:
-    """Insert the batches, their farming areas and an audit record each, in bulk.
-
-    Plain ``executemany`` statements on the tables: the ORM's unit of work would cost
-    several times as much for rows nothing else in this transaction reads back.
-    """
-    now = utcnow()
-    cooperative = lookups.cooperative
-    actor = {
-        "user_id": user.id if user is not None else None,
-        "actor": user.email if user is not None else COMMAND_LINE_ACTOR,
-    }
-    total = len(planned)
-    signer = issuing.signer_for(session)
-    try:
-        for start in range(0, total, CHUNK_ROWS):
-            chunk = planned[start : start + CHUNK_ROWS]
-            rows = [_batch_row(batch, cooperative, now) for batch in chunk]
-            session.execute(insert(BATCHES), rows)
-            codes = [row["code"] for row in rows]
-            found = session.execute(select(Batch.code, Batch.id).where(Batch.code.in_(codes)))
-            batch_ids: dict[str, int] = dict(found.tuples().all())
-            links = [
-                {"batch_id": batch_ids[row["code"]], "farming_area_id": area.id}
-                for row, batch in zip(rows, chunk, strict=True)
-                for area in batch.areas
-            ]
-            session.execute(insert(batch_farming_areas), links)
-            audits = [
-                {**actor, **_audit_row(batch_ids[row["code"]], row, batch, now)}
-                for row, batch in zip(rows, chunk, strict=True)
-            ]
-            session.execute(insert(AUDIT_RECORDS), audits)
-            signed = [
-                issuing.label_code_row(
-                    batch_ids[row["code"]], _signed_code(signer, row, batch), signer.key, now
-                )
-                for row, batch in zip(rows, chunk, strict=True)
-            ]
-            session.execute(insert(LABEL_CODES), signed)
-            on_progress(Phase.SAVING, start + len(chunk), total)
-    except IntegrityError:
-        # Another batch took one of these lots since the file was checked.
-        raise Conflict(
-            _l("A batch with one of these lots was registered meanwhile: import the file again.")
-        ) from None
-
-
-def _signed_code(signer: issuing.Signer, row: Mapping[str, Any], batch: PlannedBatch) -> str:
-    data = issuing.code_data(
-        signer.base_url, batch.product.gtin, row["lot"], row["code"], row["expires_on"]
-    )
-    return signer.sign(data)
-
-
-def _batch_row(batch: PlannedBatch, cooperative: Cooperative, now: datetime) -> dict[str, Any]:
-    lot = present(batch.lot)
-    return {
-        "cooperative_id": cooperative.id,
-        "product_id": batch.product.id,
-        "lot": lot,
-        "code": rules.batch_code(cooperative.code_prefix, lot),
-        "harvested_on": batch.harvested_on,
-        "packed_on": batch.packed_on,
-        "expires_on": batch.expires_on,
-        "quantity": batch.quantity,
-        "unit": batch.unit,
-        "status": BatchStatus.ACTIVE,
-        "recall_reason": "",
-        "recalled_at": None,
-        "created_at": now,
-        "updated_at": now,
-    }
-
-
-def _audit_row(
-    batch_id: int, row: Mapping[str, Any], batch: PlannedBatch, now: datetime
-) -> dict[str, Any]:
-    """The record ``create_batch`` writes, {field: [null, value]}, with the action IMPORTED."""
-    facts = {**row, "farming_areas": sorted(area.code for area in batch.areas)}
-    changes = {}
-    for name in AUDITED_FIELDS:
-        value = facts[name]
-        if value is not None:
-            plain = isinstance(value, str | int | list)  # the area codes are already text
-            changes[name] = [None, value if plain else json_value(value)]
-    return {
-        "recorded_at": now,
-        "cooperative_id": row["cooperative_id"],
-        "subject": AuditSubject.BATCH,
-        "subject_id": batch_id,
-        "batch_id": batch_id,
-        "action": AuditAction.IMPORTED,
-        "changes": changes,
-    }

@@ -1,0 +1,109 @@
+"""Importing batches from a spreadsheet: every row checked first, then all saved at once.
+
+A file is one batch a row. The whole file is checked in memory against the cooperative's
+products, farming areas and lots, loaded once, with the rules ``create_batch`` applies; a
+single bad row refuses the file, and every problem of every row is reported. A good file
+is saved with a few bulk statements in the caller's transaction, one audit record a batch.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from trace.auth.models import User
+from trace.batches.services.importing.checks import (
+    ImportResult,
+    Lookups,
+    Phase,
+    ProgressCallback,
+    check_rows,
+    match_columns,
+)
+from trace.batches.services.importing.saving import save_batches
+from trace.common.spreadsheets import read_table
+from trace.errors import InvalidInput
+from trace.registry.models import Cooperative
+from trace.registry.services.records import owning_cooperative_id
+
+
+def import_batches(
+    session: Session,
+    user: User | None,
+    data: bytes,
+    filename: str,
+    cooperative_id: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Check a whole file, then add its batches; raise listing every problem, adding none.
+
+    ``user`` is None only for the command line, which names the cooperative itself.
+    """
+    cooperative = _importing_cooperative(session, user, cooperative_id)
+    table = read_table(data, filename)
+    columns = match_columns(table.headers)
+    lookups = Lookups.load(session, cooperative)
+    with _collector_paused():
+        planned = check_rows(table, columns, lookups, on_progress or _no_progress)
+        save_batches(session, user, lookups, planned, on_progress or _no_progress)
+    return ImportResult(count=len(planned), cooperative=cooperative)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: with 100,000 rows in memory its passes took a third
+    of the import's time, and reference counting still frees what the rows leave behind."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _no_progress(phase: Phase, done: int, total: int) -> None:
+    return None
+
+
+def _importing_cooperative(
+    session: Session, user: User | None, cooperative_id: int | None
+) -> Cooperative:
+    if user is not None:
+        cooperative_id = owning_cooperative_id(session, user, cooperative_id)
+    cooperative = session.get(Cooperative, cooperative_id) if cooperative_id else None
+    if cooperative is None:
+        raise InvalidInput(errors={"cooperative_id": [str(_l("Choose the cooperative."))]})
+    return cooperative
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
