@@ -16,7 +16,12 @@ from trace.errors import TraceError
 
 @contextmanager
 def command_transaction() -> Iterator[None]:
-    """Commit what a command did, or undo all of it and exit with a one-line reason."""
+    """Commit what a command did, or undo all of it and exit with a one-line reason.
+
+    The transaction begins as a writer (on SQLite it takes the write lock then), so a command
+    running beside the server waits its turn instead of failing with "database is locked".
+    """
+    db.begin_writing()
     try:
         yield
         db.session.commit()
