@@ -171,6 +171,14 @@ def test_commands_begin_as_writers_on_sqlite(database_url):
         db.engine.dispose()
 
 
+def test_commands_that_only_read_begin_as_readers(database_url):
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        with command_transaction(writes=False):
+            assert BEGIN_IMMEDIATE not in db.session.get_bind().get_execution_options()
+        db.engine.dispose()
+
+
 def test_a_write_apart_waits_for_the_end_of_the_app_context(sqlite_probe, database_url):
     engine, table = sqlite_probe
     app = create_app(base_config(database_url))

@@ -15,13 +15,15 @@ from trace.errors import TraceError
 
 
 @contextmanager
-def command_transaction() -> Iterator[None]:
+def command_transaction(writes: bool = True) -> Iterator[None]:
     """Commit what a command did, or undo all of it and exit with a one-line reason.
 
-    The transaction begins as a writer (on SQLite it takes the write lock then), so a command
-    running beside the server waits its turn instead of failing with "database is locked".
+    A command that writes begins its transaction as a writer (on SQLite it takes the write
+    lock then), so beside the server it waits its turn instead of failing with "database is
+    locked". One that only reads says so: it would keep writers waiting while it works.
     """
-    db.begin_writing()
+    if writes:
+        db.begin_writing()
     try:
         yield
         db.session.commit()
