@@ -17,6 +17,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import Enum, TypeDecorator
 
+log = logging.getLogger(__name__)
+
 # Set before the first migration: every constraint gets a stable, predictable name, so
 # later migrations can drop or alter it on SQLite and PostgreSQL alike.
 NAMING_CONVENTION = {
@@ -76,8 +78,6 @@ def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
 
-
-log = logging.getLogger(__name__)
 
 # Requests with these methods write: on SQLite their transactions take the write lock when
 # they begin. SQLite refuses at once (no busy wait) to turn a transaction that has read into
