@@ -1,16 +1,22 @@
-"""A write after reads: in the reading transaction when the database allows it."""
+"""Transactions that write: begun as writers on SQLite, or writing after their reads when the
+database allows it, and writes apart from a request's transaction."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 import pytest
 from sqlalchemy import Column, Engine, Integer, MetaData, Table, event, func, insert, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from trace.db import make_engine, write_after_reads
+from tests.conftest import base_config
+from trace import create_app
+from trace.common.cli import command_transaction
+from trace.db import BEGIN_IMMEDIATE, db, make_engine, write_after_reads, write_apart, writer_engine
 
 
 @pytest.fixture
@@ -91,3 +97,103 @@ def test_other_database_errors_are_not_retried(probe):
         write_after_reads(session, write)
 
     assert attempts == [1]
+
+
+@pytest.fixture
+def sqlite_probe(probe, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock; PostgreSQL locks rows as it writes them")
+    return probe
+
+
+def test_a_writer_holds_the_write_lock_from_its_first_read(sqlite_probe, database_url):
+    engine, table = sqlite_probe
+    impatient = make_engine(database_url, sqlite_busy_timeout_ms=0)
+    try:
+        with Session(writer_engine(engine)) as writer:
+            writer.execute(select(func.count()).select_from(table)).scalar_one()
+            with (
+                pytest.raises(OperationalError, match="database is locked"),
+                impatient.begin() as other,
+            ):
+                other.execute(insert(table).values(id=1))
+    finally:
+        impatient.dispose()
+
+
+def test_a_second_writer_waits_its_turn_instead_of_failing(sqlite_probe):
+    engine, table = sqlite_probe
+
+    def register(row_id: int) -> None:
+        with Session(writer_engine(engine)) as writer:
+            writer.execute(select(func.count()).select_from(table)).scalar_one()
+            writer.execute(insert(table).values(id=row_id))
+            writer.commit()
+
+    with Session(writer_engine(engine)) as first, ThreadPoolExecutor(1) as pool:
+        first.execute(select(func.count()).select_from(table)).scalar_one()
+        second = pool.submit(register, 2)
+        time.sleep(0.3)
+        assert not second.done()  # waiting at BEGIN, within the busy timeout
+        first.execute(insert(table).values(id=1))
+        first.commit()
+        second.result(timeout=10)
+
+    with engine.connect() as connection:
+        assert connection.execute(select(table.c.id).order_by(table.c.id)).scalars().all() == [
+            1,
+            2,
+        ]
+
+
+@pytest.mark.parametrize(
+    ("method", "begins_as_writer"),
+    [("GET", False), ("HEAD", False), ("POST", True), ("PUT", True), ("PATCH", True),
+     ("DELETE", True)],
+)
+def test_requests_that_write_begin_as_writers_on_sqlite(database_url, method, begins_as_writer):
+    app = create_app(base_config(database_url))
+    is_sqlite = database_url.startswith("sqlite")
+    with app.test_request_context("/", method=method):
+        options = db.session.get_bind().get_execution_options()
+        assert options.get(BEGIN_IMMEDIATE, False) is (begins_as_writer and is_sqlite)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_commands_begin_as_writers_on_sqlite(database_url):
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        assert BEGIN_IMMEDIATE not in db.session.get_bind().get_execution_options()
+        with command_transaction():
+            options = db.session.get_bind().get_execution_options()
+            assert options.get(BEGIN_IMMEDIATE, False) is database_url.startswith("sqlite")
+        db.engine.dispose()
+
+
+def test_commands_that_only_read_begin_as_readers(database_url):
+    app = create_app(base_config(database_url))
+    with app.app_context():
+        with command_transaction(writes=False):
+            assert BEGIN_IMMEDIATE not in db.session.get_bind().get_execution_options()
+        db.engine.dispose()
+
+
+def test_a_write_apart_waits_for_the_end_of_the_app_context(sqlite_probe, database_url):
+    engine, table = sqlite_probe
+    app = create_app(base_config(database_url))
+
+    def record(own: Session) -> None:
+        own.execute(insert(table).values(id=9))
+
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(select(func.count()).select_from(table)).scalar_one()  # the lock
+        write_apart(db.session, record)
+        db.session.commit()
+        with engine.connect() as connection:
+            assert connection.execute(select(table.c.id)).scalars().all() == []
+    with app.app_context():
+        db.engine.dispose()
+
+    with engine.connect() as connection:
+        assert connection.execute(select(table.c.id)).scalars().all() == [9]

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import enum
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar, cast
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, has_request_context, request
 from flask.globals import app_ctx
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.types import Enum, TypeDecorator
+
+log = logging.getLogger(__name__)
 
 # Set before the first migration: every constraint gets a stable, predictable name, so
 # later migrations can drop or alter it on SQLite and PostgreSQL alike.
@@ -76,12 +79,36 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Requests with these methods write: on SQLite their transactions take the write lock when
+# they begin. SQLite refuses at once (no busy wait) to turn a transaction that has read into
+# a writer after another connection committed; one that begins as a writer waits its turn.
+WRITING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# An execution option: the engine's "begin" event then emits BEGIN IMMEDIATE on SQLite.
+BEGIN_IMMEDIATE = "trace_begin_immediate"
+_WRITES_APART = "trace_writes_apart"  # a key of Session.info: what waits for the context's end
+
+WriteApart = Callable[[Session], object]
+
+
 @dataclass
 class _AppDatabase:
-    """What one app holds: its engine and what new sessions bind to."""
+    """What one app holds: its engine, one beginning as a writer, what sessions bind to."""
 
     engine: Engine
     bind: Engine | Connection
+    writer: Engine
+
+    def bind_for(self, writes: bool) -> Engine | Connection:
+        # A test's outer connection has begun already: sessions join it with savepoints.
+        return self.writer if writes and self.bind is self.engine else self.bind
+
+
+def writer_engine(engine: Engine) -> Engine:
+    """The engine whose transactions begin as writers: BEGIN IMMEDIATE on SQLite, which takes
+    the write lock at once, so concurrent writers wait within the busy timeout."""
+    if engine.dialect.name != "sqlite":
+        return engine  # PostgreSQL locks rows as it writes them: nothing to take up front
+    return engine.execution_options(**{BEGIN_IMMEDIATE: True})
 
 
 def _app_context_id() -> int:
@@ -91,8 +118,9 @@ def _app_context_id() -> int:
 class Database:
     """Binds an engine to each app and hands out one session per app context.
 
-    Tests swap ``bind`` for a connection holding an open transaction: sessions then join
-    it with savepoints, and rolling it back undoes everything the test did.
+    A request that writes (by its method) gets a session whose transactions begin as
+    writers. Tests swap ``bind`` for a connection holding an open transaction: sessions then
+    join it with savepoints, and rolling it back undoes everything the test did.
     """
 
     def __init__(self) -> None:
@@ -106,21 +134,33 @@ class Database:
         """The session of the current app context, created on first use."""
         if self._sessions.registry.has():
             return self._sessions()
-        state: _AppDatabase = current_app.extensions["trace.db"]
-        return self._sessions(bind=state.bind)
+        writes = has_request_context() and request.method in WRITING_METHODS
+        return self._sessions(bind=self._state().bind_for(writes), info={_WRITES_APART: []})
+
+    def begin_writing(self) -> None:
+        """Make this context's transactions begin as writers from the next one on (all of
+        them, if none has begun): for a command that writes, so it waits its turn."""
+        session = self.session
+        if not session.in_transaction():
+            session.bind = self._state().bind_for(writes=True)
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(
             app.config["TRACE_DATABASE_URL"], int(app.config["TRACE_SQLITE_BUSY_TIMEOUT_MS"])
         )
-        app.extensions["trace.db"] = _AppDatabase(engine=engine, bind=engine)
+        app.extensions["trace.db"] = _AppDatabase(
+            engine=engine, bind=engine, writer=writer_engine(engine)
+        )
         app.after_request(self._commit_or_roll_back)
         app.teardown_appcontext(self._remove_session)
 
     @property
     def engine(self) -> Engine:
+        return self._state().engine
+
+    def _state(self) -> _AppDatabase:
         state: _AppDatabase = current_app.extensions["trace.db"]
-        return state.engine
+        return state
 
     def bind_to(self, app: Flask, bind: Engine | Connection) -> None:
         """Make the app's new sessions use ``bind`` (a test's outer transaction)."""
@@ -139,7 +179,28 @@ class Database:
         return response
 
     def _remove_session(self, exc: BaseException | None) -> None:
+        writes: list[WriteApart] = []
+        if self._sessions.registry.has():
+            writes = self._sessions().info.get(_WRITES_APART, [])
         self._sessions.remove()
+        for write in writes:
+            self._write_apart(write)
+
+    def _write_apart(self, write: WriteApart) -> None:
+        """A short transaction of its own, beginning as a writer. Only bookkeeping is written
+        this way, and the request's work is committed already: a failure is logged, not
+        raised, so it cannot turn an answer the client may have been given into an error."""
+        with Session(
+            self._state().bind_for(writes=True),
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+        ) as session:
+            try:
+                write(session)
+                session.commit()
+            except SQLAlchemyError:
+                session.rollback()
+                log.warning("a write apart from the request failed", exc_info=True)
 
 
 def make_engine(url: str, sqlite_busy_timeout_ms: int = 15000) -> Engine:
@@ -178,7 +239,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # On the driver's connection: through SQLAlchemy's execution path (events, result
         # object) each transaction's BEGIN cost about ten microseconds more.
         driver_connection: Any = connection.connection.driver_connection
-        driver_connection.execute("BEGIN")
+        immediate = connection.get_execution_options().get(BEGIN_IMMEDIATE, False)
+        driver_connection.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 WrittenT = TypeVar("WrittenT")
@@ -203,6 +265,24 @@ def write_after_reads(session: Session, write: Callable[[], WrittenT]) -> Writte
         written = write()
     session.commit()
     return written
+
+
+def write_apart(session: Session, write: WriteApart) -> None:
+    """Have ``write`` run in a short transaction of its own, beside ``session``'s.
+
+    For bookkeeping beside a request's work (a token's last use): the request's transaction
+    stays read-only when the request only reads. The write runs once the session's app
+    context ends, after the request's transaction (which, on SQLite, may hold the write lock
+    that another transaction would wait for in vain); for a session the app did not make,
+    at once.
+    """
+    pending: list[WriteApart] | None = session.info.get(_WRITES_APART)
+    if pending is not None:
+        pending.append(write)
+        return
+    with Session(session.get_bind(), join_transaction_mode="create_savepoint") as own:
+        write(own)
+        own.commit()
 
 
 def _unicode_lower(text: str | None) -> str | None:

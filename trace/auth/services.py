@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from trace.auth.access import COOPERATIVES
@@ -20,12 +21,15 @@ from trace.auth.passwords import (
     verify_password,
 )
 from trace.common.communes import find_commune
-from trace.db import utcnow
+from trace.db import utcnow, write_apart
 from trace.errors import Conflict, InvalidInput, NotFound
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "trc_"  # noqa: S105 (a marker that makes leaked tokens easy to spot)
 TOKEN_DISPLAY_LENGTH = 12
+# How precisely a token's last use is kept: writing it on every call would make every API
+# read a write, and on SQLite serialise all of them behind one lock.
+TOKEN_USE_GRANULARITY = timedelta(minutes=5)
 
 
 def normalise_email(email: str) -> str:
@@ -148,14 +152,44 @@ def issue_api_token(session: Session, user: User, name: str = "") -> str:
 
 
 def user_for_token(session: Session, token: str) -> User | None:
-    """The active user holding this unrevoked token, or None."""
+    """The active user holding this unrevoked token, or None.
+
+    The token's last use is recorded at most every ``TOKEN_USE_GRANULARITY``, in a
+    transaction of its own: a request that only reads stays read-only, and on SQLite it
+    cannot fail for having read before writing.
+    """
     api_token = session.scalar(
         select(ApiToken).where(ApiToken.token_hash == _token_hash(token))
     )
     if api_token is None or api_token.is_revoked or not api_token.user.is_active:
         return None
-    api_token.last_used_at = utcnow()
+    now = utcnow()
+    if token_use_is_due(api_token.last_used_at, now):
+        token_id = api_token.id
+        write_apart(session, lambda own: record_token_use(own, token_id, now))
     return api_token.user
+
+
+def token_use_is_due(last_used_at: datetime | None, now: datetime) -> bool:
+    return last_used_at is None or now - last_used_at >= TOKEN_USE_GRANULARITY
+
+
+def record_token_use(session: Session, token_id: int, used_at: datetime) -> bool:
+    """Set the token's last use unless one within the granularity is recorded already (by
+    another worker since it was read); True when it was written."""
+    result = session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.id == token_id,
+            or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at <= used_at - TOKEN_USE_GRANULARITY,
+            ),
+        )
+        .values(last_used_at=used_at)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
 def revoke_api_token(session: Session, token_or_prefix: str) -> ApiToken:

@@ -14,8 +14,15 @@ from trace.errors import TraceError
 
 
 @contextmanager
-def command_transaction() -> Iterator[None]:
-    """Commit what a command did, or undo all of it and exit with a one-line reason."""
+def command_transaction(writes: bool = True) -> Iterator[None]:
+    """Commit what a command did, or undo all of it and exit with a one-line reason.
+
+    A command that writes begins its transaction as a writer (on SQLite it takes the write
+    lock then), so beside the server it waits its turn instead of failing with "database is
+    locked". One that only reads says so: it would keep writers waiting while it works.
+    """
+    if writes:
+        db.begin_writing()
     try:
         yield
         db.session.commit()

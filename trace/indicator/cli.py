@@ -62,7 +62,7 @@ def indicator_13_4(
         raise click.BadParameter("a commune code has up to five digits", param_hint="--commune")
     if province is not None and output_format != "csv":
         raise click.BadParameter("a province overview is written as csv", param_hint="--format")
-    with command_transaction(), force_locale(language):
+    with command_transaction(writes=False), force_locale(language):
         if commune is not None:
             data = _commune_report(commune, output_format, out)
         else:
