@@ -58,6 +58,8 @@ def base_config(database_url: str) -> dict[str, Any]:
         "TRACE_SECRET_KEY": "test-secret-key",
         "PASSWORD_HASH_PARAMETERS": FAST_PASSWORD_HASHING,
         "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
+        # The clone rules run after every request that records scans, not every 10 s.
+        "ALERT_REFRESH_SECONDS": 0,
     }
 
 

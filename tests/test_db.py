@@ -197,3 +197,15 @@ def test_a_write_apart_waits_for_the_end_of_the_app_context(sqlite_probe, databa
 
     with engine.connect() as connection:
         assert connection.execute(select(table.c.id)).scalars().all() == [9]
+
+
+def test_a_get_marked_as_writing_begins_as_a_writer_on_sqlite(database_url):
+    """A serialised print run issues codes on GET /api/v1/batches/<id>/labels."""
+    app = create_app(base_config(database_url))
+    with app.test_request_context("/api/v1/batches/1/labels", method="GET"):
+        options = db.session.get_bind().get_execution_options()
+        assert options.get(BEGIN_IMMEDIATE, False) is database_url.startswith("sqlite")
+    with app.test_request_context("/api/v1/batches/1", method="GET"):
+        assert BEGIN_IMMEDIATE not in db.session.get_bind().get_execution_options()
+    with app.app_context():
+        db.engine.dispose()

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from trace import api
+from trace.alerts.cli import alerts_group
 from trace.alerts.views import blueprint as alerts_blueprint
 from trace.auth import passwords
 from trace.auth import views as auth_views
@@ -78,7 +79,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     api.init_app(app)
     register_error_handlers(app)
-    for command in (users, demo, import_command, keys_group, verify, labels_command, report_group):
+    for command in (
+        users,
+        demo,
+        import_command,
+        keys_group,
+        verify,
+        labels_command,
+        report_group,
+        alerts_group,
+    ):
         app.cli.add_command(command)
     return app
 

@@ -106,6 +106,8 @@ def build_config(
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "PASSWORD_HASH_PARAMETERS": {},
+        # A worker runs the clone rules after new scans at most this often (tests: always).
+        "ALERT_REFRESH_SECONDS": 10.0,
     }
     config.update({key: value for key, value in overrides.items() if key not in SETTINGS})
     return config

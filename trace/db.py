@@ -1,4 +1,18 @@
-"""The database: engine per app, one scoped session per app context, the model base."""
+"""The database: engine per app, one scoped session per app context, the model base.
+
+One place commits or rolls back a request's work: ``Database._commit_or_roll_back``, after
+the view. Views and services never commit, with these exceptions, each named here:
+
+- ``write_after_reads``: a label visit writes its scan in the transaction that read the
+  page, and commits it there (retrying apart when SQLite refuses the upgrade);
+- ``commit_before_rendering``: a print download commits the codes it issued before its
+  file is drawn, which takes seconds the write lock must not be held for;
+- ``write_apart``: bookkeeping (a token's last use, the clone rules after new scans) in a
+  short transaction of its own once the request is done, so a read stays read-only.
+
+A request that writes takes SQLite's write lock when its transaction begins: every POST,
+PUT, PATCH and DELETE, and a GET whose view is marked ``@writes``.
+"""
 
 from __future__ import annotations
 
@@ -111,6 +125,29 @@ def writer_engine(engine: Engine) -> Engine:
     return engine.execution_options(**{BEGIN_IMMEDIATE: True})
 
 
+ViewT = TypeVar("ViewT", bound=Callable[..., Any])
+_WRITING_VIEW = "trace_writes"  # an attribute of a view function marked @writes
+
+
+def writes(view: ViewT) -> ViewT:
+    """Mark a GET view that writes (a serialised print run issues codes): its transaction
+    takes the write lock when it begins, as a POST's does. Put it nearest the function."""
+    setattr(view, _WRITING_VIEW, True)
+    return view
+
+
+def _view_writes(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, _WRITING_VIEW, False)
+
+
+def commit_before_rendering(session: Session) -> None:
+    """Commit the codes a print download issued, before its file is drawn: drawing thousands
+    of labels takes seconds, which the write lock must not be held for, and the codes stay
+    issued even if the download is abandoned."""
+    session.commit()
+
+
 def _app_context_id() -> int:
     return id(cast(Any, app_ctx)._get_current_object())
 
@@ -134,7 +171,9 @@ class Database:
         """The session of the current app context, created on first use."""
         if self._sessions.registry.has():
             return self._sessions()
-        writes = has_request_context() and request.method in WRITING_METHODS
+        writes = has_request_context() and (
+            request.method in WRITING_METHODS or _view_writes(request.endpoint)
+        )
         return self._sessions(bind=self._state().bind_for(writes), info={_WRITES_APART: []})
 
     def begin_writing(self) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.alerts.test_services import HANOI, HO_CHI_MINH_CITY, positioned_scan
 from tests.conftest import log_in
 from tests.registry.test_views_common import text_of
 from tests.scan_fixtures import SCANNED_AT
+from trace.alerts.services import refresh_alerts
+from trace.auth.services import issue_api_token
 from trace.batches.models import LabelCode
 from trace.batches.services import codes
 
@@ -22,6 +24,7 @@ def copied_unit(session, app, tenants, labelled):
     code = session.scalars(select(LabelCode).where(LabelCode.text == unit.text)).one()
     positioned_scan(session, app, code, SCANNED_AT, HANOI)
     positioned_scan(session, app, code, SCANNED_AT + timedelta(minutes=20), HO_CHI_MINH_CITY)
+    refresh_alerts(session)  # as the scans' requests would have, once done
     session.commit()
     return code
 
@@ -83,3 +86,27 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/alerts")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
+
+
+def test_reading_the_alerts_writes_nothing(client, session, tenants, copied_unit):
+    """The rules ran when the scans arrived; the page and the API only read."""
+    statements = []
+
+    def remember(conn, cursor, statement, *args):
+        statements.append(statement.split()[0].upper())
+
+    engine = session.get_bind()
+    log_in(client, tenants.inspector.email)
+    token = issue_api_token(session, tenants.inspector, "alerts")
+    session.commit()
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        assert "1 alert" in text_of(alerts_page(client))
+        api = client.get("/api/v1/alerts", headers={"Authorization": f"Bearer {token}"})
+        assert api.get_json()["total"] == 1
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    writes = {"INSERT", "UPDATE", "DELETE"} & set(statements)
+    # A token's first use is recorded apart, after the answer: the only write.
+    assert writes <= {"UPDATE"}, statements
+    assert statements.count("UPDATE") <= 1, statements

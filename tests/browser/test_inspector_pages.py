@@ -16,6 +16,7 @@ from sqlalchemy import select
 from tests.browser.conftest import LiveServer
 from tests.browser.test_batches import capture, in_app, sign_in
 from tests.factories import make_batch, make_cooperative, make_product, make_user
+from trace.alerts.services import refresh_alerts
 from trace.auth.models import Role
 from trace.batches.models import LabelCode
 from trace.batches.services import codes
@@ -49,6 +50,7 @@ def copied_unit(live_server: LiveServer) -> dict[str, Any]:
             )
             token = scan_token(scan_id, live_server.app.config["SECRET_KEY"])
             add_position(db.session, scan_id, token, latitude, longitude, at)
+        refresh_alerts(db.session)  # as the scans' requests would have, once done
         file_report(db.session, code_text=unit.text, message="The label looks printed at home.",
                     contact="0912 345 678", batch_id=batch.id)
         inspector = make_user(db.session, Role.INSPECTOR)

@@ -71,7 +71,7 @@ def test_a_recalled_batch_is_not_valid_and_says_why(session, tenants, batch):
 
 
 def test_a_code_signed_with_our_key_but_never_issued_is_an_unknown_batch(app, session, tenants):
-    private_key = keys.current_signing_key(session, TEST_KEY_PASSPHRASE.encode())
+    private_key = keys.private_key_of(keys.current_key(session), TEST_KEY_PASSPHRASE.encode())
     kid = keys.current_key(session).kid
     forged = issue_code(
         LabelData(app.config["TRACE_PUBLIC_BASE_URL"], gtin=GTIN, lot="NEVER-1"), kid, private_key

@@ -6,6 +6,11 @@ costs one query. Otherwise it re-reads the whole history of every code that has 
 scan (or a newly positioned one) and stores the alerts not stored yet; the rules fire the
 same (rule, scan) pairs for the same history, and the unique key refuses a second copy.
 
+The rules run when scans arrive, never while a page is read: a request that records scans
+or positions calls ``refresh_soon``, which runs ``refresh_alerts`` once the request is done,
+in a short transaction of its own, at most every few seconds in a worker process;
+``flask --app trace alerts refresh`` runs it from a command.
+
 A scan whose transaction commits after a refresh has passed its id (ids are handed out
 before commit) is caught by the next refresh that has any news: each re-reads the codes of
 the last ``RECHECK_SCANS`` scans below the watermark too.
@@ -13,6 +18,7 @@ the last ``RECHECK_SCANS`` scans below the watermark too.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,7 +41,7 @@ from trace.batches.models import Batch, LabelCode
 from trace.common.communes import find_commune
 from trace.common.field_errors import present
 from trace.common.pagination import Page
-from trace.db import utcnow
+from trace.db import utcnow, write_apart
 from trace.registry.models import Cooperative
 from trace.scans.models import Scan
 from trace.scans.services import POSITION_WINDOW
@@ -47,6 +53,10 @@ KEYS_PER_QUERY = 500
 MAX_ALERTS_LISTED = 1000
 
 KeyT = TypeVar("KeyT")
+
+# When this worker process last asked for a refresh (time.monotonic()): busy label pages
+# must not run the rules on every visit.
+_last_refresh_asked: list[float] = [float("-inf")]
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,16 @@ def refresh_alerts(session: Session, now: datetime | None = None) -> int:
         stored += _store(session, _fire_for_unknown_texts(session, text_chunk, now))
     _advance(session, progress, now)
     return stored
+
+
+def refresh_soon(session: Session, every_seconds: float) -> None:
+    """After new scans or positions: run ``refresh_alerts`` once this request is done, unless
+    this worker asked for it less than ``every_seconds`` ago."""
+    asked_at = time.monotonic()
+    if asked_at - _last_refresh_asked[0] < every_seconds:
+        return
+    _last_refresh_asked[0] = asked_at
+    write_apart(session, refresh_alerts)
 
 
 def list_alerts(

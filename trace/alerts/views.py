@@ -1,18 +1,18 @@
 """The clone alerts page: codes whose scans suggest a copied label, newest first.
 
 Inspectors and operators see every alert, filterable by province and cooperative; a
-cooperative sees the alerts on its own codes. The rules run over the scans that arrived
-since the last look (``refresh_alerts`` costs one query when nothing is new).
+cooperative sees the alerts on its own codes. Reading the page writes nothing: the rules
+run when scans arrive (``trace.alerts.services.refresh_soon``).
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from trace.alerts.services import alert_message, alerts_page, refresh_alerts
+from trace.alerts.services import alert_message, alerts_page, refresh_soon
 from trace.alerts.signals import AlertRule
 from trace.auth.access import roles_required
 from trace.auth.models import Role
@@ -33,12 +33,16 @@ RULE_TITLES = {
 }
 
 
+def refresh_after_scans() -> None:
+    """For views that record scans or positions: the clone rules run once the request is
+    done, at most every ``ALERT_REFRESH_SECONDS`` in a worker."""
+    refresh_soon(db.session, current_app.config["ALERT_REFRESH_SECONDS"])
+
+
 @blueprint.get("/alerts")
 @roles_required(*READERS)
 def alerts() -> ResponseReturnValue:
     user = caller()
-    refresh_alerts(db.session)
-    db.session.commit()
     query = list_query()
     province = province_by_code(request.args.get("province", ""))
     cooperative_id = query.cooperative_id

@@ -9,7 +9,7 @@ from marshmallow import RAISE
 
 from trace.alerts.models import Alert
 from trace.alerts.schemas import AlertListArgs, AlertPage
-from trace.alerts.services import alerts_page, refresh_alerts
+from trace.alerts.services import alerts_page
 from trace.api.auth import api_caller, token_required
 from trace.auth.models import Role
 from trace.common.pagination import Page
@@ -29,8 +29,6 @@ def list_alerts(**args: Any) -> Page[Alert]:
 
     Cooperative staff get the alerts on their own codes only, whatever they ask for."""
     caller = api_caller()
-    refresh_alerts(db.session)
-    db.session.commit()
     cooperative_id = args.get("cooperative_id")
     if caller.role is Role.COOPERATIVE:
         cooperative_id = caller.cooperative_id

@@ -10,7 +10,7 @@ from marshmallow import RAISE, fields, validate
 
 from trace.api.auth import api_caller, token_required
 from trace.common.schemas import InputSchema
-from trace.db import db
+from trace.db import commit_before_rendering, db, writes
 from trace.printing.options import (
     DPI_RANGE,
     FORMATS,
@@ -61,10 +61,11 @@ class LabelArgs(InputSchema):
 @blueprint.alt_response(200, content_type="image/png", description="With format=png: one sheet.")
 @token_required()
 @blueprint.arguments(LabelArgs, location="query", unknown=RAISE, as_kwargs=True)
+@writes
 def batch_labels(batch_id: int, **args: Any) -> Response:
     """The batch's labels: `count` copies of its code, or with `serialised=true` `count`
     newly issued unit codes, one per label, each with its serial printed under the code."""
     options = read_options(args)
     run = print_run(db.session, api_caller(), batch_id, options)
-    db.session.commit()  # issued codes are kept even if the client goes away mid-download
+    commit_before_rendering(db.session)
     return file_response(run, as_attachment=False)

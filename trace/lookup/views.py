@@ -25,6 +25,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from trace.alerts.views import refresh_after_scans
 from trace.db import db, write_after_reads
 from trace.errors import NotFound
 from trace.lookup import linkset
@@ -69,6 +70,7 @@ def label_page(rest: str) -> ResponseReturnValue:
     scan_id = write_after_reads(
         db.session, lambda: _record_scan(label, text or f"{base_url}{raw_path}")
     )
+    refresh_after_scans()
     return _page(
         "lookup/page.html",
         200,
@@ -116,6 +118,7 @@ def _record_unknown_label(text: str) -> None:
             user_agent=request.headers.get("User-Agent"),
         ),
     )
+    refresh_after_scans()
 
 
 @blueprint.get("/p/<id:product_id>/image.jpg")

@@ -16,7 +16,7 @@ from trace.auth.access import roles_required
 from trace.auth.models import Role, User
 from trace.batches.services.batches import get_batch_for_writing
 from trace.common.views import caller
-from trace.db import db
+from trace.db import commit_before_rendering, db
 from trace.errors import InvalidInput
 from trace.printing.forms import PrintForm
 from trace.printing.options import CUSTOM_FIELDS, read_options
@@ -63,7 +63,7 @@ def preview(batch_id: int) -> ResponseReturnValue:
 
 def _download(user: User, batch_id: int, values: dict[str, Any]) -> Any:
     run = print_run(db.session, user, batch_id, read_options(values))
-    db.session.commit()  # the unit codes are issued whether or not the download completes
+    commit_before_rendering(db.session)
     return file_response(run, as_attachment=True)
 
 

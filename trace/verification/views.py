@@ -25,6 +25,7 @@ from marshmallow import ValidationError
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
+from trace.alerts.views import refresh_after_scans
 from trace.auth.access import roles_required
 from trace.auth.models import Role
 from trace.common.views import caller
@@ -101,6 +102,7 @@ def check() -> ResponseReturnValue:
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
+    refresh_after_scans()
     checks = with_history(db.session, judged, scan_ids)
     return _render(VerifyForm(formdata=None), checks, 200, skipped=skipped)
 
@@ -139,6 +141,7 @@ def queued() -> ResponseReturnValue:
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
     )
+    refresh_after_scans()
     return jsonify(recorded=sum(result["recorded"] for result in results), results=results)
 
 

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 
+from trace.alerts.views import refresh_after_scans
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.extensions import csrf, limiter
@@ -55,6 +56,7 @@ def share_position(scan_id: int) -> ResponseReturnValue:
                      body.get("longitude"))
     except InvalidInput as error:
         return jsonify(code=422, message=str(error.message), errors=error.errors), 422
+    refresh_after_scans()
     return jsonify(message=_("Thank you: your position was added to this scan."))
 
 
