@@ -2,7 +2,7 @@
 
 Run from the project root:  PYTHONPATH=. .venv/bin/python tests/bench/code_sizes.py
 
-Worst realistic case of the contract (DESIGN.md §7, issue 5): a 30-character base URL, a
+Worst realistic case of the contract (README, "Label codes"): a 30-character base URL, a
 14-character lot, a 10-character serial, an 11-character key id; no date, the expiry date
 alone, all four dates. Goals: a GTIN batch code fits version 9, a GTIN unit code version 10.
 """

@@ -29,7 +29,7 @@ FOOTER = "Quét mã để truy xuất nguồn gốc"
 
 
 def unit_url(number: int) -> str:
-    """A code shaped like an issued unit code (DESIGN.md §7), different for every number;
+    """A code shaped like an issued unit code (README, "Label codes"), different for every number;
     the signature is a stand-in of the right length (86 base64url characters)."""
     serial = f"K7Q2M{number:05d}"
     signature = base64.urlsafe_b64encode(hashlib.sha512(serial.encode()).digest())

@@ -1,4 +1,5 @@
-"""Label codes: the format of DESIGN.md §7, built, signed, parsed strictly and verified."""
+"""Label codes: the public format (README, "Label codes"), built, signed, parsed strictly,
+verified."""
 
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ PLAIN_UNIT = LabelData(BASE, batch_code="HTXCM-ST25-260115-01", serial="K7Q2M9X4
 
 
 def independent_verify(code: str, jwks: dict[str, Any]) -> bool:
-    """The check a third party writes from DESIGN.md alone: only ``cryptography`` and the JWKS."""
+    """The check a third party writes from the README alone: only ``cryptography`` and the JWKS."""
     signed, _, signature = code.rpartition("&s=")
     kid = signed.rpartition("k=")[2]
     (key,) = [k for k in jwks["keys"] if k["kid"] == kid]

@@ -1,8 +1,8 @@
 """An independent verifier accepts the codes the platform issues.
 
 It uses only the standard library, ``cryptography`` and the key set served at
-``/.well-known/jwks.json``: what DESIGN.md §7 promises anyone who wants to check a label
-without our code. Nothing from ``trace`` is imported by ``independent_verdict``.
+``/.well-known/jwks.json``: what the README ("Label codes") promises anyone who wants to
+check a label without our code. Nothing from ``trace`` is imported by ``independent_verdict``.
 """
 
 from __future__ import annotations

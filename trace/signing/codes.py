@@ -1,7 +1,7 @@
 """Label codes: build, sign, parse and verify the signed URL a label's QR code holds.
 
 Pure: no database, no Flask, only the standard library and ``cryptography``, so the same
-check runs in the API, the CLI and offline with nothing but a key set (DESIGN.md §7).
+check runs in the API, the CLI and offline with nothing but a key set (README, "Label codes").
 
 The code is one canonical text. ``build_unsigned`` writes it; ``parse_code`` accepts only a
 text that ``build_unsigned`` could have written (it rebuilds the text from what it read

@@ -1,4 +1,4 @@
-"""The verify answer (DESIGN.md §7): the same JSON from the API and from ``verify --json``.
+"""The verify answer (README, "Label codes"): the same JSON from the API and from ``verify --json``.
 
 ``{"valid", "reason", "message", "checked", "code", "label", "batch", "unit"}`` (see
 ``trace.verification.schemas.VerificationOut``): ``reason``

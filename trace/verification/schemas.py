@@ -1,4 +1,4 @@
-"""API input and output of label codes and of verification (the verify answer of DESIGN.md §7)."""
+"""API input and output of verification: the verify answer (README, "Label codes")."""
 
 from __future__ import annotations
 
