@@ -8,10 +8,12 @@ cooperative A, so staff of cooperative B (and the officer of B's commune) must g
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 from werkzeug.routing import Rule
 
 from tests import factories
@@ -314,3 +316,41 @@ def test_every_route_answers_each_role_as_the_grid_says(app, session, tenants, c
             if expected != actual:
                 mismatches.append(f"{method} {path}: expected {expected}, got {actual}")
     assert not mismatches, "\n".join(mismatches)
+
+
+WRITE_STATEMENT = re.compile(r'^\s*(?:INSERT INTO|UPDATE|DELETE FROM)\s+"?(\w+)', re.IGNORECASE)
+# A GET writes only these: a label visit's scan, the clone rules that follow new scans, and
+# a token's last use; views marked @writes may also issue label codes (trace/db.py).
+WRITTEN_BY_GETS = {"scans", "alerts", "alert_watermarks", "api_tokens"}
+WRITTEN_BY_MARKED_GETS = WRITTEN_BY_GETS | {"label_codes", "audit_records"}
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "operator", "staff_a", "inspector"])
+def test_a_get_writes_nothing_but_scans_and_a_tokens_use(app, session, tenants, caller):
+    user = None if caller == "anonymous" else tenants.user(caller)
+    written: list[str] = []
+
+    requested: list[str] = []  # the path being requested, while it is
+    allowed: list[set[str]] = [WRITTEN_BY_GETS]
+
+    def remember(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        match = WRITE_STATEMENT.match(statement)
+        if requested and match and match.group(1) not in allowed[0]:
+            written.append(f"{requested[0]}: {statement.split('(')[0][:80]}")
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        for rule in _rules(app):
+            if "GET" not in rule.methods:
+                continue
+            path = _url_for(app, rule, tenants)
+            is_marked = getattr(app.view_functions[rule.endpoint], "trace_writes", False)
+            allowed[0] = WRITTEN_BY_MARKED_GETS if is_marked else WRITTEN_BY_GETS
+            requested.append(path)
+            response = _request(app.test_client(), session, "GET", path, GRID[rule.endpoint], user)
+            requested.clear()
+            response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert not written, "\n".join(written)

@@ -10,8 +10,11 @@ the view. Views and services never commit, with these exceptions, each named her
 - ``write_apart``: bookkeeping (a token's last use, the clone rules after new scans) in a
   short transaction of its own once the request is done, so a read stays read-only.
 
-A request that writes takes SQLite's write lock when its transaction begins: every POST,
-PUT, PATCH and DELETE, and a GET whose view is marked ``@writes``.
+A GET writes nothing else, but for the views marked ``@writes``: those that hand out a
+batch's label code issue one when the batch has none that still holds (its expiry changed,
+or the key that signed it was revoked), and a serialised print run issues unit codes. A
+request that writes takes SQLite's write lock when its transaction begins: every POST, PUT,
+PATCH and DELETE, and a GET whose view is marked ``@writes``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from trace.batches.schemas import LabelCodeOut, LabelCodePage, UnitRunIn, UnitRu
 from trace.batches.services import codes as service
 from trace.batches.services.codes import UnitRun
 from trace.common.pagination import Page
-from trace.db import db
+from trace.db import db, writes
 
 blueprint = Blueprint(
     "api_codes", __name__, description="The signed codes a batch's labels carry"
@@ -29,6 +29,7 @@ ID = "<id:batch_id>"
 @blueprint.get(f"/batches/{ID}/code")
 @blueprint.response(200, LabelCodeOut)
 @token_required()
+@writes
 def batch_code(batch_id: int) -> LabelCode:
     """The code for the batch's labels; issued now if the batch has none that still holds
     (its expiry changed, or the key that signed it was revoked)."""

@@ -16,7 +16,7 @@ from trace.auth.access import roles_required
 from trace.auth.models import Role, User
 from trace.batches.services.batches import get_batch_for_writing
 from trace.common.views import caller
-from trace.db import commit_before_rendering, db
+from trace.db import commit_before_rendering, db, writes
 from trace.errors import InvalidInput
 from trace.printing.forms import PrintForm
 from trace.printing.options import CUSTOM_FIELDS, read_options
@@ -52,6 +52,7 @@ def labels(batch_id: int) -> ResponseReturnValue:
 
 @blueprint.get(f"/batches/{ID}/labels/preview.png")
 @roles_required(Role.OPERATOR, Role.COOPERATIVE)
+@writes
 def preview(batch_id: int) -> ResponseReturnValue:
     """The first sheet as an image, at screen resolution; nothing is issued."""
     user = caller()
