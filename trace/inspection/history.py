@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import Row, and_, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
@@ -112,7 +113,7 @@ def scans_of_codes(
         .subquery()
         for text in found
     ]
-    rows: list[Row[tuple[object, ...]]] = list(
+    rows: list[Row[Any]] = list(
         connection.execute(union_all(*(select(branch) for branch in branches)))
     )
     # A union keeps no order: each code's scans are put newest first again here.
@@ -123,7 +124,7 @@ def scans_of_codes(
     return {text: found[stored_text] for text, stored_text in stored.items()}
 
 
-def _line(row: Row[tuple[object, ...]], is_unit_code: bool) -> ScanLine:
+def _line(row: Row[Any], is_unit_code: bool) -> ScanLine:
     return ScanLine(
         scanned_at=row.scanned_at,
         verdict=row.verdict,
