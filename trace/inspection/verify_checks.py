@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from trace.audit.models import AuditAction, AuditSubject
 from trace.audit.services import record_audit
 from trace.auth.models import User
-from trace.inspection.history import ScanLine, scans_of_code
+from trace.inspection.history import ScanLine, scans_of_codes
 from trace.inspection.scans import record_scan
 from trace.lookup.paths import LabelPath, MalformedPath, read_path
 from trace.lookup.services import FoundLabel, PublicLabel, find_label, public_label
@@ -172,8 +172,9 @@ def with_history(
     session: Session, judged: list[JudgedCode], scan_ids: list[int]
 ) -> list[CodeCheck]:
     """The answers, each with its code's scans (the check just recorded first)."""
+    scans = scans_of_codes(session, [one.verification.text for one in judged])
     return [
-        CodeCheck(one, scan_id, scans_of_code(session, one.verification.text))
+        CodeCheck(one, scan_id, scans[one.verification.text])
         for one, scan_id in zip(judged, scan_ids, strict=True)
     ]
 
