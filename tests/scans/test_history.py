@@ -12,7 +12,7 @@ from tests.query_plans import query_plan
 from tests.scan_fixtures import SCANNED_AT, scan_of
 from trace.batches.services import codes
 from trace.batches.services.issuing import issued_code
-from trace.scans.history import ScanLine, scans_of_code
+from trace.scans.history import ScanLine, scans_of_code, scans_of_codes
 from trace.scans.models import Scan
 from trace.scans.services import record_scan
 from trace.signing.codes import Verdict
@@ -131,3 +131,21 @@ def test_a_text_with_control_characters_is_looked_up_as_scans_store_it(session, 
     lines = scans_of_code(session, labelled.code.text + "\x00\x07")
 
     assert len(lines) == 1
+
+
+def test_many_codes_at_once_read_as_each_code_alone(session, labelled):
+    """The reports queue asks for a page of codes at once: issued, forged, unscanned."""
+    for hours in range(4):
+        scan_of(session, labelled.code, now=SCANNED_AT + timedelta(hours=hours))
+        scan_of(session, labelled.other_code, now=SCANNED_AT + timedelta(hours=hours, minutes=30))
+    record_scan(session, code_text=FORGED, verdict=Verdict.UNKNOWN_BATCH, batch_id=None,
+                label_code_id=None, remote_addr="203.113.45.7", user_agent=None, now=SCANNED_AT)
+    texts = [labelled.code.text, labelled.other_code.text, FORGED, "not a code"]
+
+    found = scans_of_codes(session, texts, limit=3)
+
+    assert found == {text: scans_of_code(session, text, limit=3) for text in texts}
+    assert [len(found[text]) for text in texts] == [3, 3, 1, 0]
+    assert found[FORGED][0].is_unit_code
+    assert scans_of_codes(session, texts, limit=0) == {text: [] for text in texts}
+    assert scans_of_codes(session, []) == {}

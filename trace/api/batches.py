@@ -78,7 +78,9 @@ def list_batches(**args: Any) -> Page[Batch]:
         page=args["page"],
         per_page=args["per_page"],
     )
-    return service.list_batches(db.session, api_caller(), query)
+    page = service.list_batches(db.session, api_caller(), query)
+    service.preload_applied_certificates(db.session, page.items)
+    return page
 
 
 @blueprint.post("/batches")

@@ -13,6 +13,7 @@ from typing import Any, TypeVar, cast
 from flask_login import current_user
 from sqlalchemy import ColumnElement, Select, column, false, func, or_, select, table
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.interfaces import ORMOption
 from sqlalchemy.sql._typing import _ColumnExpressionArgument
 
 from trace.auth.models import Role, User
@@ -109,8 +110,10 @@ def list_for_caller(
     search_columns: Sequence[_ColumnExpressionArgument[str]],
     order_by: Sequence[_ColumnExpressionArgument[Any]],
     filters: Sequence[_ColumnExpressionArgument[bool]] = (),
+    options: Sequence[ORMOption] = (),
 ) -> Page[ModelT]:
-    """The rows of ``model`` the caller may read, filtered, searched and paginated."""
+    """The rows of ``model`` the caller may read, filtered, searched and paginated;
+    ``options`` load with the page what its list shows of each row."""
     statement: Select[tuple[ModelT]] = scope_to_caller(select(model), model, user)
     if not query.include_archived:
         statement = statement.where(model.archived_at.is_(None))  # type: ignore[attr-defined]
@@ -129,7 +132,10 @@ def list_for_caller(
     per_page = max(1, min(query.per_page, MAX_PER_PAGE))
     page = max(1, query.page)
     items = session.scalars(
-        statement.order_by(*order_by).limit(per_page).offset((page - 1) * per_page)
+        statement.order_by(*order_by)
+        .options(*options)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
     ).all()
     return Page(items=items, total=total, page=page, per_page=per_page)
 

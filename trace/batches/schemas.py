@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from trace.audit.models import AuditAction, AuditSubject
 from trace.batches.models import Batch, BatchStatus, Event, EventBatchRole, EventType, InputKind
-from trace.batches.services.batches import AppliedCertificate, applied_certificates
+from trace.batches.services.batches import AppliedCertificate, preloaded_certificates
 from trace.batches.services.events import RECORDABLE_TYPES
 from trace.batches.services.issuing import MAX_UNITS_PER_RUN
 from trace.common.schemas import (
@@ -204,7 +204,7 @@ class AppliedCertificateOut(Schema):
 
 
 def _certificates_of(batch: Batch) -> list[AppliedCertificate]:
-    return applied_certificates(db.session, batch)
+    return preloaded_certificates(db.session, batch)
 
 
 class BatchOut(Schema):

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from trace.db import Base, utcnow, value_enum
+from trace.uploads.models import Upload
 
 
 class FarmingAreaKind(enum.StrEnum):
@@ -112,6 +113,8 @@ class Product(Base):
         secondary="certificate_products", back_populates="products"
     )
     ocop_certificate: Mapped[Certificate | None] = relationship(foreign_keys=[ocop_certificate_id])
+    # Read-only: the image is chosen by its id, and a list loads the page's images at once.
+    image_upload: Mapped[Upload | None] = relationship(viewonly=True)
 
 
 class FarmingArea(Base):

@@ -8,11 +8,13 @@ rows keep no more than 0.01 degree, and the page shows less still.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, and_, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from trace.batches.models import LabelCode
@@ -78,18 +80,60 @@ def scans_of_code(session: Session, code_text: str, limit: int = DEFAULT_LIMIT) 
     else:
         rows = connection.execute(_SCANS_OF_TEXT, {"text": code_text, "limit": limit})
         is_unit_code = _names_a_unit(code_text)
-    return [
-        ScanLine(
-            scanned_at=row.scanned_at,
-            verdict=row.verdict,
-            place=_province_name(row.latitude, row.longitude),
-            network=row.network,
-            user_agent_family=row.user_agent_family,
-            is_unit_code=is_unit_code,
-            is_inspection=row.is_inspection,
+    return [_line(row, is_unit_code) for row in rows]
+
+
+def scans_of_codes(
+    session: Session, code_texts: Iterable[str], limit: int = DEFAULT_LIMIT
+) -> dict[str, list[ScanLine]]:
+    """``scans_of_code`` for each of many codes (a page of reports), in two statements:
+    the codes issued, then each code's newest scans, one limited branch of a union a code."""
+    stored = {text: stored_code_text(text) for text in code_texts}
+    found: dict[str, list[ScanLine]] = {text: [] for text in stored.values()}
+    if limit < 1 or not found:
+        return {text: [] for text in stored}
+    connection = session.connection()
+    issued = {
+        row.text: row
+        for row in connection.execute(
+            select(LabelCode.id, LabelCode.text, LabelCode.serial).where(
+                LabelCode.text.in_(list(found))
+            )
         )
-        for row in rows
+    }
+    branches = [
+        select(literal(text).label("code"), Scan.id, *_SCAN_COLUMNS)
+        .where(
+            Scan.label_code_id == issued[text].id
+            if text in issued
+            else and_(Scan.code_text == text, Scan.label_code_id.is_(None))
+        )
+        .order_by(*_NEWEST_FIRST)
+        .limit(limit)
+        .subquery()
+        for text in found
     ]
+    rows: list[Row[Any]] = list(
+        connection.execute(union_all(*(select(branch) for branch in branches)))
+    )
+    # A union keeps no order: each code's scans are put newest first again here.
+    for row in sorted(rows, key=lambda row: (row.scanned_at, row.id), reverse=True):
+        code = issued.get(row.code)
+        is_unit_code = code.serial is not None if code else _names_a_unit(row.code)
+        found[row.code].append(_line(row, is_unit_code))
+    return {text: found[stored_text] for text, stored_text in stored.items()}
+
+
+def _line(row: Row[Any], is_unit_code: bool) -> ScanLine:
+    return ScanLine(
+        scanned_at=row.scanned_at,
+        verdict=row.verdict,
+        place=_province_name(row.latitude, row.longitude),
+        network=row.network,
+        user_agent_family=row.user_agent_family,
+        is_unit_code=is_unit_code,
+        is_inspection=row.is_inspection,
+    )
 
 
 def _names_a_unit(code_text: str) -> bool:

@@ -22,7 +22,7 @@ from trace.audit.services import record_audit
 from trace.auth.models import User
 from trace.lookup.paths import LabelPath, MalformedPath, read_path
 from trace.lookup.services import FoundLabel, PublicLabel, find_label, public_label
-from trace.scans.history import ScanLine, scans_of_code
+from trace.scans.history import ScanLine, scans_of_codes
 from trace.scans.services import record_scan
 from trace.signing.codes import LabelData, Verdict
 from trace.verification.answers import MESSAGES, VERDICT_TITLES
@@ -172,8 +172,9 @@ def with_history(
     session: Session, judged: list[JudgedCode], scan_ids: list[int]
 ) -> list[CodeCheck]:
     """The answers, each with its code's scans (the check just recorded first)."""
+    scans = scans_of_codes(session, [one.verification.text for one in judged])
     return [
-        CodeCheck(one, scan_id, scans_of_code(session, one.verification.text))
+        CodeCheck(one, scan_id, scans[one.verification.text])
         for one, scan_id in zip(judged, scan_ids, strict=True)
     ]
 

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from trace.audit.models import AuditAction, AuditSubject
 from trace.audit.services import differences, json_value, record_audit, snapshot
@@ -57,6 +57,8 @@ CHANGEABLE_FIELDS = (
     "unit",
 )
 VALID_STATUSES = frozenset({CertificateStatus.VALID, CertificateStatus.EXPIRING})
+# Where ``preload_applied_certificates`` leaves a page's certificates in the session's info.
+_PRELOADED_CERTIFICATES = "trace.batches.preloaded_certificates"
 
 
 @dataclass
@@ -108,6 +110,11 @@ def list_batches(session: Session, user: User, query: BatchQuery) -> Page[Batch]
     page = max(1, query.page)
     items = session.scalars(
         statement.order_by(Batch.created_at.desc(), Batch.id.desc())
+        .options(
+            joinedload(Batch.product),
+            joinedload(Batch.cooperative),
+            selectinload(Batch.farming_areas),
+        )
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
@@ -258,6 +265,58 @@ def applied_certificates(
     return [
         AppliedCertificate(c, status_on(c, harvest_day), status_on(c, today)) for c in certificates
     ]
+
+
+# The same, for many batches at once: each certificate with the batch it covers.
+CERTIFICATES_OF_BATCHES = (
+    select(Batch.id, Certificate)
+    .join(Certificate, Certificate.cooperative_id == Batch.cooperative_id)
+    .where(
+        Batch.id.in_(bindparam("batch_ids", expanding=True)),
+        or_(
+            Certificate.id.in_(
+                select(certificate_products.c.certificate_id).where(
+                    certificate_products.c.product_id == Batch.product_id
+                )
+            ),
+            Certificate.id.in_(
+                select(certificate_farming_areas.c.certificate_id)
+                .join(
+                    batch_farming_areas,
+                    batch_farming_areas.c.farming_area_id
+                    == certificate_farming_areas.c.farming_area_id,
+                )
+                .where(batch_farming_areas.c.batch_id == Batch.id)
+            ),
+        ),
+    )
+    .order_by(Certificate.scheme, Certificate.valid_to.desc())
+)
+
+
+def preload_applied_certificates(session: Session, batches: Sequence[Batch]) -> None:
+    """Find the certificates of a page of batches in one query, for
+    ``preloaded_certificates`` to hand out instead of one query per batch."""
+    found: dict[int, list[Certificate]] = {batch.id: [] for batch in batches}
+    if found:
+        for batch_id, certificate in session.execute(
+            CERTIFICATES_OF_BATCHES, {"batch_ids": list(found)}
+        ):
+            found[batch_id].append(certificate)
+    today = local_today()
+    session.info[_PRELOADED_CERTIFICATES] = {
+        batch.id: [
+            AppliedCertificate(c, status_on(c, reference_day(batch)), status_on(c, today))
+            for c in found[batch.id]
+        ]
+        for batch in batches
+    }
+
+
+def preloaded_certificates(session: Session, batch: Batch) -> list[AppliedCertificate]:
+    """The batch's certificates as preloaded with its page (once), else as found now."""
+    preloaded = session.info.get(_PRELOADED_CERTIFICATES, {}).pop(batch.id, None)
+    return preloaded if preloaded is not None else applied_certificates(session, batch)
 
 
 class BatchDays(Protocol):

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from trace.auth.access import roles_required
 from trace.auth.models import Role
@@ -16,7 +17,7 @@ from trace.common.views import caller
 from trace.db import db
 from trace.feedback.models import ReportStatus
 from trace.feedback.services import list_reports, set_report_status
-from trace.scans.history import scans_of_code
+from trace.scans.history import scans_of_codes
 from trace.verification.answers import VERDICT_TITLES
 
 blueprint = Blueprint("reports", __name__)
@@ -39,17 +40,19 @@ def reports() -> ResponseReturnValue:
     batch_ids = {report.batch_id for report in listed if report.batch_id is not None}
     batches = {
         batch.id: batch
-        for batch in db.session.scalars(select(Batch).where(Batch.id.in_(batch_ids)))
+        for batch in db.session.scalars(
+            select(Batch)
+            .where(Batch.id.in_(batch_ids))
+            .options(joinedload(Batch.product), joinedload(Batch.cooperative))
+        )
     }
+    scans = scans_of_codes(db.session, [report.code_text for report in listed], SCANS_SHOWN)
     return render_template(
         "feedback/queue.html",
         reports=listed,
         status=status,
         batches=batches,
-        scans={
-            report.id: scans_of_code(db.session, report.code_text, SCANS_SHOWN)
-            for report in listed
-        },
+        scans={report.id: scans[report.code_text] for report in listed},
         status_names=STATUS_NAMES,
         verdict_titles=VERDICT_TITLES,
     )

@@ -12,9 +12,7 @@ from trace.common.schemas import (
     page_schema,
     record_id,
 )
-from trace.db import db
 from trace.registry.models import Product
-from trace.uploads.models import Upload
 
 PRODUCT_EXAMPLE = {
     "name": "Gạo ST25 túi 5 kg",
@@ -88,9 +86,7 @@ class ProductOut(Schema):
     archived_at = fields.DateTime(required=True, allow_none=True)
 
     def _image_url(self, product: Product) -> str | None:
-        if product.image_upload_id is None:
-            return None
-        upload = db.session.get(Upload, product.image_upload_id)
+        upload = product.image_upload
         return f"/files/{upload.storage_key}" if upload else None
 
 

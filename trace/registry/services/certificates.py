@@ -9,7 +9,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import User
@@ -77,6 +77,7 @@ def list_certificates(
         search_columns=(Certificate.number, Certificate.issuer),
         order_by=(Certificate.valid_to.desc(), Certificate.id),
         filters=filters,
+        options=(selectinload(Certificate.products), selectinload(Certificate.farming_areas)),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import User
@@ -44,6 +44,7 @@ def list_products(session: Session, user: User, query: ListQuery) -> Page[Produc
         query,
         search_columns=(Product.name, Product.category, Product.brand),
         order_by=(Product.name, Product.id),
+        options=(selectinload(Product.image_upload),),
     )
 
 
