@@ -7,21 +7,20 @@ again with forty (a web page shows its first twenty), and want the same number.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import quote
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories
 from tests.api.registry_helpers import caller
 from tests.conftest import log_in
 from tests.factories import Tenants
-from tests.scan_fixtures import SCANNED_AT, scan_of
+from tests.scan_fixtures import SCANNED_AT, scan_of, statements
 from trace.alerts.models import Alert
 from trace.alerts.signals import AlertRule
 from trace.auth.models import Role
@@ -34,22 +33,6 @@ from trace.inspections.models import Inspection, InspectionOutcome
 from trace.uploads.models import UploadPurpose
 
 MANY = 40
-
-
-@contextmanager
-def counted_statements() -> Iterator[list[str]]:
-    """The statements sent on the test's connection, which every request's session joins."""
-    sent: list[str] = []
-    connection = db.session.connection()
-
-    def remember(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        sent.append(statement)
-
-    event.listen(connection, "before_cursor_execute", remember)
-    try:
-        yield sent
-    finally:
-        event.remove(connection, "before_cursor_execute", remember)
 
 
 @dataclass
@@ -257,7 +240,7 @@ def statements_of(fetch: Callable[[], Any]) -> tuple[list[str], int]:
     alerts are refreshed from the new scans) and filled what the app caches, and the size
     of the answer (which must grow with its rows, or the test proves nothing)."""
     assert fetch().status_code == 200
-    with counted_statements() as sent:
+    with statements(db.session) as sent:
         response = fetch()
     assert response.status_code == 200
     return sent, len(response.get_data())
