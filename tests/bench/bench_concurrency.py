@@ -28,10 +28,8 @@ import logging
 import os
 import random
 import re
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -47,12 +45,12 @@ from typing import Any
 import flask_migrate
 from sqlalchemy import select, text
 
+from tests.bench.serving import production_gunicorn
 from trace import create_app
 from trace.auth.models import Role
 from trace.auth.services import create_user, issue_api_token
 from trace.batches.models import Batch, Event
 from trace.common.clock import local_today
-from trace.config import PROJECT_ROOT
 from trace.db import db, make_engine
 from trace.registry.models import Cooperative
 from trace.signing import services as keys
@@ -144,31 +142,10 @@ def free_port() -> int:
 
 @contextmanager
 def gunicorn(database_url: str, port: int, log_path: Path) -> Iterator[str]:
-    """gunicorn as in production, 2 sync workers on 127.0.0.1:port, once /healthz answers;
-    stopped after. Yields its base URL."""
+    """gunicorn as in production on ``database_url``; stopped after. Yields its base URL."""
     base_url = f"http://127.0.0.1:{port}"
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "TRACE_ENV": "production",
-                   **server_config(database_url, base_url)}
-    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2",
-               "--config", "python:trace.gunicorn_config", "--bind", f"127.0.0.1:{port}",
-               "trace:create_app()"]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=log,
-                                  stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while request(base_url, "GET", "/healthz").status != 200:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not answer /healthz; its log: {log_path}")
-            time.sleep(0.2)
+    with production_gunicorn(server_config(database_url, base_url), port, log_path):
         yield base_url
-    finally:
-        server.send_signal(signal.SIGINT)  # quick shutdown: every client has had its answer
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def request(base_url: str, method: str, path: str, token: str | None = None,

@@ -53,6 +53,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
+from tests.bench.serving import production_gunicorn
 from trace import create_app
 from trace.batches import models as batch_models
 from trace.batches.models import BatchStatus, EventBatchRole, EventType, LabelCode
@@ -242,34 +243,12 @@ class Server:
 
 @contextmanager
 def gunicorn(db_path: Path, port: int, log_path: Path) -> Iterator[Server]:
-    """gunicorn as in production, 2 sync workers on 127.0.0.1:port, once /healthz answers;
-    stopped after."""
+    """gunicorn as in production on the benchmark's database; stopped after."""
     base_url = f"http://127.0.0.1:{port}"
-    if fetch(f"{base_url}/healthz")[0]:
-        sys.exit(f"port {port} already answers HTTP: choose another with --port")
-    environment = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "TRACE_ENV": "production",
-                   "TRACE_DATABASE_URL": f"sqlite:///{db_path}", "TRACE_SECRET_KEY": SECRET,
-                   "TRACE_KEY_PASSPHRASE": PASSPHRASE, "TRACE_PUBLIC_BASE_URL": base_url}
-    command = [str(Path(sys.executable).parent / "gunicorn"), "--workers", "2",
-               "--config", "python:trace.gunicorn_config", "--bind", f"127.0.0.1:{port}",
-               "trace:create_app()"]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=environment, stdout=log,
-                                  stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while fetch(f"{base_url}/healthz")[0] != 200:
-            if server.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"gunicorn did not answer /healthz; its log: {log_path}")
-            time.sleep(0.2)
+    settings = {"TRACE_DATABASE_URL": f"sqlite:///{db_path}", "TRACE_SECRET_KEY": SECRET,
+                "TRACE_KEY_PASSPHRASE": PASSPHRASE, "TRACE_PUBLIC_BASE_URL": base_url}
+    with production_gunicorn(settings, port, log_path) as server:
         yield Server(base_url, server.pid)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def fetch(url: str) -> tuple[int, str]:
