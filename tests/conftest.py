@@ -1,8 +1,10 @@
 """Fixtures shared by the whole suite: the app on each database, clients, a login helper.
 
 Every database test runs on SQLite and, when ``TRACE_TEST_POSTGRES_URL`` is set, on
-PostgreSQL too. The schema comes from the migrations (so they are tested on both), and
-each test runs inside a transaction that is rolled back afterwards.
+PostgreSQL too. The schema comes from the migrations (so they are tested on both). The
+app is built once per database; each test runs inside a transaction that is rolled back
+afterwards, and gets the app's configuration and rate limits as they were
+(``tests/test_isolation.py``).
 """
 
 from __future__ import annotations
