@@ -1,8 +1,10 @@
 """Fixtures shared by the whole suite: the app on each database, clients, a login helper.
 
 Every database test runs on SQLite and, when ``TRACE_TEST_POSTGRES_URL`` is set, on
-PostgreSQL too. The schema comes from the migrations (so they are tested on both), and
-each test runs inside a transaction that is rolled back afterwards.
+PostgreSQL too. The schema comes from the migrations (so they are tested on both). The
+app is built once per database; each test runs inside a transaction that is rolled back
+afterwards, and gets the app's configuration and rate limits as they were
+(``tests/test_isolation.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import Migrate
+from limits.storage import MemoryStorage
+from limits.strategies import STRATEGIES
 from sqlalchemy import Engine, text
 
 from tests import factories
@@ -141,20 +145,72 @@ class IsolatedCliRunner(FlaskCliRunner):
         return contextvars.Context().run(super().invoke, *args, **kwargs)
 
 
-@pytest.fixture
-def app(database_url: str, database_engine: Engine) -> Iterator[Flask]:
-    """The app bound to a connection whose transaction is rolled back after the test."""
-    app = create_app(base_config(database_url))
+def make_test_app(config: dict[str, Any]) -> Flask:
+    """An app as the tests use it: each request and command in a fresh context."""
+    app = create_app(config)
     app.test_client_class = IsolatedClient
     app.test_cli_runner_class = IsolatedCliRunner
-    limiter.reset()
+    return app
+
+
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> Iterator[Flask]:
+    """One app per database for the whole session.
+
+    Building an app costs 0.1-0.4 s, three quarters of it flask-smorest's OpenAPI document;
+    once per test that was most of the suite's time. What a test may change in it (the
+    configuration, the rate limits, the connection it is bound to) is reset by ``app``.
+    """
+    app = make_test_app(base_config(database_url))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(
+    request: pytest.FixtureRequest, database_url: str, database_engine: Engine
+) -> Iterator[Flask]:
+    """The app bound to a connection whose transaction is rolled back after the test.
+
+    A test marked ``fresh_app`` gets an app of its own, built with the marker's settings
+    (one that adds routes needs this: Flask refuses new routes once an app has served).
+    """
+    marker = request.node.get_closest_marker("fresh_app")
+    if marker is None:
+        app = request.getfixturevalue("shared_app")
+    else:
+        app = make_test_app({**base_config(database_url), **marker.kwargs})
+    config = dict(app.config)
+    _reset_rate_limits()
     connection = database_engine.connect()
     transaction = connection.begin()
     db.bind_to(app, connection)
-    with app.app_context():
-        yield app
-    transaction.rollback()
-    connection.close()
+    try:
+        with app.app_context():
+            yield app
+    finally:
+        transaction.rollback()
+        connection.close()
+        db.bind_to(app, app.extensions["trace.db"].engine)
+        app.config.clear()
+        app.config.update(config)
+        if marker is not None:
+            with app.app_context():
+                db.engine.dispose()
+
+
+def _reset_rate_limits() -> None:
+    """Empty in-memory rate limits for the test, whichever app last bound the limiter.
+
+    ``limiter`` is one object shared by every app, holding whatever storage the last
+    ``init_app`` gave it: an app built with ``TRACE_REDIS_URL`` would leave the following
+    tests counting in Redis. ``_storage`` and ``_limiter`` are Flask-Limiter's (4.x) own.
+    """
+    if not isinstance(limiter.storage, MemoryStorage):
+        limiter._storage = MemoryStorage()
+        limiter._limiter = STRATEGIES[limiter._strategy or "fixed-window"](limiter._storage)
+    limiter.reset()
 
 
 @pytest.fixture

@@ -430,6 +430,7 @@ def forbidden_route(app):
     return "/test/operators-only"
 
 
+@pytest.mark.fresh_app  # adds a route
 @pytest.mark.parametrize(
     ("lang", "title", "message"),
     [
@@ -459,6 +460,7 @@ def failing_route(app):
     return "/test/failing"
 
 
+@pytest.mark.fresh_app  # adds a route
 @pytest.mark.parametrize(
     ("lang", "title", "message"),
     [
@@ -479,6 +481,7 @@ def test_server_error_page_shows_no_details(client, failing_route, lang, title, 
     assert "Content-Security-Policy" in response.headers
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_server_error_page_leaves_the_account_out_of_the_header(
     client, failing_route, signed_in_operator
 ):

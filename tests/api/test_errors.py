@@ -52,6 +52,7 @@ def test_huge_ids_are_404_not_500(client, session):
     _assert_json_error(response, 404)
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_unexpected_errors_are_json_500_without_details(app):
     @app.get("/api/v1/_boom")
     def boom():
@@ -63,6 +64,7 @@ def test_unexpected_errors_are_json_500_without_details(app):
     assert body["status"] == "Internal Server Error"
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_field_errors_are_named(app):
     @app.get("/api/v1/_invalid")
     def invalid():
@@ -72,6 +74,7 @@ def test_field_errors_are_named(app):
     assert body["errors"] == {"tax_code": ["Enter 10 or 13 digits."]}
 
 
+@pytest.mark.fresh_app  # adds a route
 def test_request_parsing_errors_are_keyed_by_field_not_location(app):
     @app.get("/api/v1/_abort")
     def aborted():
