@@ -22,6 +22,7 @@ test: $(VENV)/.installed-test $(COMPILED) lint typecheck
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
