@@ -100,12 +100,15 @@ def test_other_database_errors_are_not_retried(probe):
 
 
 @pytest.fixture
-def sqlite_probe(probe, database_url):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite's write lock; PostgreSQL locks rows as it writes them")
+def sqlite_probe(probe):
     return probe
 
 
+# SQLite's write lock only: PostgreSQL locks rows as it writes them.
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True, scope="session")
+
+
+@ON_SQLITE
 def test_a_writer_holds_the_write_lock_from_its_first_read(sqlite_probe, database_url):
     engine, table = sqlite_probe
     impatient = make_engine(database_url, sqlite_busy_timeout_ms=0)
@@ -121,6 +124,7 @@ def test_a_writer_holds_the_write_lock_from_its_first_read(sqlite_probe, databas
         impatient.dispose()
 
 
+@ON_SQLITE
 def test_a_second_writer_waits_its_turn_instead_of_failing(sqlite_probe):
     engine, table = sqlite_probe
 
@@ -185,6 +189,7 @@ def test_commands_that_only_read_begin_as_readers(database_url):
         db.engine.dispose()
 
 
+@ON_SQLITE
 def test_a_write_apart_waits_for_the_end_of_the_app_context(sqlite_probe, database_url):
     engine, table = sqlite_probe
     app = create_app(base_config(database_url))
