@@ -1,4 +1,4 @@
-"""What every registry form shares: text in, typed values out, the services' messages back.
+"""What every form shares: text in, typed values out, the services' messages back.
 
 The forms hold what the person typed, as text, and never refuse it themselves: the
 services judge every value (so the web, the API and imports give the same messages).

@@ -1,4 +1,4 @@
-"""What every registry API schema shares: safe text, ids, list arguments, page envelopes."""
+"""What every API schema shares: safe text, ids, list arguments, page envelopes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Photos chosen in a form's ``photos`` field, stored as uploads of a cooperative."""
+"""Files chosen in forms, stored as uploads of a cooperative (a record's photo or scan, an
+event's photos), and the upload a page may show."""
 
 from __future__ import annotations
 

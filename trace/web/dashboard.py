@@ -1,4 +1,4 @@
-"""Registry rules and queries."""
+"""The dashboard's overview: each cooperative the user may read, with its counts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""What every registry service shares: listing for a caller, archiving, collecting errors."""
+"""What every registry service shares: the cooperative a new record belongs to, archiving."""
 
 from __future__ import annotations
 

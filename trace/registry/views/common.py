@@ -1,4 +1,4 @@
-"""What the registry pages share: the caller, list queries, saving a form, the choices."""
+"""What the registry pages share: their blueprint, the owner and place fields, archiving."""
 
 from __future__ import annotations
 
