@@ -20,8 +20,8 @@ MAX_PASSWORD_LENGTH = 200
 MIN_SCORE = 3
 # zxcvbn's cost grows with length; past the first 64 characters a password is long enough.
 _SCORED_LENGTH = 64
-# A shorter local part ("an@...") is too common to refuse inside a password.
-_MIN_PERSONAL_LENGTH = 3
+# A shorter local part ("lan@...") is too common a word to refuse inside a password.
+_MIN_PERSONAL_LENGTH = 4
 
 
 def password_problem(password: str, *, email: str, display_name: str = "") -> str | None:
@@ -30,8 +30,8 @@ def password_problem(password: str, *, email: str, display_name: str = "") -> st
         return str(_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
     if len(password) > MAX_PASSWORD_LENGTH:
         return str(_l("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH))
-    plain = _plain(password)
-    if any(word in plain for word in personal_words(email, display_name)):
+    compact = _compact(password)
+    if any(word in compact for word in personal_words(email, display_name)):
         return str(_l("The password may not contain your email or your name."))
     # The name's single words only weaken the score: "Văn" or "Thị" alone may stay.
     hints = [*personal_words(email, display_name), *map(_plain, display_name.split())]
@@ -46,10 +46,14 @@ def password_problem(password: str, *, email: str, display_name: str = "") -> st
 
 
 def personal_words(email: str, display_name: str) -> list[str]:
-    """What a password may not contain: the email, its local part and the whole name."""
-    candidates = (email, email.split("@", 1)[0], "".join(display_name.split()))
-    words = {_plain(word) for word in candidates}
+    """What a password may not contain: the email, its local part and the whole name, each
+    compared without marks, case, spaces or punctuation."""
+    words = {_compact(word) for word in (email, email.split("@", 1)[0], display_name)}
     return sorted(word for word in words if len(word) >= _MIN_PERSONAL_LENGTH)
+
+
+def _compact(text: str) -> str:
+    return "".join(character for character in _plain(text) if character.isalnum())
 
 
 def _plain(text: str) -> str:
