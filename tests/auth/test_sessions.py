@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import csrf_token_from, log_in
 from tests.factories import TEST_PASSWORD
 from trace.auth import services
-from trace.auth.sessions import LAST_SEEN_KEY
+from trace.auth.sessions import BEGAN_KEY, LAST_SEEN_KEY
 from trace.config import ConfigError, build_config
 
 COOKIE = "trace_session"
@@ -154,3 +154,10 @@ def test_the_idle_timeout_is_a_setting(app, client, tenants):
 def test_a_malformed_idle_timeout_stops_the_start(tmp_path, minutes):
     with pytest.raises(ConfigError, match="TRACE_SESSION_IDLE_MINUTES"):
         build_config({"TRACE_SESSION_IDLE_MINUTES": minutes, "TRACE_SECRET_KEY": "x"}, {}, tmp_path)
+
+
+def test_a_session_in_use_still_ends_after_twelve_hours(client, tenants):
+    log_in(client, tenants.staff_a.email)
+    with client.session_transaction() as browser_session:
+        browser_session[BEGAN_KEY] = int(time.time() - 12 * 3600 - 60)
+    assert not _signs_in(client)
