@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin, urlsplit
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import csrf_token_from
 from tests.factories import TEST_PASSWORD
@@ -111,3 +115,29 @@ def test_sign_in_page_with_a_hostile_next_signs_in_to_the_dashboard(client, tena
 def test_sign_in_follows_a_local_next(client, tenants):
     response = _sign_in(client, tenants.operator.email, "/batches?page=2")
     assert response.headers["Location"] == "/batches?page=2"
+
+
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def _where_a_browser_goes(location: str) -> str:
+    """The host a browser reaches from this Location: it drops tabs and newlines and reads
+    a backslash as a slash (the WHATWG URL parser, for http URLs)."""
+    cleaned = location.strip(_C0_AND_SPACE).translate({9: None, 10: None, 13: None})
+    return urlsplit(urljoin("http://trace.test/lang/vi", cleaned.replace("\\", "/"))).netloc
+
+
+PIECES = st.sampled_from(["/", "//", "\\", "\t", "\n", "%09", "%0a", "%2f", "%5c", ":", "@",
+                          "evil.example", "https:", "javascript:", " ", "\u3000", "?", "#", ".."])
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.one_of(st.text(max_size=40), st.lists(PIECES, max_size=8).map("".join)))
+def test_no_next_leaves_the_site_or_breaks_the_answer(client, target):
+    response = client.get("/lang/vi", query_string={"next": target})
+    assert response.status_code == 302
+    location = response.headers["Location"]
+    assert _where_a_browser_goes(location) == "trace.test"
+    assert location.isascii()
+    assert location.isprintable()
+    assert " " not in location
