@@ -84,10 +84,15 @@ def test_language_switch_returns_to_a_local_page(client, target):
 
 def _sign_in(client, email: str, target: str):
     page = client.get("/login")
-    return client.post("/login", data={
-        "email": email, "password": TEST_PASSWORD,
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "next": target,
-    })
+    return client.post(
+        "/login",
+        data={
+            "email": email,
+            "password": TEST_PASSWORD,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "next": target,
+        },
+    )
 
 
 @pytest.mark.parametrize("target", HOSTILE_NEXTS)
@@ -102,12 +107,21 @@ def test_sign_in_page_with_a_hostile_next_signs_in_to_the_dashboard(client, tena
     page = client.get(f"/login?{query}")
     assert page.status_code == 200
     markup = page.get_data(as_text=True)
-    target = {"next=/%09/evil.example": "/\t/evil.example", "next=/%0a/x": "/\n/x",
-              "next=/%0d%0a/x": "/\r\n/x", "next=/%5c/evil": "/\\evil"}[query]
-    response = client.post("/login", data={
-        "email": tenants.operator.email, "password": TEST_PASSWORD,
-        "csrf_token": csrf_token_from(markup), "next": target,
-    })
+    target = {
+        "next=/%09/evil.example": "/\t/evil.example",
+        "next=/%0a/x": "/\n/x",
+        "next=/%0d%0a/x": "/\r\n/x",
+        "next=/%5c/evil": "/\\evil",
+    }[query]
+    response = client.post(
+        "/login",
+        data={
+            "email": tenants.operator.email,
+            "password": TEST_PASSWORD,
+            "csrf_token": csrf_token_from(markup),
+            "next": target,
+        },
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/dashboard"
 
@@ -127,8 +141,29 @@ def _where_a_browser_goes(location: str) -> str:
     return urlsplit(urljoin("http://trace.test/lang/vi", cleaned.replace("\\", "/"))).netloc
 
 
-PIECES = st.sampled_from(["/", "//", "\\", "\t", "\n", "%09", "%0a", "%2f", "%5c", ":", "@",
-                          "evil.example", "https:", "javascript:", " ", "\u3000", "?", "#", ".."])
+PIECES = st.sampled_from(
+    [
+        "/",
+        "//",
+        "\\",
+        "\t",
+        "\n",
+        "%09",
+        "%0a",
+        "%2f",
+        "%5c",
+        ":",
+        "@",
+        "evil.example",
+        "https:",
+        "javascript:",
+        " ",
+        "\u3000",
+        "?",
+        "#",
+        "..",
+    ]
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])

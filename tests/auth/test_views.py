@@ -23,10 +23,15 @@ def test_wrong_password_is_refused_with_a_message(client, tenants):
 
 def test_sign_in_follows_only_local_next_paths(client, tenants):
     page = client.get("/login?next=//evil.example/x").get_data(as_text=True)
-    response = client.post("/login", data={
-        "email": tenants.operator.email, "password": TEST_PASSWORD,
-        "csrf_token": csrf_token_from(page), "next": "//evil.example/x",
-    })
+    response = client.post(
+        "/login",
+        data={
+            "email": tenants.operator.email,
+            "password": TEST_PASSWORD,
+            "csrf_token": csrf_token_from(page),
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["Location"] == "/dashboard"
 
 
@@ -41,7 +46,8 @@ def test_sign_in_without_csrf_token_is_refused(client, tenants):
 def test_session_cookie_is_httponly_and_samesite_lax(client, tenants):
     response = log_in(client, tenants.operator.email)
     cookie = next(
-        header for header in response.headers.getlist("Set-Cookie")
+        header
+        for header in response.headers.getlist("Set-Cookie")
         if header.startswith("trace_session=")
     )
     assert "HttpOnly" in cookie
@@ -53,17 +59,26 @@ def test_sign_in_attempts_are_rate_limited(client, tenants):
     page = client.get("/login").get_data(as_text=True)
     token = csrf_token_from(page)
     statuses = [
-        client.post("/login", data={
-            "email": tenants.operator.email, "password": f"guess number {attempt}",
-            "csrf_token": token,
-        }).status_code
+        client.post(
+            "/login",
+            data={
+                "email": tenants.operator.email,
+                "password": f"guess number {attempt}",
+                "csrf_token": token,
+            },
+        ).status_code
         for attempt in range(11)
     ]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
-    limited = client.post("/login", data={
-        "email": tenants.operator.email, "password": TEST_PASSWORD, "csrf_token": token,
-    })
+    limited = client.post(
+        "/login",
+        data={
+            "email": tenants.operator.email,
+            "password": TEST_PASSWORD,
+            "csrf_token": token,
+        },
+    )
     assert limited.status_code == 429
     assert "Retry-After" in limited.headers
 
@@ -87,8 +102,11 @@ def _attempt(client, email: str, password: str, address: str):
     page = client.get("/login", environ_base={"REMOTE_ADDR": address})
     return client.post(
         "/login",
-        data={"email": email, "password": password,
-              "csrf_token": csrf_token_from(page.get_data(as_text=True))},
+        data={
+            "email": email,
+            "password": password,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
         environ_base={"REMOTE_ADDR": address},
     )
 
@@ -113,18 +131,26 @@ def test_an_address_trying_many_emails_is_slowed(app, tenants):
     ]
     assert statuses[:30] == [422] * 30
     assert statuses[30] == 429
-    assert _attempt(app.test_client(), tenants.operator.email, TEST_PASSWORD, "203.0.113.9") \
-        .status_code == 302
+    assert (
+        _attempt(
+            app.test_client(), tenants.operator.email, TEST_PASSWORD, "203.0.113.9"
+        ).status_code
+        == 302
+    )
 
 
 def test_signing_in_uses_up_no_attempts(app, tenants):
     for _ in range(12):
-        assert _attempt(
-            app.test_client(), tenants.operator.email, TEST_PASSWORD, "192.0.2.1"
-        ).status_code == 302
-    assert _attempt(
-        app.test_client(), tenants.operator.email, "a wrong one", "192.0.2.1"
-    ).status_code == 422
+        assert (
+            _attempt(
+                app.test_client(), tenants.operator.email, TEST_PASSWORD, "192.0.2.1"
+            ).status_code
+            == 302
+        )
+    assert (
+        _attempt(app.test_client(), tenants.operator.email, "a wrong one", "192.0.2.1").status_code
+        == 422
+    )
 
 
 # Changing one's own password
@@ -133,11 +159,15 @@ def test_signing_in_uses_up_no_attempts(app, tenants):
 def _change_password(client, current: str, new: str, again: str | None = None, lang: str = "vi"):
     page = client.get(f"/account/password?lang={lang}")
     assert page.status_code == 200
-    return client.post(f"/account/password?lang={lang}", data={
-        "current_password": current, "new_password": new,
-        "new_password_again": new if again is None else again,
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)),
-    })
+    return client.post(
+        f"/account/password?lang={lang}",
+        data={
+            "current_password": current,
+            "new_password": new,
+            "new_password_again": new if again is None else again,
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+        },
+    )
 
 
 NEW_PASSWORD = "rice paddies under monsoon clouds"
@@ -197,9 +227,13 @@ def test_a_refused_change_says_why_in_the_users_language_and_changes_nothing(
 
 def test_a_password_change_needs_its_csrf_token(client, tenants):
     log_in(client, tenants.staff_a.email)
-    response = client.post("/account/password", data={
-        "current_password": TEST_PASSWORD, "new_password": NEW_PASSWORD,
-        "new_password_again": NEW_PASSWORD,
-    })
+    response = client.post(
+        "/account/password",
+        data={
+            "current_password": TEST_PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+        },
+    )
     assert response.status_code in (400, 422)
     assert log_in(client.application.test_client(), tenants.staff_a.email).status_code == 302

@@ -41,8 +41,7 @@ def _describe(user: User) -> dict[str, Any]:
     hide_input=True,
     confirmation_prompt=True,
     envvar="TRACE_NEW_USER_PASSWORD",
-    help="At least 12 characters, not common, without the email or name; asked for when "
-    "not given.",
+    help="At least 12 characters, not common, without the email or name; asked for when not given.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the new user as JSON.")
 def create_user(
