@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 from werkzeug.routing import Rule
 
 from tests import factories
-from trace.auth.models import Role
+from trace.auth.models import Role, User
 from trace.auth.services import issue_api_token
+from trace.auth.sessions import SESSION_VERSION_KEY
 from trace.config import PROJECT_ROOT
 from trace.db import db
 from trace.feedback.services import file_report
@@ -67,6 +68,7 @@ GRID: dict[str, Access] = {
     "site.dashboard": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
+    "auth.change_password": SIGNED_IN,
     "i18n.set_language": PUBLIC,
     "signing.jwks": PUBLIC,
     "api-docs.openapi_json": PUBLIC_API,
@@ -297,6 +299,10 @@ def _request(client, session, method: str, path: str, access: Access, user) -> A
         with client.session_transaction() as browser_session:
             browser_session["_user_id"] = str(user.id)
             browser_session["_fresh"] = True
+            # The version a sign-in would store: POST /logout raises it (trace/auth/sessions.py).
+            browser_session[SESSION_VERSION_KEY] = session.scalar(
+                select(User.session_version).where(User.id == user.id)
+            )
     return client.open(path, method=method, headers=headers)
 
 

@@ -13,7 +13,7 @@ from flask_login import current_user
 from trace import api
 from trace.alerts.cli import alerts_group
 from trace.alerts.views import blueprint as alerts_blueprint
-from trace.auth import passwords
+from trace.auth import passwords, sessions
 from trace.auth import views as auth_views
 from trace.auth.cli import users
 from trace.auth.models import User
@@ -113,7 +113,5 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
-        return None
-    user = database.session.get(User, int(user_id))
-    return user if user is not None and user.is_active else None
+    """The session's user while the session holds (``trace/auth/sessions.py``)."""
+    return sessions.session_user(database.session, user_id)

@@ -29,7 +29,12 @@ SETTINGS: dict[str, str | None] = {
     "TRACE_PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     "TRACE_KEY_PASSPHRASE": None,
     "TRACE_REDIS_URL": None,
+    # Failed sign-ins: per email from one address, and per address over every email. No
+    # limit counts an email alone, or anyone could lock a person out by mistyping for them.
     "TRACE_LOGIN_RATE_LIMIT": "10 per minute",
+    "TRACE_LOGIN_ADDRESS_RATE_LIMIT": "30 per minute",
+    # A signed-in session left unused this long ends (the cookie expires after 12 hours).
+    "TRACE_SESSION_IDLE_MINUTES": "120",
     # Per client address; an inspector's phone checks a few labels a minute at most.
     "TRACE_VERIFY_RATE_LIMIT": "60 per minute",
     "TRACE_SQLITE_BUSY_TIMEOUT_MS": "15000",
@@ -76,6 +81,10 @@ def build_config(
     if not proxies.isdigit() or int(proxies) > 5:
         raise ConfigError("TRACE_PROXY_COUNT must be a whole number from 0 to 5")
     settings["TRACE_PROXY_COUNT"] = int(proxies)
+    idle_minutes = str(settings["TRACE_SESSION_IDLE_MINUTES"]).strip()
+    if not idle_minutes.isdigit() or not 1 <= int(idle_minutes) <= 720:
+        raise ConfigError("TRACE_SESSION_IDLE_MINUTES must be a whole number from 1 to 720")
+    settings["TRACE_SESSION_IDLE_MINUTES"] = int(idle_minutes)
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )

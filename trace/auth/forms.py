@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from trace.auth.password_policy import MAX_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
@@ -24,3 +26,25 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Signing out is a POST with a CSRF token, so no other site can sign a user out."""
+
+
+class PasswordChangeForm(FlaskForm):
+    """A signed-in person's own new password: the current one first, the new one twice."""
+
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[
+            DataRequired(_l("Enter your current password.")),
+            Length(max=MAX_PASSWORD_LENGTH),
+        ],
+    )
+    new_password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Enter a new password."))]
+    )
+    new_password_again = PasswordField(
+        _l("New password, again"),
+        validators=[
+            DataRequired(_l("Enter the new password again.")),
+            EqualTo("new_password", _l("The two new passwords differ.")),
+        ],
+    )

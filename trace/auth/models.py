@@ -45,6 +45,8 @@ class User(Base):
     )
     commune_code: Mapped[str | None] = mapped_column(String(5))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Held by each signed-in session; raising it ends them all (sign-out, password, disabling).
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 

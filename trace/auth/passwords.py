@@ -6,8 +6,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
 
-MIN_PASSWORD_LENGTH = 10
-
 
 def init_app(app: Flask) -> None:
     """Tests pass cheaper parameters in ``PASSWORD_HASH_PARAMETERS``; production keeps defaults."""

@@ -13,13 +13,14 @@ from sqlalchemy.orm import Session
 
 from trace.auth.access import COOPERATIVES
 from trace.auth.models import ApiToken, Role, User
+from trace.auth.password_policy import password_problem
 from trace.auth.passwords import (
-    MIN_PASSWORD_LENGTH,
     burn_verification_time,
     hash_password,
     needs_rehash,
     verify_password,
 )
+from trace.auth.sessions import end_every_session
 from trace.common.communes import find_commune
 from trace.db import utcnow, write_apart
 from trace.errors import Conflict, InvalidInput, NotFound
@@ -51,10 +52,9 @@ def create_user(
     errors: dict[str, list[str]] = {}
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         errors["email"] = [str(_l("Enter a valid email address."))]
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [
-            str(_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
-        ]
+    problem = password_problem(password, email=email, display_name=display_name)
+    if problem is not None:
+        errors["password"] = [problem]
     try:
         role = Role(role)
     except ValueError:
@@ -129,6 +129,62 @@ def find_user_by_email(session: Session, email: str) -> User:
     if user is None:
         raise NotFound(_l("No user has this email."))
     return user
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """Give the user a new password (an operator's reset): every session and token ends."""
+    _replace_password(user, password)
+    end_every_session(user)
+    revoke_every_token(session, user)
+    session.flush()
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """The signed-in user's own change: the current password first; other sessions end."""
+    if not verify_password(user.password_hash, current):
+        wrong = str(_l("The current password is wrong."))
+        raise InvalidInput(errors={"current_password": [wrong]})
+    _replace_password(user, new, field="new_password")
+    end_every_session(user)
+    session.flush()
+
+
+def _replace_password(user: User, password: str, field: str = "password") -> None:
+    problem = password_problem(password, email=user.email, display_name=user.display_name)
+    if problem is not None:
+        raise InvalidInput(errors={field: [problem]})
+    user.password_hash = hash_password(password)
+
+
+def disable_user(session: Session, user: User) -> None:
+    """Stop the user signing in: every session and API token ends at once."""
+    user.is_active = False
+    end_every_session(user)
+    revoke_every_token(session, user)
+    session.flush()
+
+
+def enable_user(session: Session, user: User) -> None:
+    """Let a disabled user sign in again (their old tokens stay revoked)."""
+    user.is_active = True
+    session.flush()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the user out on every device (the sign-out button)."""
+    end_every_session(user)
+    session.flush()
+
+
+def revoke_every_token(session: Session, user: User) -> int:
+    """Revoke all the user's API tokens still in force; how many were."""
+    result = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
 
 
 def _token_hash(token: str) -> str:
