@@ -49,9 +49,18 @@ def test_malformed_paths_say_what_is_wrong(raw):
 def test_the_code_is_the_url_exactly_as_requested():
     base = "https://truyxuat.vn"
     path = f"/01/{GTIN}/10/ST25"
-    for query in ("17=270101&k=abc&s=xyz", "17=270101&k=abc&s=xyz&", "", "&", "lang=en&",
-                  "lang=en&17=270101&k=abc&s=xyz", "17=270101&k=abc&linkType=all&s=xyz",
-                  "k=abc&k=abc&s=xyz", "s=xyz#top", "lang=en&lang=en&x"):
+    for query in (
+        "17=270101&k=abc&s=xyz",
+        "17=270101&k=abc&s=xyz&",
+        "",
+        "&",
+        "lang=en&",
+        "lang=en&17=270101&k=abc&s=xyz",
+        "17=270101&k=abc&linkType=all&s=xyz",
+        "k=abc&k=abc&s=xyz",
+        "s=xyz#top",
+        "lang=en&lang=en&x",
+    ):
         assert code_text(base, path, query) == f"{base}{path}?{query}", query
 
 

@@ -88,7 +88,8 @@ def test_the_offline_service_gives_the_expected_verdict(path):
     case = load(path)
     result = verify_offline(case["code"], case["jwks"])
     assert (result.verdict.value, result.is_valid) == (
-        case["expected"]["reason"], case["expected"]["valid"]
+        case["expected"]["reason"],
+        case["expected"]["valid"],
     )
 
 
@@ -115,10 +116,10 @@ def test_the_cli_with_the_key_set_file_gives_the_expected_verdict(runner, tmp_pa
     result = runner.invoke(args=["verify", case["code"], "--keys", str(key_file), "--json"])
     answer = json.loads(result.stdout)
     assert (answer["reason"], answer["valid"]) == (
-        case["expected"]["reason"], case["expected"]["valid"]
+        case["expected"]["reason"],
+        case["expected"]["valid"],
     )
     assert result.exit_code == (0 if case["expected"]["valid"] else 1)
-
 
 
 def label_for(session, request_path: str, code: str, key: IssuingKey) -> None:
@@ -140,10 +141,18 @@ def label_for(session, request_path: str, code: str, key: IssuingKey) -> None:
 
 def test_the_corpus_reaches_the_public_page_in_its_spelling_cases():
     names = {path.stem for path in PAGE_CASES}
-    assert {"trailing-ampersand", "trailing-question-mark", "empty-parameter",
-            "display-parameter-after-signature", "percent-lower-case", "reordered-dates",
-            "duplicate-parameter", "signature-missing", "valid-gtin-unit",
-            "percent-encoded-path-key"} <= names
+    assert {
+        "trailing-ampersand",
+        "trailing-question-mark",
+        "empty-parameter",
+        "display-parameter-after-signature",
+        "percent-lower-case",
+        "reordered-dates",
+        "duplicate-parameter",
+        "signature-missing",
+        "valid-gtin-unit",
+        "percent-encoded-path-key",
+    } <= names
     assert len(names) >= len(CASES) - 8
 
 
