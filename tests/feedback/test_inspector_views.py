@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -95,3 +97,26 @@ def test_a_reported_code_that_is_no_web_address_is_shown_as_text_not_a_link(
     markup = client.get("/reports").get_data(as_text=True)
     assert "javascript:alert(document.cookie)" in markup
     assert 'href="javascript:' not in markup
+
+
+@pytest.mark.parametrize("name", ["inspector", "operator"])
+def test_addresses_a_consumer_typed_are_shown_as_text_never_as_links(client, tenants, name):
+    phish = "https://evil.example/phish"
+    form = client.get(f"/report?code={phish}")
+    sent = client.post(
+        "/report",
+        data={
+            "csrf_token": csrf_token_from(form.get_data(as_text=True)),
+            "code": phish,
+            "scan": "",
+            "message": f"Xem {phish} hoặc javascript:alert(1)",
+            "contact": phish,
+        },
+    )
+    assert sent.status_code == 200
+    log_in(client, tenants.user(name).email)
+    markup = client.get("/reports").get_data(as_text=True)
+    assert markup.count(phish) == 3  # the code, the message and the contact, as text
+    assert 'href="https://evil.example' not in markup
+    assert not re.search(r"<a\b[^>]*evil\.example", markup)
+    assert f'<code class="record__code alert-item__code">{phish}</code>' in markup

@@ -24,14 +24,16 @@ def page(client, path, **headers):
     return client.get(path, headers=headers)
 
 
-def in_english(path):
-    return path + ("&" if "?" in path else "?") + "lang=en"
+def english(client, path):
+    """The page in English, asked the way a phone set to English asks: ``?lang=en`` after a
+    signature would change the code."""
+    return page(client, path, **{"Accept-Language": "en"})
 
 
 def test_a_genuine_label_says_so_first_and_shows_every_required_fact(
     client, session, tenants, label
 ):
-    response = page(client, label.path + "&lang=en")
+    response = english(client, label.path)
     assert response.status_code == 200
     assert '<html lang="en">' in response.get_data(as_text=True)
     text = text_of(response)
@@ -68,7 +70,7 @@ def test_vietnamese_is_the_default_and_english_follows_the_browser(client, label
 def test_a_unit_page_shows_its_serial(client, session, tenants, label):
     [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
     session.commit()
-    response = page(client, unit.text.removeprefix("http://127.0.0.1:5000") + "&lang=en")
+    response = english(client, unit.text.removeprefix("http://127.0.0.1:5000"))
     assert response.status_code == 200
     text = text_of(response)
     assert "Genuine label" in text
@@ -84,7 +86,7 @@ def test_a_unit_page_shows_its_serial(client, session, tenants, label):
     ],
 )
 def test_a_label_that_does_not_verify_warns_but_shows_the_batch(client, label, change, reason):
-    response = page(client, in_english(change(label.path)))
+    response = english(client, change(label.path))
     assert response.status_code == 200
     text = text_of(response)
     assert "This label could not be verified" in text
@@ -93,17 +95,62 @@ def test_a_label_that_does_not_verify_warns_but_shows_the_batch(client, label, c
     assert label.batch.code in text
 
 
+def verdict_of(response):
+    return re.search(r'data-verdict="([^"]*)"', response.get_data(as_text=True))[1]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda code: code + "&",
+        lambda code: code + "?",
+        lambda code: code + "&lang=en",
+        lambda code: code.replace("?", "?&", 1),
+        lambda code: code.replace("?", "?lang=en&", 1),
+        lambda code: code.replace("&k=", "&&k=", 1),
+        lambda code: code.replace("?17=270519", "?17=270519&17=270519"),
+        lambda code: code.replace("&s=", "%26s="),
+    ],
+    ids=[
+        "trailing &",
+        "trailing ?",
+        "lang after",
+        "empty first",
+        "lang first",
+        "&&",
+        "repeated",
+        "%26s=",
+    ],
+)
+def test_another_spelling_of_a_genuine_code_gets_the_apis_verdict(client, label, change):
+    changed = change(label.code)
+    response = english(client, changed.removeprefix("http://127.0.0.1:5000"))
+    assert response.status_code == 200
+    answer = client.post("/api/v1/verify", json={"code": changed}).get_json()
+    assert (verdict_of(response), answer["reason"]) == ("malformed code", "malformed code")
+    assert "Genuine label" not in text_of(response)
+
+
+def test_only_a_url_without_a_code_takes_its_language_from_the_query(client, label):
+    bare = label.path.split("?")[0]
+    for query in ("", "?lang=en", "?linkType=gs1:pip&lang=en"):
+        assert verdict_of(page(client, bare + query)) == "", query
+    in_english = page(client, bare + "?lang=en")
+    assert '<html lang="en">' in in_english.get_data(as_text=True)
+    assert "carries no signature" in text_of(in_english)
+
+
 def test_a_revoked_key_warns(client, session, label):
     keys.revoke_key(session, keys.current_key(session).kid, "stolen")
     session.commit()
-    text = text_of(page(client, label.path + "&lang=en"))
+    text = text_of(english(client, label.path))
     assert "signed with a key that has been revoked" in text
 
 
 def test_a_recalled_batch_says_why_and_when(client, session, tenants, label):
     recall_batch(session, tenants.staff_a, label.batch.id, "Dư lượng thuốc vượt mức")
     session.commit()
-    text = text_of(page(client, label.path + "&lang=en"))
+    text = text_of(english(client, label.path))
     assert "This batch was recalled on" in text
     assert "Dư lượng thuốc vượt mức" in text
     assert "Genuine label" not in text
@@ -123,7 +170,7 @@ def test_certificates_show_their_status_on_the_harvest_day_and_today(
     )
     expired.products = [tenants.product_a]
     session.commit()
-    text = text_of(page(client, label.path + "&lang=en"))
+    text = text_of(english(client, label.path))
     assert "VG-OLD-1" in text
     assert "Expired" in text
 
@@ -152,7 +199,7 @@ def test_steps_are_shown_without_private_details(client, session, tenants, label
         unit="kg",
     )
     session.commit()
-    text = text_of(page(client, label.path + "&lang=en"))
+    text = text_of(english(client, label.path))
     assert "Anvil 5SC (1 lít/ha)" in text
     assert "7 days" in text
     assert "ghi chú nội bộ" not in text
@@ -193,7 +240,7 @@ def test_user_text_is_shown_as_text(client, session, tenants, label):
 
 def test_an_unknown_code_is_a_404_page_that_says_how_to_report(client, label):
     for path in (f"/01/{GTIN}/10/NO-SUCH-LOT", "/b/NOPE-1", label.path.split("?")[0] + "/21/AAAA"):
-        response = page(client, in_english(path))
+        response = english(client, path)
         assert response.status_code == 404, path
         text = text_of(response)
         assert "This code is not registered" in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trace.lookup.paths import LabelPath, MalformedPath, read_path, signed_text
+from trace.lookup.paths import LabelPath, MalformedPath, code_text, read_path
 
 GTIN = "08934567000017"
 
@@ -46,14 +46,25 @@ def test_malformed_paths_say_what_is_wrong(raw):
     assert str(refused.value)
 
 
-def test_the_signed_text_leaves_out_our_display_parameters():
+def test_the_code_is_the_url_exactly_as_requested():
     base = "https://truyxuat.vn"
     path = f"/01/{GTIN}/10/ST25"
-    assert signed_text(base, path, "lang=en&17=270101&k=abc&s=xyz") == (
-        f"{base}{path}?17=270101&k=abc&s=xyz"
-    )
-    assert signed_text(base, path, "17=270101&k=abc&linkType=all&s=xyz&lang=vi") == (
-        f"{base}{path}?17=270101&k=abc&s=xyz"
-    )
-    assert signed_text(base, path, "") is None
-    assert signed_text(base, path, "lang=en") is None
+    for query in (
+        "17=270101&k=abc&s=xyz",
+        "17=270101&k=abc&s=xyz&",
+        "",
+        "&",
+        "lang=en&",
+        "lang=en&17=270101&k=abc&s=xyz",
+        "17=270101&k=abc&linkType=all&s=xyz",
+        "k=abc&k=abc&s=xyz",
+        "s=xyz#top",
+        "lang=en&lang=en&x",
+    ):
+        assert code_text(base, path, query) == f"{base}{path}?{query}", query
+
+
+def test_a_url_without_a_query_or_with_only_display_parameters_carries_no_code():
+    base, path = "https://truyxuat.vn", f"/01/{GTIN}/10/ST25"
+    for query in (None, "lang=en", "linkType=all", "lang=en&linkType=all", "lang="):
+        assert code_text(base, path, query) is None, query

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_from
@@ -19,11 +20,14 @@ def scans(session):
     return session.scalars(select(Scan).order_by(Scan.id)).all()
 
 
-def visit(client, path, address="203.113.45.67"):
+def visit(client, path, address="203.113.45.67", language="vi"):
     return client.get(
         path,
         environ_base={"REMOTE_ADDR": address},
-        headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile"},
+        headers={
+            "User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile",
+            "Accept-Language": language,
+        },
     )
 
 
@@ -74,10 +78,10 @@ def test_a_code_signed_with_our_key_for_no_batch_we_issued_is_recorded_for_the_a
 def test_a_unit_scanned_twice_tells_the_second_visitor(client, session, tenants, label):
     [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
     session.commit()
-    path = unit.text.removeprefix(BASE) + "&lang=en"
-    first = text_of(visit(client, path))
+    path = unit.text.removeprefix(BASE)
+    first = text_of(visit(client, path, language="en"))
     assert "This is the first time this code is scanned." in first
-    second = visit(client, path, address="14.160.2.9")
+    second = visit(client, path, address="14.160.2.9", language="en")
     text = text_of(second)
     assert "This code was scanned 1 time before, first on" in text
     assert "may have been copied" in text
@@ -106,6 +110,62 @@ def test_the_visitor_shares_the_place_of_their_own_scan_only(client, session, te
     )
     assert twice.status_code == 422
     assert client.post(f"/scans/{scan_id}/position", data="x").status_code == 422
+
+
+def share_position(client, markup, latitude, longitude):
+    scan_id, token = re.search(r'data-scan="(\d+)" data-token="([^"]+)"', markup).groups()
+    shared = client.post(
+        f"/scans/{scan_id}/position",
+        json={"token": token, "latitude": latitude, "longitude": longitude},
+    )
+    assert shared.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("vi", "Lần quét đầu tiên ở Thành phố Hà Nội."),
+        ("en", "The first scan was in Thành phố Hà Nội."),
+    ],
+)
+def test_a_later_visitor_learns_the_province_of_the_first_scan_never_its_position(
+    client, session, tenants, label, language, sentence
+):
+    [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
+    session.commit()
+    path = unit.text.removeprefix(BASE)
+    share_position(client, visit(client, path).get_data(as_text=True), 21.0312, 105.8519)
+    later = visit(client, path, address="14.160.2.9", language=language)
+    assert sentence in text_of(later)
+    markup = later.get_data(as_text=True)
+    for private in ("21.03", "21,03", "105.85", "105,85", "203.113.45", "Android"):
+        assert private not in markup, private
+
+
+def test_the_verify_answer_tells_nothing_of_the_scans(client, session, tenants, label):
+    [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
+    session.commit()
+    share_position(
+        client,
+        visit(client, unit.text.removeprefix(BASE)).get_data(as_text=True),
+        21.0312,
+        105.8519,
+    )
+    answer = client.post("/api/v1/verify", json={"code": unit.text})
+    assert answer.get_json()["valid"] is True
+    body = answer.get_data(as_text=True)
+    for private in (
+        "21.03",
+        "105.85",
+        "203.113.45",
+        "Android",
+        "latitude",
+        "longitude",
+        "network",
+        "user_agent",
+        "scanned",
+    ):
+        assert private not in body, private
 
 
 def test_a_consumer_reports_a_suspect_product(client, session, label):

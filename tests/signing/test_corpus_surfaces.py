@@ -1,27 +1,54 @@
-"""Every case of the conformance corpus through the service, the API and the CLI.
+"""Every case of the conformance corpus through the service, the API, the CLI and the public
+page.
 
 ``tests/signing/test_codes.py`` checks the pure functions against the corpus; here the
 same cases go through each surface a user meets. Online, the case's key set is loaded as
 the platform's keys; a code the corpus calls valid is an "unknown batch" until the
-platform has issued it, and valid once it has.
+platform has issued it, and valid once it has. The public page gets each code as a phone
+asks for it (the path and query after the base URL) and must give the API's verdict.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
 from tests.factories import make_batch, make_cooperative, make_product
 from trace.batches.models import LabelCode
-from trace.signing.codes import parse_code
+from trace.lookup.paths import MalformedPath, read_path
+from trace.signing.codes import is_base_url, parse_code
 from trace.signing.models import IssuingKey
 from trace.verification.services import verify_code, verify_offline
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "codes"
 CASES = sorted(CORPUS.glob("*.json"))
+
+
+# A code our public page can be asked for: a base URL the platform could be configured with,
+# then a path whose first segment the server decodes to 01 or b. The others never reach the
+# page as written: a browser lower-cases an upper-case scheme or host, the page is served at
+# the root (no path prefix), /B/ or a bare host is another page, a #fragment is never sent
+# (RFC 3986, 3.5) and a browser removes tabs and newlines from a URL (WHATWG URL): for those
+# the page gets the code without them.
+LABEL_URL = re.compile(r"(https?://[^/?#]+)(/([^/?#]*)/.*)", re.DOTALL)
+
+
+def page_request(code: str) -> tuple[str, str] | None:
+    """The base URL and the request a phone sends for ``code``, or None (see LABEL_URL)."""
+    match = LABEL_URL.fullmatch(code)
+    if match is None or set("#\t\n\r") & set(code) or not is_base_url(match[1]):
+        return None
+    if unquote(match[3]) not in ("01", "b"):
+        return None
+    return match[1], match[2]
+
+
+PAGE_CASES = [path for path in CASES if page_request(json.loads(path.read_text())["code"])]
 
 
 def load(path: Path) -> dict:
@@ -93,3 +120,59 @@ def test_the_cli_with_the_key_set_file_gives_the_expected_verdict(runner, tmp_pa
         case["expected"]["valid"],
     )
     assert result.exit_code == (0 if case["expected"]["valid"] else 1)
+
+
+def label_for(session, request_path: str, code: str, key: IssuingKey) -> None:
+    """The batch (and unit) a label path names, with ``code`` as its issued code; nothing
+    when the page refuses the path (it answers 400)."""
+    try:
+        path = read_path(request_path.partition("?")[0])
+    except MalformedPath:
+        return
+    cooperative = make_cooperative(session)
+    if path.gtin is not None:
+        product = make_product(session, cooperative, gtin=path.gtin)
+        batch = make_batch(session, product, lot=path.lot, code="CORPUS-1")
+    else:
+        batch = make_batch(session, make_product(session, cooperative), code=path.batch_code)
+    session.add(LabelCode(batch=batch, serial=path.serial, text=code, key=key))
+    session.flush()
+
+
+def test_the_corpus_reaches_the_public_page_in_its_spelling_cases():
+    names = {path.stem for path in PAGE_CASES}
+    assert {
+        "trailing-ampersand",
+        "trailing-question-mark",
+        "empty-parameter",
+        "display-parameter-after-signature",
+        "percent-lower-case",
+        "reordered-dates",
+        "duplicate-parameter",
+        "signature-missing",
+        "valid-gtin-unit",
+        "percent-encoded-path-key",
+    } <= names
+    assert len(names) >= len(CASES) - 8
+
+
+@pytest.mark.parametrize("path", PAGE_CASES, ids=lambda path: path.stem)
+def test_the_public_page_gives_the_verdict_the_api_gives(app, client, session, path):
+    case = load(path)
+    base, request_path = page_request(case["code"])
+    platform_keys = load_keys(session, case["jwks"])
+    label_for(session, request_path, case["code"], next(iter(platform_keys.values())))
+    session.commit()
+    app.config["TRACE_PUBLIC_BASE_URL"] = base
+    api = client.post("/api/v1/verify", json={"code": case["code"]}).get_json()
+    assert api["reason"] == case["expected"]["reason"]
+    response = client.get(request_path)
+    if "linkType=all" in request_path:  # the resolver's linkset: links, and no verdict
+        assert (response.status_code, response.mimetype) == (200, "application/linkset+json")
+        return
+    if response.status_code == 400:  # the path itself is no label's
+        page_verdict = "malformed code"
+    else:
+        assert response.status_code == 200
+        page_verdict = re.search(r'data-verdict="([^"]*)"', response.get_data(as_text=True))[1]
+    assert page_verdict == api["reason"]

@@ -2,8 +2,9 @@
 exact text a label's signature covers.
 
 The path is read from the raw request URI, before any percent-decoding, so a lot holding
-``%2F`` stays one segment. Our own display parameters (``lang``, ``linkType``) are not part
-of a label's code and are left out of the text that is verified.
+``%2F`` stays one segment. The code a URL carries is the URL exactly as requested (the
+configured base, then the raw path and query), judged by the one parser of label codes,
+``trace.signing.codes.parse_code``, as the verify API and the command judge a scanned text.
 """
 
 from __future__ import annotations
@@ -47,13 +48,21 @@ def read_path(raw_path: str) -> LabelPath:
     raise MalformedPath(_l("the path must start with /01/ or /b/"))
 
 
-def signed_text(base_url: str, raw_path: str, raw_query: str) -> str | None:
-    """The text a label's signature covers, or None when the query carries no signature."""
-    pairs = [pair for pair in raw_query.split("&") if pair]
-    kept = [pair for pair in pairs if pair.partition("=")[0] not in DISPLAY_PARAMETERS]
-    if not any(pair.startswith("s=") for pair in kept):
+def code_text(base_url: str, raw_path: str, raw_query: str | None) -> str | None:
+    """The label code a URL carries, exactly as requested, or None when it carries none.
+
+    A URL carries none when it has no query, or only our display parameters (``?lang=en``,
+    ``?linkType=all``): a typed-in address, or a link to the page. Any other query is the
+    code, judged whole by ``parse_code`` as the API judges it: nothing is dropped, reordered
+    or decoded, so a trailing ``&``, an empty or repeated parameter, or a ``lang`` next to
+    the signature makes the same malformed code here as there.
+    """
+    if raw_query is None:
         return None
-    return f"{base_url}{raw_path}?{'&'.join(kept)}"
+    pairs = raw_query.split("&")
+    if raw_query and all(pair.partition("=")[0] in DISPLAY_PARAMETERS for pair in pairs):
+        return None
+    return f"{base_url}{raw_path}?{raw_query}"
 
 
 def _gs1(segments: list[str]) -> LabelPath:

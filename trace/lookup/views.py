@@ -30,7 +30,7 @@ from trace.db import db, write_after_reads
 from trace.errors import NotFound
 from trace.lookup import linkset
 from trace.lookup.images import page_image
-from trace.lookup.paths import MalformedPath, read_path, signed_text
+from trace.lookup.paths import MalformedPath, code_text, read_path
 from trace.lookup.services import PublicLabel, find_label, public_label
 from trace.registry.models import Product
 from trace.scans.services import record_scan, scan_summary, scan_token
@@ -55,7 +55,7 @@ def label_page(rest: str) -> ResponseReturnValue:
     except MalformedPath as error:
         return _page("lookup/bad_path.html", 400, reason=str(error))
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
-    text = signed_text(base_url, raw_path, raw_query)
+    text = code_text(base_url, raw_path, raw_query)
     found = find_label(db.session, path, text)
     if request.args.get("linkType") == "all":
         return _linkset(raw_path) if found else _json_not_found()
@@ -153,13 +153,19 @@ def _product_image(label: PublicLabel) -> str | None:
     return url_for("lookup.product_image", product_id=product.id)
 
 
-def raw_request_uri() -> tuple[str, str]:
-    """The path and query exactly as the client sent them, still percent-encoded."""
-    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+def raw_request_uri() -> tuple[str, str | None]:
+    """The path and query exactly as the client sent them, still percent-encoded; the query
+    is None when there is no ``?`` at all, and ``""`` after a bare ``?``."""
+    raw = (
+        request.environ.get("RAW_URI")
+        or request.environ.get("REQUEST_URI")
+        # full_path ends in "?" even when there is no query.
+        or (request.full_path if request.query_string else request.path)
+    )
     if "://" in raw:  # an absolute URI in the request line
         raw = "/" + raw.split("://", 1)[1].partition("/")[2]
-    path, _, query = raw.partition("?")
-    return path, query
+    path, question_mark, query = raw.partition("?")
+    return path, query if question_mark else None
 
 
 def _page(template: str, status: int, **context: object) -> Response:

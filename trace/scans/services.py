@@ -28,6 +28,7 @@ from trace.common.field_errors import FieldErrors
 from trace.db import utcnow
 from trace.errors import InvalidInput
 from trace.scans.models import Scan
+from trace.scans.places import Province, province_near
 from trace.signing.codes import MAX_CODE_LENGTH, Verdict
 
 SCANS = cast(Table, Scan.__table__)
@@ -119,6 +120,13 @@ class ScanSummary:
         if self.first_latitude is None or self.first_longitude is None:
             return None
         return self.first_latitude, self.first_longitude
+
+    @property
+    def first_province(self) -> Province | None:
+        """The province of the first scan's shared position: all a later visitor may see of
+        it, as a position (even rounded to 1 km) is a stranger's personal data."""
+        position = self.first_position
+        return province_near(*position) if position is not None else None
 
 
 def network_of(remote_addr: str | None) -> str:

@@ -6,8 +6,6 @@ without the page's context, which Jinja then evaluates once instead of on every 
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Flask
 from flask_babel import gettext as _
 
@@ -28,16 +26,6 @@ def commune_name(code: str) -> str:
     return place.full_name
 
 
-def web_link(text: str) -> str | None:
-    """``text`` when it is an http(s) address fit for a link; None for anything else, such
-    as a ``javascript:`` URL a visitor typed into a report."""
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    return text if parts.scheme in ("http", "https") and parts.netloc else None
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         find_commune=find_commune,
@@ -48,6 +36,5 @@ def init_app(app: Flask) -> None:
         input_kind_labels=INPUT_KIND_LABELS,
         area_kind_labels=KIND_LABELS,
         can_fetch=can_fetch,
-        web_link=web_link,
     )
     app.jinja_env.filters["icon"] = icon

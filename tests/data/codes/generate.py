@@ -14,7 +14,11 @@ Decisions the cases pin down:
   case scheme or host, lower-case or needless percent-encoding are malformed, while a
   case change inside a value (the lot) is a different, unsigned value: bad signature;
 - a revoked key's verdict is given only when the signature checks; a forgery that names
-  a revoked key is a bad signature.
+  a revoked key is a bad signature;
+- one canonical spelling, wherever the text is judged (the verify API, the command, the
+  public page, which judges the URL as requested, and the browser's verifier): a trailing
+  ``&`` or ``?``, a fragment, an empty or repeated parameter, the public page's own ``lang``
+  next to the code, a percent-encoded separator or ``/b/`` are malformed.
 """
 
 from __future__ import annotations
@@ -377,6 +381,63 @@ def corpus() -> dict[str, dict[str, Any]]:
             "not-a-label",
             "a web address that is no label",
             "https://truyxuat.ca-mau.gov.vn/",
+            "malformed code",
+        ),
+        ("trailing-ampersand", "a genuine code with a trailing &", batch + "&", "malformed code"),
+        (
+            "trailing-question-mark",
+            "a genuine code with a trailing ?",
+            batch + "?",
+            "malformed code",
+        ),
+        ("fragment", "a genuine code with a #fragment", batch + "#top", "malformed code"),
+        (
+            "empty-parameter",
+            "an empty parameter between two dates (&&)",
+            swap(dated, "&13=", "&&13="),
+            "malformed code",
+        ),
+        (
+            "empty-first-parameter",
+            "an empty parameter first (?&k=)",
+            swap(batch, "?k=", "?&k="),
+            "malformed code",
+        ),
+        (
+            "empty-value",
+            "date 17 with no value, validly signed",
+            sign_raw(f"{BASE}/01/{GTIN}/10/{LOT}?17=&k={kid}"),
+            "malformed code",
+        ),
+        ("repeated-key-id", "k twice", swap(batch, "?k=", f"?k={kid}&k="), "malformed code"),
+        (
+            "repeated-signature",
+            "s twice",
+            batch + "&s=" + batch.rpartition("&s=")[2],
+            "malformed code",
+        ),
+        (
+            "display-parameter-after-signature",
+            "the public page's ?lang=en after the signature",
+            batch + "&lang=en",
+            "malformed code",
+        ),
+        (
+            "display-parameter-first",
+            "the public page's lang=en before the dates",
+            swap(unit, "?17=", "?lang=en&17="),
+            "malformed code",
+        ),
+        (
+            "percent-encoded-path-key",
+            "/%62/ for /b/",
+            swap(plain_batch, "/b/", "/%62/"),
+            "malformed code",
+        ),
+        (
+            "percent-encoded-separator",
+            "&s= written %26s=",
+            swap(batch, "&s=", "%26s="),
             "malformed code",
         ),
     ]
