@@ -48,7 +48,15 @@ def page_request(code: str) -> tuple[str, str] | None:
     return match[1], match[2]
 
 
-PAGE_CASES = [path for path in CASES if page_request(json.loads(path.read_text())["code"])]
+# A ``&lang=`` after the signature is the page's language switch, not part of the code: the
+# page shows the genuine label in that language (tests/lookup/test_page.py), while the same
+# text given to the API as a code is malformed.
+PAGE_LANGUAGE_CASES = {"display-parameter-after-signature"}
+PAGE_CASES = [
+    path
+    for path in CASES
+    if page_request(json.loads(path.read_text())["code"]) and path.stem not in PAGE_LANGUAGE_CASES
+]
 
 
 def load(path: Path) -> dict:
@@ -145,7 +153,6 @@ def test_the_corpus_reaches_the_public_page_in_its_spelling_cases():
         "trailing-ampersand",
         "trailing-question-mark",
         "empty-parameter",
-        "display-parameter-after-signature",
         "percent-lower-case",
         "reordered-dates",
         "duplicate-parameter",
@@ -153,7 +160,7 @@ def test_the_corpus_reaches_the_public_page_in_its_spelling_cases():
         "valid-gtin-unit",
         "percent-encoded-path-key",
     } <= names
-    assert len(names) >= len(CASES) - 8
+    assert len(names) >= len(CASES) - 8 - len(PAGE_LANGUAGE_CASES)
 
 
 @pytest.mark.parametrize("path", PAGE_CASES, ids=lambda path: path.stem)

@@ -48,21 +48,28 @@ def read_path(raw_path: str) -> LabelPath:
     raise MalformedPath(_l("the path must start with /01/ or /b/"))
 
 
+# A language chosen after the signature: ``...&s={signature}&lang=en``, at the very end.
+_LANGUAGE_AFTER_SIGNATURE = re.compile(r"((?:^|&)s=[^&]*)&lang=(?:vi|en)$")
+
+
 def code_text(base_url: str, raw_path: str, raw_query: str | None) -> str | None:
     """The label code a URL carries, exactly as requested, or None when it carries none.
 
     A URL carries none when it has no query, or only our display parameters (``?lang=en``,
     ``?linkType=all``): a typed-in address, or a link to the page. Any other query is the
     code, judged whole by ``parse_code`` as the API judges it: nothing is dropped, reordered
-    or decoded, so a trailing ``&``, an empty or repeated parameter, or a ``lang`` next to
-    the signature makes the same malformed code here as there.
+    or decoded, so a trailing ``&``, an empty or repeated parameter, or a ``lang`` among the
+    code's parameters makes the same malformed code here as there. One exception is the
+    page's own: a single ``&lang=vi`` or ``&lang=en`` after the signature chooses the page's
+    language (the public contract: "English with ?lang=en") and is not part of the code.
     """
     if raw_query is None:
         return None
     pairs = raw_query.split("&")
     if raw_query and all(pair.partition("=")[0] in DISPLAY_PARAMETERS for pair in pairs):
         return None
-    return f"{base_url}{raw_path}?{raw_query}"
+    code_query = _LANGUAGE_AFTER_SIGNATURE.sub(r"\1", raw_query)
+    return f"{base_url}{raw_path}?{code_query}"
 
 
 def _gs1(segments: list[str]) -> LabelPath:
