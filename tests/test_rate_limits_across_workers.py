@@ -64,7 +64,11 @@ def sign_in_attempt(base_url: str) -> Callable[[], int]:
     The cookie is sent by hand: production marks it Secure, and this is plain HTTP.
     """
     with urllib.request.urlopen(f"{base_url}/login", timeout=30) as page:
-        cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+        cookie = next(
+            header.split(";", 1)[0]
+            for header in page.headers.get_all("Set-Cookie")
+            if header.startswith("trace_session=")
+        )
         token = csrf_token_from(page.read().decode())
     body = urllib.parse.urlencode(
         {"email": "who@example.vn", "password": "wrong password", "csrf_token": token}
