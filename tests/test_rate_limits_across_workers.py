@@ -29,6 +29,8 @@ from trace.config import PROJECT_ROOT
 
 REDIS_URL = os.environ.get("TRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 SECRET = "rate-limit-test-secret-key"
+# Flask-Limiter's keys, under the app's RATELIMIT_KEY_PREFIX ("trace").
+LIMITER_KEYS = "LIMITS:LIMITER/trace/"
 # One access-log line per answer: the worker's process id, the method, the path, the status.
 ACCESS_LOG = "--access-logfile - --access-logformat 'served %(p)s %(m)s %(U)s %(s)s'"
 SERVED = re.compile(r"served <(\d+)> (\w+) (\S+) (\d+)")
@@ -115,10 +117,16 @@ def redis_store():
     except redis.ConnectionError:
         SKIPPED_LOUDLY.add(f"rate limits across workers (no Redis at {REDIS_URL})")
         pytest.skip(f"no Redis at {REDIS_URL}")
-    client.flushdb()
+    _forget_counts(client)
     yield client
-    client.flushdb()
+    _forget_counts(client)
     client.close()
+
+
+def _forget_counts(client: redis.Redis) -> None:
+    """Only this app's limiter counts: the database may hold others' keys."""
+    for key in client.scan_iter(match=f"{LIMITER_KEYS}*"):
+        client.delete(key)
 
 
 def test_two_workers_with_redis_refuse_exactly_past_each_limit(tmp_path, redis_store):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -41,11 +42,11 @@ def render_report(data: dict[str, Any]) -> str:
 def _login_table(logins: list[dict[str, str | None]]) -> str:
     columns = ("email", "role", "password", "belongs_to")
     headers = {column: column.replace("_", " ").upper() for column in columns}
-    shown = ({**login, "password": login["password"] or KEPT_PASSWORD} for login in logins)
-    rows = [headers, *shown]
-    widths = {column: max(len(str(row[column])) for row in rows) for column in columns}
+    rows: list[Mapping[str, str | None]] = [headers]
+    rows += ({**login, "password": login["password"] or KEPT_PASSWORD} for login in logins)
+    widths = {column: max(len(row[column] or "") for row in rows) for column in columns}
     return "\n".join(
-        "  ".join(str(row[column]).ljust(widths[column]) for column in columns).rstrip()
+        "  ".join((row[column] or "").ljust(widths[column]) for column in columns).rstrip()
         for row in rows
     )
 
