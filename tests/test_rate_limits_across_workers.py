@@ -175,9 +175,7 @@ def _gunicorn(environment: dict[str, str], workers: int) -> subprocess.Popen[str
 
 
 def _environment(tmp_path: Path, **settings: str) -> dict[str, str]:
-    environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("TRACE_")
-    }
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("TRACE_")}
     return {
         **environment,
         "PYTHONPATH": str(PROJECT_ROOT),

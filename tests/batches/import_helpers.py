@@ -83,8 +83,13 @@ GTIN = "8934588012228"
 def make_catalogue(session: Any, cooperative: Any, gtin: str | None = None) -> Catalogue:
     return Catalogue(
         product=make_product(
-            session, cooperative, name="Gạo ST25 túi 5 kg", code="ST25", gtin=gtin,
-            unit="túi", shelf_life_days=365,
+            session,
+            cooperative,
+            name="Gạo ST25 túi 5 kg",
+            code="ST25",
+            gtin=gtin,
+            unit="túi",
+            shelf_life_days=365,
         ),
         area=make_farming_area(session, cooperative),
         other_area=make_farming_area(session, cooperative),

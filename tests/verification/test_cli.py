@@ -146,7 +146,11 @@ def test_offline_needs_neither_network_nor_database(session, tenants, batch, tmp
     def run(*args):
         return subprocess.run(
             [sys.executable, "-c", NO_NETWORK, "verify", *args, "--keys", str(key_file), "--json"],
-            cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=60,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     valid = run(str(photo))
@@ -167,7 +171,11 @@ def test_online_without_a_usable_database_says_how_to_check_offline(tmp_path, co
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "trace", "verify", code_text],
-        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()

@@ -63,8 +63,10 @@ def read_table(data: bytes, filename: str) -> Sheet:
         raise refuse(_l("The file is empty."))
     if len(data) > MAX_FILE_BYTES:
         raise refuse(
-            _l("The file is larger than %(size)d MB: split it into several files.",
-               size=MAX_FILE_BYTES // (1024 * 1024))
+            _l(
+                "The file is larger than %(size)d MB: split it into several files.",
+                size=MAX_FILE_BYTES // (1024 * 1024),
+            )
         )
     if data.startswith(OLE_MAGIC) or suffix == ".xls":
         raise refuse(_l("Old Excel files (.xls) cannot be read: save it as .xlsx or CSV UTF-8."))
@@ -93,8 +95,10 @@ def _sheet(rows: Any) -> Sheet:
             continue
         if len(data_rows) >= MAX_ROWS:
             raise refuse(
-                _l("The file has more than %(count)s rows: split it into several files.",
-                   count=f"{MAX_ROWS:,}".replace(",", "."))
+                _l(
+                    "The file has more than %(count)s rows: split it into several files.",
+                    count=f"{MAX_ROWS:,}".replace(",", "."),
+                )
             )
         data_rows.append((number, cells))
     if headers is None or not data_rows:
@@ -114,7 +118,7 @@ def _decode(data: bytes) -> str:
     """UTF-8 with or without BOM, UTF-16 (Excel's "Unicode Text"), or Vietnamese Windows text."""
     try:
         if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return data.decode("utf-16")
         try:
