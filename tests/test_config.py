@@ -106,3 +106,15 @@ def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(tm
     assert network_of(seen_address("1")) == "203.113.45.0/24"
     with pytest.raises(ConfigError, match="TRACE_PROXY_COUNT"):
         build_config({"TRACE_PROXY_COUNT": "many"}, None, tmp_path)
+
+
+def test_several_workers_need_a_shared_rate_limit_store_in_production():
+    from trace.config import check_rate_limit_storage
+
+    production = {"TRACE_ENV": "production"}
+    with pytest.raises(ConfigError, match="TRACE_REDIS_URL"):
+        check_rate_limit_storage(production, workers=2)
+    assert check_rate_limit_storage(production, workers=1) is None
+    with_redis = {**production, "TRACE_REDIS_URL": "redis://127.0.0.1:6379/6"}
+    assert check_rate_limit_storage(with_redis, workers=8) is None
+    assert "TRACE_REDIS_URL" in (check_rate_limit_storage({}, workers=2) or "")

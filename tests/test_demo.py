@@ -220,3 +220,44 @@ def test_demo_creates_a_key_and_every_demo_batch_has_a_code_that_verifies(app, r
         text = codes[batch.id].text
         assert text.startswith(f"{base}/01/" if batch.product.gtin else f"{base}/b/{batch.code}")
         assert check_code(text, jwks) is Verdict.VALID
+
+
+def test_demo_refuses_to_run_in_production_without_force(app, runner, session):
+    app.config["TRACE_ENV"] = "production"
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code != 0
+    [line] = result.output.strip().splitlines()
+    assert line.startswith("Error: TRACE_ENV=production")
+    assert "--force" in line
+    assert session.scalars(select(User).where(User.email.in_(DEMO_LOGINS))).all() == []
+    assert session.scalars(select(Cooperative)).all() == []
+
+
+def test_demo_forced_in_production_gives_each_account_a_random_password_shown_once(
+    app, runner, session
+):
+    app.config["TRACE_ENV"] = "production"
+    first = json.loads(run_demo(runner, "--force", "--json").output)
+    passwords = {login["email"]: login["password"] for login in first["logins"]}
+    assert set(passwords) == set(DEMO_LOGINS)
+    assert len(set(passwords.values())) == len(DEMO_LOGINS)
+    for email, password in passwords.items():
+        assert len(password) >= 16
+        assert password != DEMO_PASSWORD
+        assert authenticate(session, email, password) is not None, email
+        assert authenticate(session, email, DEMO_PASSWORD) is None, email
+    second = json.loads(run_demo(runner, "--force", "--json").output)
+    assert second["created"]["users"] == 0
+    assert {login["password"] for login in second["logins"]} == {None}
+    text = run_demo(runner, "--force").output
+    assert "(unchanged)" in text
+    assert not any(password in text for password in passwords.values())
+    for email, password in passwords.items():
+        assert authenticate(session, email, password) is not None, email
+
+
+def test_demo_forced_in_production_says_its_passwords_are_shown_once(app, runner):
+    app.config["TRACE_ENV"] = "production"
+    output = run_demo(runner, "--force").output
+    assert "shown only this once" in output
+    assert DEMO_PASSWORD not in output

@@ -122,6 +122,25 @@ def build_config(
     return config
 
 
+def check_rate_limit_storage(environ: Mapping[str, str], workers: int) -> str | None:
+    """Refuse production served by several worker processes that each count rate limits in
+    their own memory; in development return the warning to give instead.
+
+    Without a shared store, each worker lets the whole limit through: with 2 workers the
+    sign-in limit of 10 a minute answered its first 429 at attempt 21.
+    """
+    if workers <= 1 or environ.get("TRACE_REDIS_URL"):
+        return None
+    message = (
+        f"{workers} workers would each count rate limits (sign-in, verify) in their own "
+        f"memory, letting up to {workers} times each limit through: set TRACE_REDIS_URL so "
+        "that they count them together in Redis, or run 1 worker"
+    )
+    if environ.get("TRACE_ENV", SETTINGS["TRACE_ENV"]) == PRODUCTION:
+        raise ConfigError(message)
+    return message
+
+
 def _development_secret_key(instance_path: Path, is_production: bool) -> str:
     """Keep one random key per development instance so sessions survive a restart."""
     if is_production:

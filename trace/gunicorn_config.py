@@ -6,6 +6,19 @@ Options given on the command line (``--workers``, ``--bind``) still apply beside
 from __future__ import annotations
 
 import gc
+import os
+from typing import Any
+
+from trace.config import check_rate_limit_storage
+
+
+def on_starting(server: Any) -> None:
+    """Before any worker starts: refuse production whose workers would each count the rate
+    limits alone (a ``ConfigError`` is a ``RuntimeError``, which gunicorn prints as one
+    ``Error:`` line before exiting with status 1); in development, warn once."""
+    warning = check_rate_limit_storage(os.environ, server.cfg.workers)
+    if warning:
+        server.log.warning("Rate limits: %s", warning)
 
 
 def post_worker_init(worker: object) -> None:

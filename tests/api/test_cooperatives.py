@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from tests.api.registry_helpers import caller, count, field_errors, ids, valid_tax_code
 from tests.factories import DAI_TU, SOC_TRANG, make_cooperative
+from trace.audit.models import AuditRecord, AuditSubject
 from trace.registry.models import Cooperative
 
 URL = "/api/v1/cooperatives"
+
+
+def cooperative_audit(session, cooperative_id):
+    session.expire_all()
+    return session.scalars(
+        select(AuditRecord).where(
+            AuditRecord.subject == AuditSubject.COOPERATIVE,
+            AuditRecord.subject_id == cooperative_id,
+        )
+    ).all()
 
 
 def _new_cooperative(**values):
@@ -176,6 +188,32 @@ def test_staff_cannot_change_the_tax_code_but_operators_can(client, session, ten
     assert "tax_code" in field_errors(staff.patch(path, {"tax_code": new_tax_code}))
     operator = caller(client, session, tenants.operator)
     assert operator.patch(path, {"tax_code": new_tax_code}).get_json()["tax_code"] == new_tax_code
+
+
+def test_staff_cannot_move_their_cooperative_to_another_commune(client, session, tenants):
+    """Moved, its records would go to the other commune's officer and indicator 13.4."""
+    cooperative = tenants.cooperative_a
+    path = f"{URL}/{cooperative.id}"
+    staff = caller(client, session, tenants.staff_a)
+    response = staff.patch(path, {"commune_code": DAI_TU, "phone": "0299 1111 222"})
+    assert set(field_errors(response)) == {"commune_code"}
+    session.expire_all()
+    stored = session.get(Cooperative, cooperative.id)
+    assert (stored.commune_code, stored.phone) == (SOC_TRANG, "")
+    assert cooperative_audit(session, cooperative.id) == []
+    # Sending back the commune it is in changes nothing and is no refusal.
+    assert staff.patch(path, {"commune_code": SOC_TRANG}).status_code == 200
+
+
+def test_an_operator_moves_a_cooperative_and_the_move_is_audited(client, session, tenants):
+    cooperative = tenants.cooperative_a
+    operator = caller(client, session, tenants.operator)
+    response = operator.patch(f"{URL}/{cooperative.id}", {"commune_code": DAI_TU})
+    assert response.status_code == 200
+    assert response.get_json()["commune"]["code"] == DAI_TU
+    [record] = cooperative_audit(session, cooperative.id)
+    assert record.actor == tenants.operator.email
+    assert record.changes == {"commune_code": [SOC_TRANG, DAI_TU]}
 
 
 def test_an_invalid_change_changes_nothing(client, session, tenants):

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from trace.config import PROJECT_ROOT
 
+REDIS_URL = os.environ.get("TRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
 
 def healthz_status(base_url: str) -> int:
     """The status of ``/healthz``, or 0 when nothing answers."""
@@ -38,6 +40,8 @@ def production_gunicorn(
         **os.environ,
         "PYTHONPATH": str(PROJECT_ROOT),
         "TRACE_ENV": "production",
+        # Production refuses several workers without a shared rate-limit store.
+        "TRACE_REDIS_URL": REDIS_URL,
         **settings,
     }
     command = [

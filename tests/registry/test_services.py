@@ -23,6 +23,7 @@ from tests.factories import (
     make_product,
     make_upload,
 )
+from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.common.pagination import MAX_PER_PAGE, ListQuery
 from trace.errors import AccessDenied, InvalidInput, NotFound
 from trace.registry.models import (
@@ -113,6 +114,19 @@ def columns_of(session: Any, row: Any) -> dict[str, Any]:
 def state_of(session: Any, target: Any) -> Any:
     """How many rows a table has, or what one row holds."""
     return count(session, target) if isinstance(target, type) else columns_of(session, target)
+
+
+def cooperative_audit(session: Any, cooperative_id: int) -> list[AuditRecord]:
+    return list(
+        session.scalars(
+            select(AuditRecord)
+            .where(
+                AuditRecord.subject == AuditSubject.COOPERATIVE,
+                AuditRecord.subject_id == cooperative_id,
+            )
+            .order_by(AuditRecord.id)
+        )
+    )
 
 
 @contextmanager
@@ -250,13 +264,57 @@ def test_staff_keep_their_cooperative_up_to_date(session, tenants):
     assert (stored["tax_code"], stored["code_prefix"]) == (tax_code, prefix)
 
 
-@pytest.mark.parametrize(("field", "value"), [("tax_code", VINAMILK), ("code_prefix", "NEW1")])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("tax_code", VINAMILK),
+        ("code_prefix", "NEW1"),
+        # Another commune's officer would read its records, its indicator count its products.
+        ("commune_code", DAI_TU),
+        ("commune_code", "99999"),  # not a commune either: still the operator's to change
+        ("commune_code", ""),
+    ],
+)
 def test_staff_cannot_change_what_identifies_their_cooperative(session, tenants, field, value):
     cooperative = tenants.cooperative_a
     with refused(session, cooperative, {field}):
         cooperatives.update_cooperative(
             session, tenants.staff_a, cooperative.id, {field: value, "name": "HTX Mới"}
         )
+    assert cooperative_audit(session, cooperative.id) == []
+
+
+def test_staff_may_send_back_the_commune_their_cooperative_is_in(session, tenants):
+    cooperative = tenants.cooperative_a
+    same = {"commune_code": f" {SOC_TRANG} ", "tax_code": cooperative.tax_code, "name": "HTX"}
+    cooperatives.update_cooperative(session, tenants.staff_a, cooperative.id, same)
+    assert (cooperative.name, cooperative.commune_code) == ("HTX", SOC_TRANG)
+
+
+def test_an_operator_moving_a_cooperative_leaves_an_audit_record(session, tenants):
+    cooperative = tenants.cooperative_a
+    changes = {"commune_code": DAI_TU, "tax_code": VINAMILK, "code_prefix": "tc01"}
+    cooperatives.update_cooperative(session, tenants.operator, cooperative.id, changes)
+    [record] = cooperative_audit(session, cooperative.id)
+    assert (record.action, record.user_id, record.actor) == (
+        AuditAction.CHANGED,
+        tenants.operator.id,
+        tenants.operator.email,
+    )
+    assert record.cooperative_id == cooperative.id
+    assert record.changes["commune_code"] == [SOC_TRANG, DAI_TU]
+    assert record.changes["code_prefix"][1] == "TC01"
+    assert set(record.changes) == {"commune_code", "tax_code", "code_prefix"}
+
+
+def test_registering_a_cooperative_is_audited_and_a_resend_is_not(session, tenants):
+    cooperative = cooperatives.create_cooperative(session, tenants.operator, cooperative_values())
+    [created] = cooperative_audit(session, cooperative.id)
+    assert created.action is AuditAction.CREATED
+    assert created.changes["commune_code"] == [None, SOC_TRANG]
+    resend = {"commune_code": SOC_TRANG, "name": cooperative.name}
+    cooperatives.update_cooperative(session, tenants.operator, cooperative.id, resend)
+    assert len(cooperative_audit(session, cooperative.id)) == 1
 
 
 def test_operator_changes_tax_code_and_prefix(session, tenants):

@@ -15,6 +15,7 @@ from tests.registry.test_views_common import (
     submit,
     text_of,
 )
+from trace.audit.models import AuditRecord, AuditSubject
 from trace.registry.models import Cooperative
 
 GOOD = {
@@ -117,15 +118,19 @@ def test_mistakes_are_shown_at_their_fields_and_nothing_is_saved(client, session
     assert cooperative_count(session) == before
 
 
-def test_staff_change_their_cooperative_but_not_its_tax_code(client, session, tenants):
+def test_staff_change_their_cooperative_but_not_its_tax_code_prefix_or_commune(
+    client, session, tenants
+):
     cooperative = tenants.cooperative_a
-    tax_code = cooperative.tax_code
+    tax_code, prefix = cooperative.tax_code, cooperative.code_prefix
     sign_in(client, tenants.staff_a)
     page = client.get(f"/cooperatives/{cooperative.id}/edit?lang=en")
-    assert 'name="tax_code"' not in page.get_data(as_text=True)
+    markup = page.get_data(as_text=True)
+    for name in ("tax_code", "code_prefix", "province", "commune_code", "show_communes"):
+        assert f'name="{name}"' not in markup, name
     assert tax_code in text_of(page)
-    assert selected_value(page, "province") == "92"
-    assert selected_value(page, "commune_code") == SOC_TRANG
+    assert "Phường Sóc Trăng" in text_of(page)
+    assert "the label code prefix and the commune" in text_of(page)
     response = submit(
         client,
         f"/cooperatives/{cooperative.id}/edit",
@@ -133,20 +138,52 @@ def test_staff_change_their_cooperative_but_not_its_tax_code(client, session, te
             "name": "HTX Trần Đề mới",
             "tax_code": "4600123459",
             "code_prefix": "HACK",
-            "province": "92",
-            "commune_code": SOC_TRANG,
+            "province": "19",
+            "commune_code": DAI_TU,
             "phone": "0299 3851 234",
         },
     )
     assert response.status_code == 302
     session.refresh(cooperative)
     assert cooperative.name == "HTX Trần Đề mới"
-    assert cooperative.tax_code == tax_code
-    assert cooperative.code_prefix != "HACK"
+    assert (cooperative.tax_code, cooperative.code_prefix) == (tax_code, prefix)
+    assert cooperative.commune_code == SOC_TRANG
+
+
+def test_an_operator_moves_a_cooperative_on_its_form_and_the_move_is_audited(
+    client, session, tenants
+):
+    cooperative = tenants.cooperative_a
+    cooperative.tax_code = GOOD["tax_code"]  # the factory's has no valid check digit
+    session.flush()
+    sign_in(client, tenants.operator)
+    path = f"/cooperatives/{cooperative.id}/edit"
+    assert selected_value(client.get(path), "commune_code") == SOC_TRANG
+    response = submit(
+        client,
+        path,
+        {
+            "name": cooperative.name,
+            "tax_code": cooperative.tax_code,
+            "code_prefix": cooperative.code_prefix,
+            "province": "19",
+            "commune_code": DAI_TU,
+        },
+    )
+    assert response.status_code == 302
+    session.refresh(cooperative)
+    assert cooperative.commune_code == DAI_TU
+    changes = session.scalars(
+        select(AuditRecord.changes).where(
+            AuditRecord.subject == AuditSubject.COOPERATIVE,
+            AuditRecord.subject_id == cooperative.id,
+        )
+    ).all()
+    assert changes == [{"commune_code": [SOC_TRANG, DAI_TU]}]
 
 
 def test_changing_the_province_reloads_its_communes(client, tenants):
-    sign_in(client, tenants.staff_a)
+    sign_in(client, tenants.operator)
     path = f"/cooperatives/{tenants.cooperative_a.id}/edit"
     response = submit(
         client,

@@ -101,7 +101,7 @@ def test_the_page_offers_a_code_field_a_camera_photo_input_and_csrf(client, tena
     for form in re.findall(r'<form class="verify-[a-z]+-form".*?</form>', markup, re.DOTALL):
         assert 'name="csrf_token"' in form
     assert '<meta name="csrf-token" content="' in markup
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Cache-Control"] == "private, no-store"  # signed in: web/security.py
     # No inline script or handler: the CSP allows scripts from /static only.
     assert '<script type="module" src="/static/js/verify-page.js"></script>' in markup
     assert markup.count("<script") == 1
@@ -364,7 +364,7 @@ def test_offline_lists_hold_the_key_set_and_the_recalled_lots(
     recall_batch(session, tenants.staff_a, labelled.batch.id, "Nhiễm mặn")
     response = inspector.get("/verify/offline.json")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "private, no-cache"
+    assert response.headers["Cache-Control"] == "private, no-store"  # signed in: web/security.py
     body = response.get_json()
     generated_at = datetime.strptime(body["generated_at"], "%Y-%m-%dT%H:%M:%SZ")
     assert abs(generated_at.replace(tzinfo=UTC) - datetime.now(UTC)) < timedelta(minutes=1)

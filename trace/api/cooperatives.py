@@ -60,7 +60,8 @@ def get_cooperative(cooperative_id: int) -> Cooperative:
 @token_required(Role.OPERATOR, Role.COOPERATIVE)
 @blueprint.arguments(CooperativeUpdate)
 def update_cooperative(changes: dict[str, Any], cooperative_id: int) -> Cooperative:
-    """Change the given fields; staff keep their own up to date, but not its tax code or prefix."""
+    """Change the given fields; staff keep their own up to date, but only an operator changes
+    its tax code, prefix or commune."""
     return service.update_cooperative(db.session, api_caller(), cooperative_id, changes)
 
 

@@ -27,6 +27,7 @@ class AuditSubject(enum.StrEnum):
     INSPECTION = "inspection"
     SCAN = "scan"
     REPORT = "report"
+    COOPERATIVE = "cooperative"  # created, or its details changed (commune, tax code...)
 
 
 class AuditRecord(Base):

@@ -4,11 +4,18 @@ Loading is idempotent: each record is looked up by its natural key (tax code, pr
 within its cooperative, planting-area code, certificate scheme and number, lot within its
 product, email) and created only when missing. An existing record is never changed, so a
 second run changes nothing and never re-hashes a password someone may have changed.
+
+In development every demo account gets the README's shared password. Where the README is
+public and the site is not a demo (production), each account created gets a random
+password instead, which the command prints once.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -53,20 +60,44 @@ KINDS = (
 
 RecordT = TypeVar("RecordT", bound=Base)
 
+# 24 characters from 64: 144 random bits, far beyond any password policy's minimum.
+RANDOM_PASSWORD_BYTES = 18
 
-def load_demo_data(session: Session) -> dict[str, int]:
-    """Create whichever demo records are missing; return how many of each kind were created."""
+
+@dataclass(frozen=True)
+class DemoLoad:
+    """How many records of each kind were created, and the emails of the accounts created."""
+
+    created: dict[str, int]
+    new_accounts: frozenset[str]
+
+
+def shared_passwords() -> dict[str, str]:
+    """The README's password for every demo account: development only."""
+    return {seed.email: DEMO_PASSWORD for seed in USERS}
+
+
+def random_passwords() -> dict[str, str]:
+    """A password of its own for every demo account, for a site whose README is public."""
+    return {seed.email: secrets.token_urlsafe(RANDOM_PASSWORD_BYTES) for seed in USERS}
+
+
+def load_demo_data(session: Session, passwords: Mapping[str, str]) -> DemoLoad:
+    """Create whichever demo records are missing; an account created gets its password from
+    ``passwords`` (by email)."""
     created: Counter[str] = Counter()
     if not keys.has_current_key(session):
         keys.create_key(session, keys.key_passphrase(current_app.config))
         created["keys"] += 1
     for seed in COOPERATIVES:
         _load_cooperative(session, seed, created)
+    new_accounts = set()
     for user_seed in USERS:
-        _ensure_user(session, user_seed, created)
+        if _ensure_user(session, user_seed, passwords[user_seed.email], created):
+            new_accounts.add(user_seed.email)
     for code, steps in EVENTS.items():
         _ensure_events(session, code, steps, created)
-    return {kind: created[kind] for kind in KINDS}
+    return DemoLoad({kind: created[kind] for kind in KINDS}, frozenset(new_accounts))
 
 
 def _added(session: Session, created: Counter[str], kind: str, record: RecordT) -> RecordT:
@@ -280,30 +311,35 @@ def _expiry(packed_on: date, shelf_life_days: int | None) -> date | None:
     return packed_on + timedelta(days=shelf_life_days) if shelf_life_days else None
 
 
-def _ensure_user(session: Session, seed: UserSeed, created: Counter[str]) -> User:
+def _ensure_user(session: Session, seed: UserSeed, password: str, created: Counter[str]) -> bool:
+    """Create the account unless its email is taken; True when it was created."""
     user = session.scalar(select(User).where(User.email == normalise_email(seed.email)))
     if user is not None:
-        return user
-    user = create_user(
+        return False
+    create_user(
         session,
         email=seed.email,
-        password=DEMO_PASSWORD,
+        password=password,
         role=seed.role,
         display_name=seed.display_name,
         cooperative_tax_code=seed.cooperative_tax_code,
         commune_code=seed.commune_code,
     )
     created["users"] += 1
-    return user
+    return True
 
 
-def demo_logins() -> list[dict[str, str]]:
-    """The demo accounts as people need them: email, role, password and what they belong to."""
+def demo_logins(passwords: Mapping[str, str | None]) -> list[dict[str, str | None]]:
+    """The demo accounts as people need them: email, role, password and what they belong to.
+
+    The password is ``passwords``' for the email, or None where it is not known (an account
+    that was there before keeps the password it has).
+    """
     return [
         {
             "email": seed.email,
             "role": seed.role.value,
-            "password": DEMO_PASSWORD,
+            "password": passwords.get(seed.email),
             "belongs_to": _belongs_to(seed),
         }
         for seed in USERS

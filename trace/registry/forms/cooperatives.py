@@ -11,8 +11,11 @@ from trace.common.forms import CommuneFields, RegistryForm, photo_field
 from trace.common.place_choices import province_of
 from trace.registry.models import Cooperative
 
-# Only operators change what identifies the cooperative on the platform and its labels.
-OPERATOR_FIELDS = ("tax_code", "code_prefix")
+# Only operators change what identifies the cooperative on the platform and its labels, and
+# its commune (which decides whose officer reads its records and whose indicator counts it).
+OPERATOR_FIELDS = ("tax_code", "code_prefix", "commune_code")
+# The fields that choose the commune, which staff do not get either.
+PLACE_FIELDS = ("province", "commune_code", "show_communes")
 
 
 class CooperativeForm(CommuneFields, RegistryForm):
@@ -39,18 +42,31 @@ class CooperativeForm(CommuneFields, RegistryForm):
         self.process(obj=cooperative)
         self.province.data = province_of(cooperative.commune_code)
 
+    def for_staff(self) -> None:
+        """Leave out what only an operator may change: the page shows it as facts."""
+        for name in {*OPERATOR_FIELDS, *PLACE_FIELDS}:
+            del self[name]
+
+    @property
+    def is_for_staff(self) -> bool:
+        return "commune_code" not in self
+
+    def wants_communes(self) -> bool:
+        return not self.is_for_staff and super().wants_communes()
+
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
             "name": self.name.data,
-            "commune_code": self.commune_code.data or "",
             "street_address": self.street_address.data,
             "phone": self.phone.data,
             "email": self.email.data,
         }
         for name in OPERATOR_FIELDS:
             if name in self:
-                values[name] = self[name].data
+                values[name] = self[name].data or ""
         return values
 
     def problems(self) -> dict[str, list[str]]:
+        if self.is_for_staff:
+            return self.missing_required()
         return {**self.missing_required(), **self.place_problems()}

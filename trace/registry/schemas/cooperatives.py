@@ -35,14 +35,19 @@ class CooperativeCreate(InputSchema):
         metadata={"description": "2 to 8 capital letters or digits that start batch codes."},
     )
     commune_code = Text(
-        required=True, metadata={"description": "Official 2025 commune code, such as 31507."}
+        required=True,
+        metadata={
+            "description": "Official 2025 commune code, such as 31507. Only an operator may "
+            "change it, like the tax code and the prefix."
+        },
     )
     street_address = Text()
     phone = Text()
     email = Text()
 
 
-# Only an operator may change the tax code or the prefix (the service refuses staff).
+# Only an operator may change the tax code, the prefix or the commune: the service refuses
+# staff with a 422 naming each such field (the same value sent back is no change).
 CooperativeUpdate = optional_copy(CooperativeCreate, "CooperativeUpdate")
 
 

@@ -1,4 +1,7 @@
-"""Cooperatives: operators create and archive them; their own staff keep them up to date."""
+"""Cooperatives: operators create and archive them; their own staff keep them up to date.
+
+Every creation and change leaves an audit record in the same transaction.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trace.audit.models import AuditAction, AuditSubject
+from trace.audit.services import differences, record_audit, snapshot
 from trace.auth.access import get_for_caller, get_for_writing, list_for_caller
 from trace.auth.models import Role, User
+from trace.common.communes import find_commune
 from trace.common.field_errors import FieldErrors
 from trace.common.pagination import ListQuery, Page
 from trace.errors import AccessDenied
@@ -31,8 +37,10 @@ FIELDS = (
     "email",
     "logo_upload_id",
 )
-# Staff may not change what identifies the cooperative to the platform and its labels.
-OPERATOR_ONLY_FIELDS = frozenset({"tax_code", "code_prefix"})
+# Staff may not change what identifies the cooperative to the platform and its labels, nor
+# its commune: that decides which commune's officer reads its records and which commune's
+# indicator 13.4 counts its products.
+OPERATOR_ONLY_FIELDS = frozenset({"tax_code", "code_prefix", "commune_code"})
 REQUIRED_FIELDS = ("name", "tax_code", "code_prefix", "commune_code")
 TEXT_LIMITS = {"name": 200, "street_address": 300}
 # 8 to 20 characters in all, the "+" included: the column holds 20.
@@ -65,6 +73,7 @@ def create_cooperative(session: Session, user: User, values: Mapping[str, Any]) 
     _apply(session, cooperative, values, is_new=True, user=user)
     session.add(cooperative)
     session.flush()
+    _audit(session, user, cooperative, AuditAction.CREATED, {}, snapshot(cooperative, FIELDS))
     return cooperative
 
 
@@ -72,8 +81,10 @@ def update_cooperative(
     session: Session, user: User, cooperative_id: int, changes: Mapping[str, Any]
 ) -> Cooperative:
     cooperative = get_for_writing(session, Cooperative, cooperative_id, user)
+    before = snapshot(cooperative, FIELDS)
     _apply(session, cooperative, changes, is_new=False, user=user)
     session.flush()
+    _audit(session, user, cooperative, AuditAction.CHANGED, before, snapshot(cooperative, FIELDS))
     return cooperative
 
 
@@ -94,11 +105,9 @@ def _apply(
 ) -> None:
     errors = FieldErrors()
     given = {name: values[name] for name in FIELDS if name in values}
+    if not is_new and user.role is not Role.OPERATOR:
+        _refuse_operator_only_changes(errors, cooperative, given)
     cleaned: dict[str, Any] = {}
-    for name in given.keys() & OPERATOR_ONLY_FIELDS:
-        changed = str(given[name] or "").strip().upper() != getattr(cooperative, name)
-        if user.role is not Role.OPERATOR and changed and not is_new:
-            errors.add(name, _l("Only an operator can change this."))
     if "name" in given:
         cleaned["name"] = errors.text("name", given["name"], TEXT_LIMITS["name"])
     if "street_address" in given:
@@ -132,6 +141,53 @@ def _apply(
     errors.raise_if_any()
     for name, value in cleaned.items():
         setattr(cooperative, name, value)
+
+
+def _refuse_operator_only_changes(
+    errors: FieldErrors, cooperative: Cooperative, given: dict[str, Any]
+) -> None:
+    """Take the operator-only fields out of ``given``, naming each one that would change."""
+    for name in sorted(given.keys() & OPERATOR_ONLY_FIELDS):
+        # The same value, however it is spelt, is no change: staff may send it back.
+        if _normalised(name, given.pop(name)) != getattr(cooperative, name):
+            errors.add(name, _l("Only an operator can change this."))
+
+
+def _normalised(name: str, raw: Any) -> str:
+    """An operator-only field's value as it would be stored, to tell a change from a resend."""
+    text = str(raw or "").strip()
+    if name == "commune_code":
+        commune = find_commune(text)
+        return commune.code if commune else text
+    if name == "tax_code":
+        try:
+            return validation.tax_code(text)
+        except ValueError:
+            return text
+    return text.upper()
+
+
+def _audit(
+    session: Session,
+    user: User,
+    cooperative: Cooperative,
+    action: AuditAction,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> None:
+    """An audit record of the fields that changed; none when nothing did."""
+    changes = differences(before, after)
+    if not changes:
+        return
+    record_audit(
+        session,
+        user,
+        cooperative_id=cooperative.id,
+        subject=AuditSubject.COOPERATIVE,
+        subject_id=cooperative.id,
+        action=action,
+        changes=changes,
+    )
 
 
 def _matching(errors: FieldErrors, name: str, raw: Any, pattern: re.Pattern[str]) -> str:

@@ -13,7 +13,7 @@ from trace.auth.access import READERS, WRITERS, can_write, get_for_writing, role
 from trace.auth.models import Role
 from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
-from trace.registry.forms.cooperatives import OPERATOR_FIELDS, CooperativeForm
+from trace.registry.forms.cooperatives import CooperativeForm
 from trace.registry.models import Cooperative
 from trace.registry.services import cooperatives as service
 from trace.registry.views.common import archive_page, blueprint, prepare_place
@@ -85,10 +85,10 @@ def edit_cooperative(cooperative_id: int) -> ResponseReturnValue:
     form = CooperativeForm()
     if not form.is_submitted():
         form.load(record)
-    if user.role is not Role.OPERATOR:
-        for name in OPERATOR_FIELDS:
-            del form[name]
-    prepare_place(form, user, default_commune=record.commune_code)
+    if user.role is Role.OPERATOR:
+        prepare_place(form, user, default_commune=record.commune_code)
+    else:
+        form.for_staff()
     if form.is_submitted() and not form.wants_communes():
 
         def save(values: Mapping[str, Any]) -> Cooperative:
