@@ -24,7 +24,8 @@ from pathlib import PurePath
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.functions import fromstring, iterparse
@@ -255,11 +256,11 @@ def xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Cell]]]:
         with warnings.catch_warnings():
             # openpyxl warns about styles and extensions it ignores; they change no value.
             warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
             try:
-                yield from _worksheet_rows(workbook)
+                yield from _first_sheet_rows(reader)
             finally:
-                workbook.close()
+                reader.archive.close()
     except InvalidInput:
         raise
     except Exception:  # any failure of the library means the same to the person
@@ -309,21 +310,34 @@ def _worksheet_parts(archive: zipfile.ZipFile) -> set[str]:
     return {part for part in parts if WORKSHEET_PART.fullmatch(part)}
 
 
-def _worksheet_rows(workbook: Any) -> Iterator[tuple[int, list[Cell]]]:
-    """Each row of the first sheet, every element dropped once read, so that memory holds
-    one row whatever the sheet holds; formula cells without a saved value are marked."""
-    sheet = workbook.worksheets[0]
-    with sheet._get_source() as source:
-        # openpyxl's own row reader pads every row to the sheet's declared width and keeps
-        # a row's cells until its end: this loop uses its cell reader and keeps neither.
+def _first_sheet_rows(reader: Any) -> Iterator[tuple[int, list[Cell]]]:
+    """The first worksheet's rows, read as openpyxl's ``load_workbook`` reads a workbook but
+    for its worksheets: even read-only, it parses each whole (to find its size when the sheet
+    does not say it), and pads every row to the sheet's width, keeping its cells to the end.
+    """
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    path = next(
+        (rel.target for _, rel in reader.parser.find_sheets()
+         if rel.target in reader.valid_files and "chartsheet" not in rel.Type),
+        None,
+    )
+    if path is None:
+        raise refuse(NOT_A_WORKBOOK)
+    workbook = reader.wb
+    with reader.archive.open(path) as source:
         parser = WorkSheetParser(
-            source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+            source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
         )
         yield from _parsed_rows(parser)
 
 
 def _parsed_rows(parser: Any) -> Iterator[tuple[int, list[Cell]]]:
+    """Each row, numbered by Excel, every element dropped once read: memory holds one row
+    whatever the sheet holds; formula cells saved without a value are marked."""
     budget = _XmlBudget()
     parents: list[Any] = []
     number, values = 0, dict[int, Cell]()
