@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, NoReturn
@@ -43,7 +43,7 @@ def reencode_image(data: bytes) -> CheckedFile:
 @contextmanager
 def opened_within_limits(
     source: Path | IO[bytes],
-    formats: Sequence[str] = ACCEPTED_FORMATS,
+    formats: tuple[str, ...] = ACCEPTED_FORMATS,
     max_pixels: int = MAX_PIXELS,
 ) -> Iterator[Image.Image]:
     """An image opened by its header, refused (``InvalidInput``) before a pixel is decoded

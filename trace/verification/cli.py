@@ -68,11 +68,18 @@ def codes_in(code_or_image: str) -> list[str]:
     """The code itself, or the text of every QR code found in the image file it names."""
     path = Path(code_or_image)
     looks_like_code = code_or_image.lower().startswith(("http://", "https://"))
-    if not looks_like_code and path.is_file():
+    if not looks_like_code and _is_file(path):
         return decode_image(path)
     if not looks_like_code and path.suffix.lower() in IMAGE_SUFFIXES:
         raise BadImage(f"no such file: {shown(code_or_image)}")
     return [code_or_image]
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a code too long to be a file's name, say
+        return False
 
 
 def decode_image(path: Path, max_pixels: int = MAX_PIXELS) -> list[str]:
