@@ -29,11 +29,11 @@ from trace.db import db
 
 MAX_PEAK_MB = 300
 MAX_SECONDS = 30  # the web workers' timeout; the refusals below take a few seconds at most
-# The command, reporting its peak resident memory; an address-space limit stops a runaway
-# reader (the old one took 2.8 GB) before it takes the machine's memory.
+# The command, reporting its peak resident memory; a 1.5 GB address-space limit stops a
+# runaway reader (the old one took 2.8 GB) before it takes the machine's memory.
 MEASURED_COMMAND = """
 import resource, sys
-resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+resource.setrlimit(resource.RLIMIT_AS, (3 * 2**29, 3 * 2**29))
 from flask.cli import main
 sys.argv = ["flask", "--app", "trace", *sys.argv[1:]]
 try:

@@ -203,6 +203,11 @@ def test_a_code_that_holds_terminal_controls_is_shown_escaped(runner, tmp_path):
     assert json.loads(as_json.stdout)["code"] == HOSTILE_CODE
 
 
+def test_a_code_too_long_for_a_file_name_is_checked_as_a_code(runner):
+    result = verify(runner, "x" * 300)
+    assert (result.exit_code, "(malformed code)" in result.stdout) == (1, True)
+
+
 def test_a_broken_key_set_file_exits_2(runner, tmp_path, code_text):
     for content in ("{", "[]", '{"keys": {}}'):
         path = tmp_path / "jwks.json"
