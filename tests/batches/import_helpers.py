@@ -63,6 +63,7 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS) 
 
 
 SHEET_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS = "xl/sharedStrings.xml"
 # A part written piece by piece: (bytes, times) pairs, streamed so that hundreds of MB of
 # XML cost the test little memory.
 Pieces = Sequence[tuple[bytes, int]]
@@ -74,16 +75,26 @@ def workbook_with_parts(
     rows: Sequence[Sequence[Any]] = (),
     headers: Sequence[str] = HEADERS,
 ) -> Path:
-    """An XLSX as openpyxl saves it, with some of its parts replaced by the pieces given."""
+    """An XLSX as openpyxl saves it, with parts replaced or added (openpyxl writes no shared
+    strings: added, they are declared so that a reader finds them)."""
     saved = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows, headers)))
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name in saved.namelist():
             if name not in parts:
-                archive.writestr(name, saved.read(name))
-                continue
+                archive.writestr(name, _declared(saved, name, parts))
+        for name, pieces in parts.items():
             with archive.open(name, "w", force_zip64=True) as stream:
-                _write_pieces(stream, parts[name])
+                _write_pieces(stream, pieces)
     return path
+
+
+def _declared(saved: zipfile.ZipFile, name: str, parts: Mapping[str, Pieces]) -> bytes:
+    content = saved.read(name)
+    if name != "[Content_Types].xml" or SHARED_STRINGS not in parts:
+        return content
+    override = (f'<Override PartName="/{SHARED_STRINGS}" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    return content.replace(b"</Types>", override.encode() + b"</Types>")
 
 
 def _write_pieces(stream: IO[bytes], pieces: Pieces) -> None:

@@ -187,18 +187,21 @@ RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
 def test_a_code_that_holds_terminal_controls_is_shown_escaped(runner, tmp_path):
     photo = tmp_path / "nhan.png"
     qr_image(HOSTILE_CODE).save(photo)
+    # zxing-cpp names most controls (<ESC>) itself, not the right-to-left override.
     for given in (HOSTILE_CODE, str(photo)):
         result = verify(runner, given)
         assert result.exit_code == 1
         assert not any(control in result.output for control in RAW_CONTROLS), result.output
         lines = result.output.splitlines()
         assert lines[0] == "NOT VALID (malformed code)"
-        assert lines[-1] == (
-            "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mVALID (valid)\\x1b[0m \\x9b31m "
-            "\\u202eilav\\nVALID (valid)"
-        )
         assert not any(line.startswith("VALID") for line in lines)
-    as_json = verify(runner, str(photo), "--json")
+        assert "\\u202eilav" in lines[-1]
+    typed = verify(runner, HOSTILE_CODE).output.splitlines()[-1]
+    assert typed == (
+        "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mVALID (valid)\\x1b[0m \\x9b31m "
+        "\\u202eilav\\nVALID (valid)"
+    )
+    as_json = verify(runner, HOSTILE_CODE, "--json")
     assert not any(control in as_json.output for control in RAW_CONTROLS), as_json.output
     assert json.loads(as_json.stdout)["code"] == HOSTILE_CODE
 

@@ -26,7 +26,9 @@ from trace.verification.answers import verification_json
 from trace.verification.services import Verification, verify_code, verify_offline
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
-READABLE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO")
+# What Pillow is asked to open; a phone's JPEG may then say it is an MPO.
+OPENED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+READABLE_FORMATS = (*OPENED_FORMATS, "MPO")
 DECODED_MODES = ("L", "RGB", "RGBA")
 
 
@@ -91,7 +93,7 @@ def decode_image(path: Path, max_pixels: int = MAX_PIXELS) -> list[str]:
     import zxingcpp
 
     try:
-        with opened_within_limits(path, READABLE_FORMATS, max_pixels) as image:
+        with opened_within_limits(path, OPENED_FORMATS, max_pixels) as image:
             image.load()
             pixels = image if image.mode in DECODED_MODES else image.convert("RGB")
             qr_codes = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
