@@ -67,7 +67,7 @@ def test_a_part_read_whole_is_capped_whatever_the_whole_workbook_unpacks_to(app,
     assert zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml").file_size > MAX_PART_BYTES
     message = refusal(path.read_bytes(), "chuoi.xlsx")
     assert message == (
-        "A part of the workbook (xl/sharedStrings.xml) is larger than 16 MB once unpacked: "
+        "A part of the workbook (xl/sharedStrings.xml) is larger than 8 MB once unpacked: "
         "save the file again from Excel, or split it."
     )
 
@@ -84,7 +84,7 @@ def test_only_parts_declared_as_worksheets_may_be_large(app, tmp_path):
         for name in archive.namelist():
             copy.writestr(name, types if name == "[Content_Types].xml" else archive.read(name))
     assert "more than 250.000 lines" in refusal(path.read_bytes(), "to.xlsx")
-    assert "(xl/worksheets/sheet1.xml) is larger than 16 MB" in refusal(
+    assert "(xl/worksheets/sheet1.xml) is larger than 8 MB" in refusal(
         undeclared.getvalue(), "to.xlsx"
     )
 

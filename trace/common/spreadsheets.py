@@ -52,12 +52,13 @@ MAX_ROWS = 200_000
 MAX_LINES = 250_000
 MAX_LINE_CHARS = 100_000
 MAX_COLUMNS = 1_000
-MAX_CELLS = 2_000_000
+# Cells holding anything: 200,000 rows of the template's 8 columns, and some room.
+MAX_CELLS = 1_800_000
 # An XLSX is a zip: what it may unpack to, in all and for any part but a worksheet (shared
 # strings, styles: openpyxl reads those whole). Then a worksheet's XML elements: they bound
 # the time a sheet takes, as cells bound the memory its rows take.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_PART_BYTES = 16 * 1024 * 1024
+MAX_PART_BYTES = 8 * 1024 * 1024
 MAX_XML_ELEMENTS = 6_000_000
 MAX_ELEMENTS_IN_CELL = 1_000
 ZIP_MAGIC = b"PK\x03\x04"
@@ -144,7 +145,7 @@ def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
                 _l("The file has more than %(count)s rows: split it into several files.",
                    count=count_text(MAX_ROWS))
             )
-        cells += len(row)
+        cells += sum(1 for cell in row if cell is not None and cell != "")
         if cells > MAX_CELLS:
             raise too_many_cells()
         data_rows.append((number, row))
