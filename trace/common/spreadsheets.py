@@ -43,9 +43,9 @@ class UncomputedFormula:
 # A cell as read: text from CSV; text, numbers, booleans or datetimes from XLSX; None if empty;
 # a formula Excel never computed, so that its row is refused rather than read as empty.
 Cell = str | int | float | bool | date | datetime | Decimal | UncomputedFormula | None
-# Both the web page and the command refuse a larger file: every cap below is checked as the
-# file is read, so a file within these bounds keeps a worker under about 300 MB, whatever
-# it holds, and fails within seconds.
+# Both the web page and the command refuse a larger file. Every cap below is checked as the
+# file is read, so a file made to exhaust a worker is refused within seconds, holding at
+# most the cells that fit under the caps (tests/batches/test_import_limits.py measures it).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 # Lines as the file holds them, blank ones included: blank lines cost time too.
