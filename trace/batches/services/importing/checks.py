@@ -135,7 +135,7 @@ class Lookups:
         return code[len(self.cooperative.code_prefix) + 1 :]
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedBatch:
     """A row that passed every check, ready to insert."""
 
