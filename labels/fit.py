@@ -90,9 +90,13 @@ def _row_extent(item: _Item, text: str) -> Extent:
     right = extent.advance + 0.3 + (item.stars - 1) * OCOP_STAR_PITCH_EM
     right += 2 * OCOP_STAR_RADIUS_EM * _SIN72
     centre_y = extent.top / 2
-    return Extent(right, extent.left, right,
-                  min(extent.bottom, centre_y - OCOP_STAR_RADIUS_EM * _COS36),
-                  max(extent.top, centre_y + OCOP_STAR_RADIUS_EM))
+    return Extent(
+        right,
+        extent.left,
+        right,
+        min(extent.bottom, centre_y - OCOP_STAR_RADIUS_EM * _COS36),
+        max(extent.top, centre_y + OCOP_STAR_RADIUS_EM),
+    )
 
 
 def _needed(extent: Extent) -> float:
@@ -100,10 +104,12 @@ def _needed(extent: Extent) -> float:
     return extent.right - min(0.0, extent.left)
 
 
-def _wrap(item: _Item, size_mm: float, width: float, may_break: bool,
-          may_wrap_fields: bool = True) -> list[str] | None:
+def _wrap(
+    item: _Item, size_mm: float, width: float, may_break: bool, may_wrap_fields: bool = True
+) -> list[str] | None:
     """The item's text in rows no wider than ``width``; None when a word would have to break
     and may not, or a single character is wider than the box."""
+
     def fits(text: str) -> bool:
         return _needed(_row_extent(item, text)) * size_mm <= width
 
@@ -137,8 +143,9 @@ def _wrap(item: _Item, size_mm: float, width: float, may_break: bool,
     return rows
 
 
-def _lay_out(items: Sequence[_Item], scale: float, box: Box, may_break: bool,
-             may_wrap_fields: bool) -> TextBlock | None:
+def _lay_out(
+    items: Sequence[_Item], scale: float, box: Box, may_break: bool, may_wrap_fields: bool
+) -> TextBlock | None:
     """The items wrapped and placed top down at this scale, or None when they overflow."""
     rows: list[tuple[_Item, float, str, bool]] = []
     for item in items:
@@ -165,8 +172,12 @@ def _place(rows: Sequence[tuple[_Item, float, str, bool]], box: Box) -> TextBloc
             gap = ITEM_GAP_EM * size_mm if starts_item else 0.0
             baseline += LINE_GAP_EM * previous_mm + gap + size_mm
         x = box.x - min(0.0, extent.left) * size_mm
-        ink = Box(x + extent.left * size_mm, baseline - extent.top * size_mm,
-                  (extent.right - extent.left) * size_mm, (extent.top - extent.bottom) * size_mm)
+        ink = Box(
+            x + extent.left * size_mm,
+            baseline - extent.top * size_mm,
+            (extent.right - extent.left) * size_mm,
+            (extent.top - extent.bottom) * size_mm,
+        )
         if not box.contains(ink):
             return None
         lines.append(TextLine(text, item.weight, size_pt, x, baseline, ink))
@@ -184,8 +195,12 @@ def _stars(item: _Item, text: str, x: float, baseline: float, size_mm: float) ->
     found = []
     for number in range(item.stars):
         centre_x = first + number * OCOP_STAR_PITCH_EM * size_mm
-        ink = Box(centre_x - radius * _SIN72, centre_y - radius, 2 * radius * _SIN72,
-                  radius * (1 + _COS36))
+        ink = Box(
+            centre_x - radius * _SIN72,
+            centre_y - radius,
+            2 * radius * _SIN72,
+            radius * (1 + _COS36),
+        )
         found.append(Star(centre_x, centre_y, radius, ink))
     return found
 
@@ -196,13 +211,19 @@ def _clean(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=512)
-def fit_text(box: Box, title: str, lines: tuple[str, ...] = (), footer: str | None = None,
-             ocop_stars: int | None = None) -> TextBlock:
+def fit_text(
+    box: Box,
+    title: str,
+    lines: tuple[str, ...] = (),
+    footer: str | None = None,
+    ocop_stars: int | None = None,
+) -> TextBlock:
     """The label's text fitted into the box (see the module's docstring for the order of
     retreat). Cached: a run of serialised labels fits the same text once."""
     items = [_Item(_clean(title), Weight.BOLD, TITLE_PT)]
-    items += [_Item(text, Weight.REGULAR, LINE_PT, is_field=True)
-              for text in map(_clean, lines) if text]
+    items += [
+        _Item(text, Weight.REGULAR, LINE_PT, is_field=True) for text in map(_clean, lines) if text
+    ]
     if ocop_stars:
         items.append(_Item("OCOP", Weight.BOLD, LINE_PT, stars=ocop_stars))
     if footer and _clean(footer):
@@ -248,7 +269,11 @@ def fit_serial(box: Box, serial: str) -> TextLine | None:
         if width <= box.width and (extent.top - extent.bottom) * size_mm <= box.height:
             x = box.x + (box.width - width) / 2 - min(0.0, extent.left) * size_mm
             baseline = box.y + extent.top * size_mm
-            ink = Box(x + extent.left * size_mm, box.y, (extent.right - extent.left) * size_mm,
-                      (extent.top - extent.bottom) * size_mm)
+            ink = Box(
+                x + extent.left * size_mm,
+                box.y,
+                (extent.right - extent.left) * size_mm,
+                (extent.top - extent.bottom) * size_mm,
+            )
             return TextLine(text, Weight.REGULAR, size_pt, x, baseline, ink)
     return None

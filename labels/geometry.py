@@ -48,8 +48,10 @@ class Box:
     def contains(self, other: Box, tolerance: float = 1e-9) -> bool:
         """Whether the other box lies inside this one."""
         return (
-            other.x >= self.x - tolerance and other.y >= self.y - tolerance
-            and other.right <= self.right + tolerance and other.bottom <= self.bottom + tolerance
+            other.x >= self.x - tolerance
+            and other.y >= self.y - tolerance
+            and other.right <= self.right + tolerance
+            and other.bottom <= self.bottom + tolerance
         )
 
     def moved(self, dx: float, dy: float) -> Box:
@@ -76,15 +78,20 @@ class LabelGeometry:
         """The symbol itself, inside its quiet zone."""
         module = self.qr_module_mm(modules)
         quiet = QUIET_ZONE_MODULES * module
-        return Box(self.qr_zone.x + quiet, self.qr_zone.y + quiet,
-                   modules * module, modules * module)
+        return Box(
+            self.qr_zone.x + quiet, self.qr_zone.y + quiet, modules * module, modules * module
+        )
 
 
 @functools.lru_cache(maxsize=64)
 def label_geometry(width_mm: float, height_mm: float, has_serial: bool) -> LabelGeometry:
     """The boxes for a label of this size: the largest QR zone that leaves text useful room."""
-    inner = Box(SAFE_MARGIN_MM, SAFE_MARGIN_MM,
-                width_mm - 2 * SAFE_MARGIN_MM, height_mm - 2 * SAFE_MARGIN_MM)
+    inner = Box(
+        SAFE_MARGIN_MM,
+        SAFE_MARGIN_MM,
+        width_mm - 2 * SAFE_MARGIN_MM,
+        height_mm - 2 * SAFE_MARGIN_MM,
+    )
     serial_height = SERIAL_BOX_MM if has_serial else 0.0
     largest = min(inner.width, inner.height - serial_height)
     beside = min(inner.height - serial_height, inner.width - MIN_TEXT_WIDTH_MM)

@@ -75,8 +75,10 @@ class Layout:
 def _check_sizes(layout: Layout) -> None:
     _check_label(layout.label_width_mm, layout.label_height_mm, layout.columns, layout.rows)
     _check_spacing(layout.margin_left_mm, layout.margin_top_mm, layout.gap_x_mm, layout.gap_y_mm)
-    for name, value in (("page width", layout.page_width_mm),
-                        ("page height", layout.page_height_mm)):
+    for name, value in (
+        ("page width", layout.page_width_mm),
+        ("page height", layout.page_height_mm),
+    ):
         if not (_is_number(value) and value > 0):
             raise LayoutError(f"the {name} must be a positive number of millimetres, not {value}")
 
@@ -106,8 +108,7 @@ def _check_spacing(*values_mm: float) -> None:
 
 
 def _is_number(value: object) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value))
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_fits(layout: Layout) -> None:
@@ -185,8 +186,19 @@ def custom_layout(
 
 
 def _roll(width_mm: float, height_mm: float) -> Layout:
-    return Layout(f"roll-{_mm(width_mm)}x{_mm(height_mm)}", width_mm, height_mm, width_mm,
-                  height_mm, 1, 1, 0.0, 0.0, 0.0, 0.0)
+    return Layout(
+        f"roll-{_mm(width_mm)}x{_mm(height_mm)}",
+        width_mm,
+        height_mm,
+        width_mm,
+        height_mm,
+        1,
+        1,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    )
 
 
 # Sticker sheets as their makers list them: 70 x 37 mm x 24 leaves 1 mm of the A4 height,

@@ -90,9 +90,11 @@ class _Document:
             parts.append(self._label_ops(label))
             parts.append(b"Q\n")
         contents = self.writer.add_stream(b"".join(parts))
-        self.page_numbers.append(self.writer.add_object(
-            b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>" % (self.pages_number, contents)
-        ))
+        self.page_numbers.append(
+            self.writer.add_object(
+                b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>" % (self.pages_number, contents)
+            )
+        )
 
     def close(self) -> None:
         """Writes the fonts, the page tree, the catalogue and the cross-reference table."""
@@ -100,14 +102,19 @@ class _Document:
         for weight, font in self.fonts.items():
             font.write(writer, self.font_numbers[weight])
         kids = b" ".join(b"%d 0 R" % number for number in self.page_numbers)
-        media_box = b"[0 0 %b %b]" % (num(self.layout.page_width_mm * PT_PER_MM),
-                                      num(self.layout.page_height_mm * PT_PER_MM))
+        media_box = b"[0 0 %b %b]" % (
+            num(self.layout.page_width_mm * PT_PER_MM),
+            num(self.layout.page_height_mm * PT_PER_MM),
+        )
         forms = b" ".join(b"/%b %d 0 R" % pair for pair in self._form_numbers)
-        writer.write_object(self.pages_number, (
-            b"<< /Type /Pages /Kids [%b] /Count %d /MediaBox %b /Resources << %b "
-            b"/XObject << %b >> /ProcSet [/PDF /Text] >> >>"
-            % (kids, self.page_count, media_box, self._font_resources(), forms)
-        ))
+        writer.write_object(
+            self.pages_number,
+            (
+                b"<< /Type /Pages /Kids [%b] /Count %d /MediaBox %b /Resources << %b "
+                b"/XObject << %b >> /ProcSet [/PDF /Text] >> >>"
+                % (kids, self.page_count, media_box, self._font_resources(), forms)
+            ),
+        )
         # PrintScaling /None asks the viewer's print dialog for 100%, so millimetres stay exact.
         root = writer.add_object(
             b"<< /Type /Catalog /Pages %d 0 R /ViewerPreferences << /PrintScaling /None >> >>"
@@ -119,8 +126,10 @@ class _Document:
         writer.close(root, writer.add_object(info + b" >>"))
 
     def _font_resources(self) -> bytes:
-        fonts = b" ".join(b"/%b %d 0 R" % (FONT_RESOURCES[weight], number)
-                          for weight, number in self.font_numbers.items())
+        fonts = b" ".join(
+            b"/%b %d 0 R" % (FONT_RESOURCES[weight], number)
+            for weight, number in self.font_numbers.items()
+        )
         return b"/Font << %b >>" % fonts
 
     def _encode(self, weight: Weight, text: str) -> bytes:
@@ -133,10 +142,16 @@ class _Document:
         geometry = label_geometry(self.layout.label_width_mm, height, has_serial)
         # The layout is the document's, so the serial decides the geometry: keys stay cheap.
         ops = [
-            self._part(("qr", label.code, has_serial),
-                       lambda: qr_ops(qr_matrix(label.code), geometry), geometry),
-            self._part(("text", label.title, label.lines, label.footer, label.ocop_stars,
-                        has_serial), lambda: self._text_ops(label, geometry), geometry),
+            self._part(
+                ("qr", label.code, has_serial),
+                lambda: qr_ops(qr_matrix(label.code), geometry),
+                geometry,
+            ),
+            self._part(
+                ("text", label.title, label.lines, label.footer, label.ocop_stars, has_serial),
+                lambda: self._text_ops(label, geometry),
+                geometry,
+            ),
         ]
         if label.serial is not None and geometry.serial is not None:
             line = fit_serial(geometry.serial, label.serial)
@@ -148,8 +163,9 @@ class _Document:
         block = fit_text(geometry.text, label.title, label.lines, label.footer, label.ocop_stars)
         return block_ops(block, geometry.height_mm, self._encode)
 
-    def _part(self, key: tuple[object, ...], draw: Callable[[], bytes],
-              geometry: LabelGeometry) -> bytes:
+    def _part(
+        self, key: tuple[object, ...], draw: Callable[[], bytes], geometry: LabelGeometry
+    ) -> bytes:
         """A part's operators: inline the first time, then a named form drawn once."""
         name = self.forms.get(key)
         if name is not None:
@@ -161,12 +177,17 @@ class _Document:
             return draw()
         del self._recent[key]
         name = b"P%d" % (len(self.forms) + 1)
-        bbox = b"[0 0 %b %b]" % (num(geometry.width_mm * PT_PER_MM),
-                                 num(geometry.height_mm * PT_PER_MM))
-        number = self.writer.add_stream(draw(), (
-            b"/Type /XObject /Subtype /Form /BBox %b /Resources << %b >>"
-            % (bbox, self._font_resources())
-        ))
+        bbox = b"[0 0 %b %b]" % (
+            num(geometry.width_mm * PT_PER_MM),
+            num(geometry.height_mm * PT_PER_MM),
+        )
+        number = self.writer.add_stream(
+            draw(),
+            (
+                b"/Type /XObject /Subtype /Form /BBox %b /Resources << %b >>"
+                % (bbox, self._font_resources())
+            ),
+        )
         self.forms[key] = name
         self._form_numbers.append((name, number))
         return b"/%b Do\n" % name

@@ -75,7 +75,7 @@ class EmbeddedFont:
         writer.write_object(
             number,
             b"<< /Type /Font /Subtype /Type0 /BaseFont %b /Encoding /Identity-H "
-            b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (base_font, cid_font, to_unicode)
+            b"/DescendantFonts [%d 0 R] /ToUnicode %d 0 R >>" % (base_font, cid_font, to_unicode),
         )
 
     def _descriptor(self, base_font: bytes, font_file: int) -> bytes:
@@ -85,11 +85,16 @@ class EmbeddedFont:
         return (
             b"<< /Type /FontDescriptor /FontName %b /Flags 32 /FontBBox [%b] /ItalicAngle 0 "
             b"/Ascent %b /Descent %b /CapHeight %b /StemV %d /FontFile2 %d 0 R >>"
-            % (base_font, bbox.encode(), pdf_number(face.ascent * scale).encode(),
-               pdf_number(face.descent * scale).encode(),
-               pdf_number(face.cap_height * scale).encode(),
-               # StemV is only a hint for substitution; the font is embedded, so any sane value.
-               120 if face.postscript_name.endswith("Bold") else 80, font_file)
+            % (
+                base_font,
+                bbox.encode(),
+                pdf_number(face.ascent * scale).encode(),
+                pdf_number(face.descent * scale).encode(),
+                pdf_number(face.cap_height * scale).encode(),
+                # StemV is only a hint for substitution; the font is embedded, so any sane value.
+                120 if face.postscript_name.endswith("Bold") else 80,
+                font_file,
+            )
         )
 
     def _subset_program(self, glyphs: list[int]) -> bytes:
@@ -123,7 +128,8 @@ class EmbeddedFont:
         blocks = [_CMAP_HEADER]
         for start in range(0, len(pairs), _BFCHAR_BLOCK):
             chunk = pairs[start : start + _BFCHAR_BLOCK]
-            blocks.append(b"%d beginbfchar\n%b\nendbfchar\n"
-                          % (len(chunk), "\n".join(chunk).encode("ascii")))
+            blocks.append(
+                b"%d beginbfchar\n%b\nendbfchar\n" % (len(chunk), "\n".join(chunk).encode("ascii"))
+            )
         blocks.append(_CMAP_FOOTER)
         return b"".join(blocks)

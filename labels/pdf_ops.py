@@ -40,16 +40,23 @@ def qr_ops(matrix: QrMatrix, geometry: LabelGeometry) -> bytes:
     """
     symbol = geometry.qr_symbol(matrix.size)
     module = geometry.qr_module_mm(matrix.size) * PT_PER_MM
-    ops = [b"q %b 0 0 %b %b %b cm\n" % (
-        num(module), num(-module), num(symbol.x * PT_PER_MM),
-        num((geometry.height_mm - symbol.y) * PT_PER_MM),
-    )]
+    ops = [
+        b"q %b 0 0 %b %b %b cm\n"
+        % (
+            num(module),
+            num(-module),
+            num(symbol.x * PT_PER_MM),
+            num((geometry.height_mm - symbol.y) * PT_PER_MM),
+        )
+    ]
     size, pixels = matrix.size, matrix.pixels
     # Rows joined by a light byte, so one scan finds every run and no run spans two rows.
-    rows = b"\xff".join([pixels[start:start + size] for start in range(0, size * size, size)])
+    rows = b"\xff".join([pixels[start : start + size] for start in range(0, size * size, size)])
     corners, widths = _run_corners(size), _RUN_WIDTHS
-    ops += [corners[first] + widths[end - first]
-            for first, end in map(re.Match.span, _DARK_RUN.finditer(rows))]
+    ops += [
+        corners[first] + widths[end - first]
+        for first, end in map(re.Match.span, _DARK_RUN.finditer(rows))
+    ]
     ops.append(b"f\nQ\n")
     return b"".join(ops)
 
@@ -57,8 +64,10 @@ def qr_ops(matrix: QrMatrix, geometry: LabelGeometry) -> bytes:
 @functools.cache
 def _run_corners(size: int) -> list[bytes]:
     """``"x y "`` for each offset into the joined rows of a symbol of this size (a few thousand)."""
-    return [b"%d %d " % (offset % (size + 1), offset // (size + 1))
-            for offset in range((size + 1) * size)]
+    return [
+        b"%d %d " % (offset % (size + 1), offset // (size + 1))
+        for offset in range((size + 1) * size)
+    ]
 
 
 def block_ops(block: TextBlock, label_height_mm: float, encode: Encoder) -> bytes:
@@ -75,14 +84,19 @@ def block_ops(block: TextBlock, label_height_mm: float, encode: Encoder) -> byte
     return b"".join(ops)
 
 
-def line_ops(line: TextLine, label_height_mm: float, encode: Encoder,
-             current: tuple[Weight, float] | None = None) -> bytes:
+def line_ops(
+    line: TextLine,
+    label_height_mm: float,
+    encode: Encoder,
+    current: tuple[Weight, float] | None = None,
+) -> bytes:
     """One row of text inside ``BT``/``ET``; the font is set unless ``current`` already is."""
     font_ops = b""
     if current != (line.weight, line.size_pt):
         font_ops = b"/%b %b Tf\n" % (FONT_RESOURCES[line.weight], num(line.size_pt))
     return b"%b1 0 0 1 %b %b Tm\n%b Tj\n" % (
-        font_ops, num(line.x_mm * PT_PER_MM),
+        font_ops,
+        num(line.x_mm * PT_PER_MM),
         num((label_height_mm - line.baseline_mm) * PT_PER_MM),
         encode(line.weight, line.text),
     )
@@ -91,6 +105,7 @@ def line_ops(line: TextLine, label_height_mm: float, encode: Encoder,
 def star_ops(star: Star, label_height_mm: float) -> bytes:
     """One OCOP star as a filled ten-corner path."""
     points = star_points(star.centre_x_mm, star.centre_y_mm, star.radius_mm)
-    coords = [b"%b %b" % (num(x * PT_PER_MM), num((label_height_mm - y) * PT_PER_MM))
-              for x, y in points]
+    coords = [
+        b"%b %b" % (num(x * PT_PER_MM), num((label_height_mm - y) * PT_PER_MM)) for x, y in points
+    ]
     return b"%b m\n%b l\nh f\n" % (coords[0], b" l\n".join(coords[1:]))

@@ -84,12 +84,15 @@ class PdfWriter:
         lines = [b"xref\n0 %d\n0000000000 65535 f \n" % count]
         for number in range(1, count):
             offset = self._offsets.get(number)
-            lines.append(b"%010d 00000 n \n" % offset if offset is not None
-                         else b"0000000000 00000 f \n")
+            lines.append(
+                b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 00000 f \n"
+            )
         self._write(b"".join(lines))
         info_entry = b" /Info %d 0 R" % info if info is not None else b""
-        self._write(b"trailer\n<< /Size %d /Root %d 0 R%b >>\nstartxref\n%d\n%%%%EOF\n"
-                    % (count, root, info_entry, start))
+        self._write(
+            b"trailer\n<< /Size %d /Root %d 0 R%b >>\nstartxref\n%d\n%%%%EOF\n"
+            % (count, root, info_entry, start)
+        )
 
     def _start_object(self, number: int) -> None:
         if self._closed or number in self._offsets or not 0 < number < self._next_number:

@@ -72,17 +72,25 @@ def _check_options(dpi: int, mode: str, page: int) -> None:
         raise LabelError(f"page must be a whole number from 1, not {page!r}")
 
 
-def _draw_label(image: Image.Image, draw: Draw, label: LabelContent, layout: Layout,
-                origin: tuple[float, float], scale: float) -> None:
-    geometry = label_geometry(layout.label_width_mm, layout.label_height_mm,
-                              label.serial is not None)
+def _draw_label(
+    image: Image.Image,
+    draw: Draw,
+    label: LabelContent,
+    layout: Layout,
+    origin: tuple[float, float],
+    scale: float,
+) -> None:
+    geometry = label_geometry(
+        layout.label_width_mm, layout.label_height_mm, label.serial is not None
+    )
     _draw_qr(image, label.code, geometry, origin, scale)
     block = fit_text(geometry.text, label.title, label.lines, label.footer, label.ocop_stars)
     for line in block.lines:
         _draw_line(draw, line, origin, scale)
     for star in block.stars:
-        points = star_points(origin[0] + star.centre_x_mm, origin[1] + star.centre_y_mm,
-                             star.radius_mm)
+        points = star_points(
+            origin[0] + star.centre_x_mm, origin[1] + star.centre_y_mm, star.radius_mm
+        )
         draw.polygon([(x * scale, y * scale) for x, y in points], fill=0)
     if label.serial is not None and geometry.serial is not None:
         serial = fit_serial(geometry.serial, label.serial)
@@ -90,8 +98,13 @@ def _draw_label(image: Image.Image, draw: Draw, label: LabelContent, layout: Lay
             _draw_line(draw, serial, origin, scale)
 
 
-def _draw_qr(image: Image.Image, code: str, geometry: LabelGeometry,
-             origin: tuple[float, float], scale: float) -> None:
+def _draw_qr(
+    image: Image.Image,
+    code: str,
+    geometry: LabelGeometry,
+    origin: tuple[float, float],
+    scale: float,
+) -> None:
     matrix = qr_matrix(code)
     symbol = geometry.qr_symbol(matrix.size).moved(*origin)
     left, top = round(symbol.x * scale), round(symbol.y * scale)
@@ -115,5 +128,6 @@ def _draw_line(draw: Draw, line: TextLine, origin: tuple[float, float], scale: f
 def _pillow_font(weight: Weight, size_px: float) -> ImageFont.FreeTypeFont:
     """The same font file as the PDF's, at a size in pixels; basic layout, as the PDF does no
     shaping or kerning either."""
-    return ImageFont.truetype(io.BytesIO(font_face(weight).data), size_px,
-                              layout_engine=ImageFont.Layout.BASIC)
+    return ImageFont.truetype(
+        io.BytesIO(font_face(weight).data), size_px, layout_engine=ImageFont.Layout.BASIC
+    )

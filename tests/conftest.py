@@ -185,9 +185,7 @@ def log_in(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> An
     """Sign in through the real form, CSRF token and all."""
     page = client.get("/login")
     token = csrf_token_from(page.get_data(as_text=True))
-    return client.post(
-        "/login", data={"email": email, "password": password, "csrf_token": token}
-    )
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
 
 
 @pytest.fixture
@@ -207,4 +205,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("NOT TESTED ON THIS MACHINE", sep="!", bold=True, red=True)
         for what in sorted(SKIPPED_LOUDLY):
             terminalreporter.line(f"  skipped: {what}", red=True, bold=True)
-

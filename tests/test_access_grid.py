@@ -156,9 +156,7 @@ GRID: dict[str, Access] = {
     "inspection.report": Access(roles=INSPECTION_READERS),
     "api_inspections.list_inspections": Access(roles=INSPECTION_READERS, is_api=True),
     "api_inspections.record_inspection": Access(roles=INSPECTION_RECORDERS, is_api=True),
-    "api_inspections.get_inspection": Access(
-        roles=INSPECTION_READERS, is_api=True, is_owned=True
-    ),
+    "api_inspections.get_inspection": Access(roles=INSPECTION_READERS, is_api=True, is_owned=True),
     "alerts.alerts": Access(roles=INSPECTION_READERS),
     "api_alerts.list_alerts": Access(roles=INSPECTION_READERS, is_api=True),
     # Consumers' reports and a code's scans: inspectors and operators only.
@@ -234,9 +232,9 @@ URL_VALUES: dict[str, Any] = {
     "farming_area_id": lambda tenants: tenants.farming_area_a.id,
     "certificate_id": lambda tenants: tenants.certificate_a.id,
     "batch_id": lambda tenants: factories.make_batch(db.session, tenants.product_a).id,
-    "event_id": lambda tenants: factories.make_event(
-        db.session, factories.make_batch(db.session, tenants.product_a)
-    ).id,
+    "event_id": lambda tenants: (
+        factories.make_event(db.session, factories.make_batch(db.session, tenants.product_a)).id
+    ),
     "code": lambda tenants: "en",
     # A label path: malformed (a 400 page) is enough to see that anyone may ask.
     "rest": lambda tenants: "A/B/C",
@@ -247,9 +245,11 @@ URL_VALUES: dict[str, Any] = {
     "report_id": lambda tenants: _report(),
     "commune_code": lambda tenants: tenants.cooperative_a.commune_code,
     "province_code": lambda tenants: "92",  # cooperative A's commune is in Cần Thơ
-    "storage_key": lambda tenants: factories.make_upload(
-        db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
-    ).storage_key,
+    "storage_key": lambda tenants: (
+        factories.make_upload(
+            db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
+        ).storage_key
+    ),
 }
 
 

@@ -26,9 +26,7 @@ def test_production_requires_a_secret_key(tmp_path):
 
 
 def test_production_sends_secure_cookies(tmp_path):
-    config = build_config(
-        {"TRACE_ENV": "production", "TRACE_SECRET_KEY": "s" * 40}, None, tmp_path
-    )
+    config = build_config({"TRACE_ENV": "production", "TRACE_SECRET_KEY": "s" * 40}, None, tmp_path)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["REMEMBER_COOKIE_SECURE"] is True
 
@@ -60,18 +58,27 @@ def test_unknown_environment_name_is_refused(tmp_path):
 
 
 def test_production_pages_send_hsts():
-    app = create_app({
-        "TRACE_ENV": "production", "TRACE_SECRET_KEY": "x" * 40,
-        "TRACE_DATABASE_URL": "sqlite://",
-    })
+    app = create_app(
+        {
+            "TRACE_ENV": "production",
+            "TRACE_SECRET_KEY": "x" * 40,
+            "TRACE_DATABASE_URL": "sqlite://",
+        }
+    )
     response = app.test_client().get("/api/v1/openapi.json")
     assert "max-age" in response.headers["Strict-Transport-Security"]
 
 
 @pytest.mark.parametrize(
     "base_url",
-    ["ftp://truyxuat.vn", "https://TruyXuat.vn", "https://truyxuat.vn/01", "truyxuat.vn",
-     "https://truyxuat.vn/b/x", "https://truyxuat.vn/a b"],
+    [
+        "ftp://truyxuat.vn",
+        "https://TruyXuat.vn",
+        "https://truyxuat.vn/01",
+        "truyxuat.vn",
+        "https://truyxuat.vn/b/x",
+        "https://truyxuat.vn/a b",
+    ],
 )
 def test_a_base_url_codes_cannot_start_with_is_refused_at_start(base_url, tmp_path):
     with pytest.raises(ConfigError, match="TRACE_PUBLIC_BASE_URL"):
@@ -83,11 +90,13 @@ def test_behind_trusted_proxies_the_client_address_comes_from_x_forwarded_for(tm
     from trace.scans.services import network_of
 
     def seen_address(proxies):
-        app = create_app({**base_config(f"sqlite:///{tmp_path / 'proxy.db'}"),
-                          "TRACE_PROXY_COUNT": proxies})
+        app = create_app(
+            {**base_config(f"sqlite:///{tmp_path / 'proxy.db'}"), "TRACE_PROXY_COUNT": proxies}
+        )
         app.add_url_rule("/who", "who", lambda: __import__("flask").request.remote_addr or "")
         response = app.test_client().get(
-            "/who", headers={"X-Forwarded-For": "203.113.45.67"},
+            "/who",
+            headers={"X-Forwarded-For": "203.113.45.67"},
             environ_base={"REMOTE_ADDR": "10.0.0.2"},
         )
         return response.get_data(as_text=True)

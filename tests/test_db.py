@@ -148,8 +148,14 @@ def test_a_second_writer_waits_its_turn_instead_of_failing(sqlite_probe):
 
 @pytest.mark.parametrize(
     ("method", "begins_as_writer"),
-    [("GET", False), ("HEAD", False), ("POST", True), ("PUT", True), ("PATCH", True),
-     ("DELETE", True)],
+    [
+        ("GET", False),
+        ("HEAD", False),
+        ("POST", True),
+        ("PUT", True),
+        ("PATCH", True),
+        ("DELETE", True),
+    ],
 )
 def test_requests_that_write_begin_as_writers_on_sqlite(database_url, method, begins_as_writer):
     app = create_app(base_config(database_url))

@@ -161,7 +161,9 @@ def test_running_the_demo_again_creates_nothing_and_changes_no_row(runner, sessi
 
 def test_demo_keeps_an_existing_account_and_its_password(runner, session):
     user = create_user(
-        session, email="thanhtra@demo.truyxuat.vn", password="changed by the inspector",
+        session,
+        email="thanhtra@demo.truyxuat.vn",
+        password="changed by the inspector",
         role=Role.INSPECTOR,
     )
     password_hash = user.password_hash

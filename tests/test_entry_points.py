@@ -33,7 +33,11 @@ def test_the_standard_module_wins_without_the_project_root_first(tmp_path):
     """The hazard itself: from elsewhere, ``import trace`` finds the standard library."""
     found = subprocess.run(
         [sys.executable, "-c", "import trace; print(trace.__file__)"],
-        cwd=tmp_path, env=_environment(), capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert Path(found.strip()).parent != PROJECT_ROOT / "trace"
 
@@ -46,7 +50,11 @@ def test_pytest_imports_our_package():
 def test_flask_cli_imports_our_package():
     result = subprocess.run(
         [str(BIN / "flask"), "--app", "trace", "routes"],
-        cwd=PROJECT_ROOT, env=_environment(), capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "/api/v1/me" in result.stdout
@@ -55,7 +63,11 @@ def test_flask_cli_imports_our_package():
 def test_makefile_imports_our_package():
     result = subprocess.run(
         ["make", "--no-print-directory", "-s", "routes", f"BIN={BIN}"],
-        cwd=PROJECT_ROOT, env=_environment(), capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        env=_environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "/api/v1/me" in result.stdout
@@ -71,11 +83,21 @@ def _free_port() -> int:
 def test_gunicorn_serves_our_app(tmp_path):
     port = _free_port()
     server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "--config", "python:trace.gunicorn_config",
-         "--bind", f"127.0.0.1:{port}", "--workers", "1", "trace:create_app()"],
+        [
+            str(BIN / "gunicorn"),
+            "--config",
+            "python:trace.gunicorn_config",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "trace:create_app()",
+        ],
         cwd=PROJECT_ROOT,
         env=_environment(TRACE_DATABASE_URL=f"sqlite:///{tmp_path / 'gunicorn.db'}"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         body = _get_when_up(f"http://127.0.0.1:{port}/healthz", server)

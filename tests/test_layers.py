@@ -44,4 +44,3 @@ def test_the_label_code_format_loads_only_itself_of_ours():
         "trace.signing",
         "trace.signing.codes",
     }
-

@@ -190,23 +190,17 @@ def add_reports(session: Any, subject: Subject, n: int) -> None:
 
 LISTS = {
     "api_batches": ListCase("/api/v1/batches?per_page=100", "operator", add_batches),
-    "api_cooperatives": ListCase(
-        "/api/v1/cooperatives?per_page=100", "operator", add_cooperatives
-    ),
+    "api_cooperatives": ListCase("/api/v1/cooperatives?per_page=100", "operator", add_cooperatives),
     "api_products": ListCase("/api/v1/products?per_page=100", "operator", add_products),
     "api_farming_areas": ListCase(
         "/api/v1/farming-areas?per_page=100", "operator", add_farming_areas
     ),
-    "api_certificates": ListCase(
-        "/api/v1/certificates?per_page=100", "operator", add_certificates
-    ),
+    "api_certificates": ListCase("/api/v1/certificates?per_page=100", "operator", add_certificates),
     "api_events": ListCase("/api/v1/batches/{batch}/events", "operator", add_events),
     "api_units": ListCase("/api/v1/batches/{batch}/units", "operator", add_units),
     "api_history": ListCase("/api/v1/batches/{batch}/history", "operator", add_history),
     "api_epcis": ListCase("/api/v1/batches/{batch}/epcis", "operator", add_events),
-    "api_inspections": ListCase(
-        "/api/v1/inspections?per_page=100", "operator", add_inspections
-    ),
+    "api_inspections": ListCase("/api/v1/inspections?per_page=100", "operator", add_inspections),
     "api_alerts": ListCase("/api/v1/alerts?per_page=100", "operator", add_alerts),
     "api_scans": ListCase("/api/v1/scans?code={code}&limit=100", "operator", add_scans),
     "web_batches": ListCase("/batches", "operator", add_batches, is_api=False),
@@ -216,9 +210,7 @@ LISTS = {
     "web_farming_areas": ListCase("/farming-areas", "operator", add_farming_areas, is_api=False),
     "web_certificates": ListCase("/certificates", "operator", add_certificates, is_api=False),
     "web_inspections": ListCase("/inspections", "operator", add_inspections, is_api=False),
-    "web_inspections_csv": ListCase(
-        "/inspections.csv", "operator", add_inspections, is_api=False
-    ),
+    "web_inspections_csv": ListCase("/inspections.csv", "operator", add_inspections, is_api=False),
     "web_inspections_report": ListCase(
         "/inspections/report", "operator", add_inspections, is_api=False
     ),
@@ -282,4 +274,3 @@ def test_a_list_sends_as_many_statements_for_forty_rows_as_for_one(
     many_rows, many_size = statements_of(fetch)
     assert many_size > one_size
     assert len(many_rows) == len(one_row), "\n".join(many_rows)
-

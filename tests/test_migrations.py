@@ -82,7 +82,8 @@ def test_revision_files_are_dated_described_and_reversible(path: Path):
     module = ast.parse(path.read_text())
     assert (ast.get_docstring(module) or "").strip(), "describe the revision in its docstring"
     downgrade = next(
-        node for node in module.body
+        node
+        for node in module.body
         if isinstance(node, ast.FunctionDef) and node.name == "downgrade"
     )
     assert not all(isinstance(statement, ast.Pass) for statement in downgrade.body)
@@ -96,16 +97,21 @@ def test_checks_made_before_scans_knew_them_are_found_by_their_audit_records(tmp
         command.upgrade(config, "e81f0b7c2d45")
         with db.engine.begin() as connection:
             for scan_id in (1, 2):
-                connection.execute(text(
-                    "INSERT INTO scans (id, scanned_at, code_text, verdict, is_signature_valid,"
-                    " network, user_agent_family) VALUES (:id, '2026-11-20 08:00:00', 'x',"
-                    " 'valid', 1, '10.0.0.0/24', 'Android Chrome')"
-                ), {"id": scan_id})
-            connection.execute(text(
-                "INSERT INTO audit_records (recorded_at, actor, subject, subject_id, action,"
-                " changes) VALUES ('2026-11-20 08:00:00', 'Thanh tra', 'scan', 2, 'verified',"
-                " '{}')"
-            ))
+                connection.execute(
+                    text(
+                        "INSERT INTO scans (id, scanned_at, code_text, verdict, is_signature_valid,"
+                        " network, user_agent_family) VALUES (:id, '2026-11-20 08:00:00', 'x',"
+                        " 'valid', 1, '10.0.0.0/24', 'Android Chrome')"
+                    ),
+                    {"id": scan_id},
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO audit_records (recorded_at, actor, subject, subject_id, action,"
+                    " changes) VALUES ('2026-11-20 08:00:00', 'Thanh tra', 'scan', 2, 'verified',"
+                    " '{}')"
+                )
+            )
         command.upgrade(config, "f3a9d0c61b27")
         with db.engine.connect() as connection:
             flags = dict(connection.execute(text("SELECT id, is_inspection FROM scans")).all())

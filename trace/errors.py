@@ -156,4 +156,3 @@ def _http_message(status: int) -> str | LazyString:
     if status >= 500:
         return _HTTP_MESSAGES[500]
     return _HTTP_MESSAGES[400]
-

@@ -11,7 +11,10 @@ URL = "/api/v1/alerts"
 
 
 def test_an_inspector_lists_the_alert_with_its_rule_facts_and_message(
-    client, session, tenants, copied_unit  # noqa: F811
+    client,
+    session,
+    tenants,
+    copied_unit,  # noqa: F811
 ):
     body = caller(client, session, tenants.inspector).get(URL).get_json()
     assert body["total"] == 1
@@ -38,8 +41,12 @@ def test_filters_and_scope(client, session, tenants, copied_unit):  # noqa: F811
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [({"province_code": "Hà Nội"}, "province_code"), ({"per_page": 0}, "per_page"),
-     ({"page": "x"}, "page"), ({"colour": "red"}, "colour")],
+    [
+        ({"province_code": "Hà Nội"}, "province_code"),
+        ({"per_page": 0}, "per_page"),
+        ({"page": "x"}, "page"),
+        ({"colour": "red"}, "colour"),
+    ],
 )
 def test_bad_arguments_are_a_422_naming_the_field(client, session, tenants, query, field):
     response = caller(client, session, tenants.inspector).get(URL, **query)

@@ -43,8 +43,9 @@ def test_units_reported_sold_then_scanned_after_the_grace_raise_an_alert(
     session, tenants, labelled, units
 ):
     first, second, _ = units
-    report = report_sold(session, tenants.staff_a, labelled.batch.id,
-                         [first.serial, second.serial], now=SCANNED_AT)
+    report = report_sold(
+        session, tenants.staff_a, labelled.batch.id, [first.serial, second.serial], now=SCANNED_AT
+    )
     assert (report.marked, report.already_sold) == (2, 0)
     again = report_sold(session, tenants.staff_a, labelled.batch.id, [first.serial])
     assert (again.marked, again.already_sold) == (0, 1)
@@ -53,8 +54,10 @@ def test_units_reported_sold_then_scanned_after_the_grace_raise_an_alert(
     scan_of(session, second, now=SCANNED_AT + timedelta(days=9))  # a copy, in another shop
     assert alerts(session) == [(AlertRule.SCANNED_AFTER_MARK, second.id)]
     history = session.scalars(
-        select(AuditRecord.changes).where(AuditRecord.subject == AuditSubject.BATCH)
-        .order_by(AuditRecord.id.desc()).limit(1)
+        select(AuditRecord.changes)
+        .where(AuditRecord.subject == AuditSubject.BATCH)
+        .order_by(AuditRecord.id.desc())
+        .limit(1)
     ).one()
     assert history == {"units_sold": [0, 2]}
 
@@ -76,8 +79,9 @@ def test_a_bad_sold_report_marks_nothing(session, tenants, labelled, units, seri
     assert marks(session) == []
 
 
-def test_the_api_reports_units_sold_for_its_own_batches_only(client, session, tenants, labelled,
-                                                            units):
+def test_the_api_reports_units_sold_for_its_own_batches_only(
+    client, session, tenants, labelled, units
+):
     url = f"/api/v1/batches/{labelled.batch.id}/units/sold"
     staff = caller(client, session, tenants.staff_a)
     answer = staff.post(url, json={"serials": [units[0].serial]})
@@ -102,8 +106,9 @@ def test_an_inspector_withdraws_a_unit_and_a_later_scan_raises_an_alert(
     )
     assert marks(session) == [(unit.id, MarkKind.INSPECTED)]
     audit = session.scalars(
-        select(AuditRecord).where(AuditRecord.subject == AuditSubject.INSPECTION,
-                                  AuditRecord.subject_id == inspection.id)
+        select(AuditRecord).where(
+            AuditRecord.subject == AuditSubject.INSPECTION, AuditRecord.subject_id == inspection.id
+        )
     ).one()
     assert audit.changes["withdrawn_from_sale"] == [None, True]
     scan_of(session, unit, now=NOW + timedelta(days=1))
@@ -114,8 +119,9 @@ def test_an_inspector_withdraws_a_unit_and_a_later_scan_raises_an_alert(
 
 
 def test_only_a_units_own_code_can_be_withdrawn(session, tenants, labelled, english):
-    errors = refused(session, tenants.inspector,
-                     **values_for(labelled.code.text, withdraws_unit=True))
+    errors = refused(
+        session, tenants.inspector, **values_for(labelled.code.text, withdraws_unit=True)
+    )
     assert errors == {
         "withdraws_unit": ["Only an item's own code can be withdrawn: scan the code on the item."]
     }

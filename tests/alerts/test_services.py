@@ -93,10 +93,14 @@ def test_a_unit_code_in_two_far_provinces_within_an_hour_is_flagged(
     assert refresh_alerts(session, LATER) == 1
     [alert] = stored_alerts(session)
     assert (alert.rule, alert.scan_id, alert.fired_at) == (
-        AlertRule.IMPOSSIBLE_TRAVEL, second, SCANNED_AT + timedelta(hours=1)
+        AlertRule.IMPOSSIBLE_TRAVEL,
+        second,
+        SCANNED_AT + timedelta(hours=1),
     )
     assert (alert.label_code_id, alert.code_text, alert.batch_id) == (
-        units.first.id, units.first.text, labelled.batch.id
+        units.first.id,
+        units.first.text,
+        labelled.batch.id,
     )
     # The scan's own province, not the cooperative's (Cần Thơ).
     assert (alert.cooperative_id, alert.province_code) == (tenants.cooperative_a.id, "79")
@@ -106,9 +110,7 @@ def test_a_unit_code_in_two_far_provinces_within_an_hour_is_flagged(
     )
 
 
-def test_refreshing_twice_never_duplicates_even_when_everything_is_read_again(
-    session, app, units
-):
+def test_refreshing_twice_never_duplicates_even_when_everything_is_read_again(session, app, units):
     positioned_scan(session, app, units.first, SCANNED_AT, HANOI)
     positioned_scan(session, app, units.first, SCANNED_AT + timedelta(hours=1), HO_CHI_MINH_CITY)
     assert refresh_alerts(session, LATER) == 1
@@ -164,12 +166,12 @@ def test_a_position_shared_after_a_refresh_is_news(session, app, units):
     assert [alert.scan_id for alert in stored_alerts(session)] == [scan_id]
 
 
-def test_a_unit_scanned_after_an_inspector_marked_it_is_flagged(
-    session, units, tenants, english
-):
+def test_a_unit_scanned_after_an_inspector_marked_it_is_flagged(session, units, tenants, english):
     mark = mark_unit(session, units.second.id, "inspected", tenants.inspector, SCANNED_AT, "Seized")
     assert (mark.kind, mark.marked_by_id, mark.note) == (
-        MarkKind.INSPECTED, tenants.inspector.id, "Seized"
+        MarkKind.INSPECTED,
+        tenants.inspector.id,
+        "Seized",
     )
     scan_of(session, units.second, now=SCANNED_AT - timedelta(minutes=5))
     after = scan_of(session, units.second, now=SCANNED_AT + timedelta(minutes=5))
@@ -218,7 +220,9 @@ def test_a_batch_code_scanned_more_times_than_its_unit_codes_is_flagged_once(
     assert refresh_alerts(session, LATER) == 1
     [alert] = stored_alerts(session)
     assert (alert.rule, alert.scan_id, alert.label_code_id) == (
-        AlertRule.BATCH_OVERSCANNED, scan_ids[2], labelled.code.id
+        AlertRule.BATCH_OVERSCANNED,
+        scan_ids[2],
+        labelled.code.id,
     )
     # No position shared: the cooperative's province (Sóc Trăng is in Cần Thơ now).
     assert (alert.cooperative_id, alert.province_code) == (tenants.cooperative_a.id, "92")
@@ -245,7 +249,11 @@ def test_a_validly_signed_code_of_no_batch_is_flagged_once(session):
 def test_bot_scans_never_count(session, app, units, labelled):
     positioned_scan(session, app, units.first, SCANNED_AT, HANOI)
     positioned_scan(
-        session, app, units.first, SCANNED_AT + timedelta(hours=1), HO_CHI_MINH_CITY,
+        session,
+        app,
+        units.first,
+        SCANNED_AT + timedelta(hours=1),
+        HO_CHI_MINH_CITY,
         user_agent=CURL,
     )
     for minute in range(3):
@@ -272,7 +280,9 @@ def three_alerts(session, app, tenants, labelled, units) -> dict[str, Alert]:
 
 def test_alerts_are_listed_newest_first(session, three_alerts):
     assert [alert.rule for alert in list_alerts(session)] == [
-        AlertRule.UNKNOWN_BATCH, AlertRule.BATCH_OVERSCANNED, AlertRule.IMPOSSIBLE_TRAVEL
+        AlertRule.UNKNOWN_BATCH,
+        AlertRule.BATCH_OVERSCANNED,
+        AlertRule.IMPOSSIBLE_TRAVEL,
     ]
     assert list_alerts(session, limit=1, offset=1) == [three_alerts["batch_overscanned"]]
 

@@ -152,9 +152,7 @@ def test_a_unit_code_in_hanoi_then_in_ho_chi_minh_city_two_hours_later_fires():
     first = unit_scan(T0, HANOI)
     second = unit_scan(T0 + timedelta(hours=2), HO_CHI_MINH_CITY)
     fired = impossible_travel([second, first], now=NOW)
-    assert [(alert.rule, alert.scan) for alert in fired] == [
-        (AlertRule.IMPOSSIBLE_TRAVEL, second)
-    ]
+    assert [(alert.rule, alert.scan) for alert in fired] == [(AlertRule.IMPOSSIBLE_TRAVEL, second)]
     params = fired[0].params
     assert (params["previous_province_code"], params["province_code"]) == ("01", "79")
     assert params["previous_scan_id"] == first.id
@@ -387,7 +385,9 @@ def test_each_unknown_code_text_fires_once_and_bots_and_bad_signatures_never():
         unknown_scan(T0 + timedelta(minutes=1)),
         unknown_scan(T0 + timedelta(minutes=2), text="http://x/b/FAKE-2?k=abc&s=sig"),
         unknown_scan(
-            T0, text="http://x/b/FAKE-3?k=abc&s=bad", verdict=Verdict.BAD_SIGNATURE,
+            T0,
+            text="http://x/b/FAKE-3?k=abc&s=bad",
+            verdict=Verdict.BAD_SIGNATURE,
             is_signature_valid=False,
         ),
         batch_scan(T0),

@@ -22,10 +22,19 @@ def _count_users(session) -> int:
     ],
 )
 def test_users_create_prints_the_user_as_json(runner, session, role, extra):
-    result = runner.invoke(args=[
-        "users", "create", f"{role}@example.vn", "--role", role, "--password", TEST_PASSWORD,
-        "--json", *extra,
-    ])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            f"{role}@example.vn",
+            "--role",
+            role,
+            "--password",
+            TEST_PASSWORD,
+            "--json",
+            *extra,
+        ]
+    )
     assert result.exit_code == 0, result.output
     created = json.loads(result.output)
     assert created["role"] == role
@@ -33,10 +42,19 @@ def test_users_create_prints_the_user_as_json(runner, session, role, extra):
 
 
 def test_users_create_binds_staff_to_their_cooperative(runner, session, tenants):
-    result = runner.invoke(args=[
-        "users", "create", "ketoan@htx.vn", "--role", "cooperative",
-        "--cooperative", tenants.cooperative_b.tax_code, "--password", TEST_PASSWORD,
-    ])
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "ketoan@htx.vn",
+            "--role",
+            "cooperative",
+            "--cooperative",
+            tenants.cooperative_b.tax_code,
+            "--password",
+            TEST_PASSWORD,
+        ]
+    )
     assert result.exit_code == 0, result.output
     user = session.scalar(select(User).where(User.email == "ketoan@htx.vn"))
     assert user.cooperative_id == tenants.cooperative_b.id
@@ -51,9 +69,7 @@ def test_users_create_binds_staff_to_their_cooperative(runner, session, tenants)
         ["x@example.vn", "--role", "king"],
     ],
 )
-def test_users_create_refuses_bad_input_with_a_reason_and_creates_nothing(
-    runner, session, args
-):
+def test_users_create_refuses_bad_input_with_a_reason_and_creates_nothing(runner, session, args):
     before = _count_users(session)
     result = runner.invoke(args=["users", "create", *args, "--password", TEST_PASSWORD])
     assert result.exit_code != 0

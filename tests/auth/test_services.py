@@ -34,7 +34,10 @@ def test_cooperative_staff_need_a_known_cooperative(session):
     assert "cooperative" in error.value.errors
     with pytest.raises(InvalidInput):
         services.create_user(
-            session, email="a@b.vn", password=TEST_PASSWORD, role="cooperative",
+            session,
+            email="a@b.vn",
+            password=TEST_PASSWORD,
+            role="cooperative",
             cooperative_tax_code="0000000000",
         )
 
@@ -51,7 +54,10 @@ def test_bad_input_lists_every_field_and_creates_nothing(session):
     cooperative = make_cooperative(session)
     with pytest.raises(InvalidInput) as error:
         services.create_user(
-            session, email="not-an-email", password="short", role="operator",
+            session,
+            email="not-an-email",
+            password="short",
+            role="operator",
             cooperative_tax_code=cooperative.tax_code,
         )
     assert set(error.value.errors) == {"email", "password", "cooperative"}

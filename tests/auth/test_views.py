@@ -21,10 +21,15 @@ def test_wrong_password_is_refused_with_a_message(client, tenants):
 
 def test_sign_in_follows_only_local_next_paths(client, tenants):
     page = client.get("/login?next=//evil.example/x").get_data(as_text=True)
-    response = client.post("/login", data={
-        "email": tenants.operator.email, "password": TEST_PASSWORD,
-        "csrf_token": csrf_token_from(page), "next": "//evil.example/x",
-    })
+    response = client.post(
+        "/login",
+        data={
+            "email": tenants.operator.email,
+            "password": TEST_PASSWORD,
+            "csrf_token": csrf_token_from(page),
+            "next": "//evil.example/x",
+        },
+    )
     assert response.headers["Location"] == "/dashboard"
 
 
@@ -39,7 +44,8 @@ def test_sign_in_without_csrf_token_is_refused(client, tenants):
 def test_session_cookie_is_httponly_and_samesite_lax(client, tenants):
     response = log_in(client, tenants.operator.email)
     cookie = next(
-        header for header in response.headers.getlist("Set-Cookie")
+        header
+        for header in response.headers.getlist("Set-Cookie")
         if header.startswith("trace_session=")
     )
     assert "HttpOnly" in cookie
@@ -51,17 +57,26 @@ def test_sign_in_attempts_are_rate_limited(client, tenants):
     page = client.get("/login").get_data(as_text=True)
     token = csrf_token_from(page)
     statuses = [
-        client.post("/login", data={
-            "email": tenants.operator.email, "password": f"guess number {attempt}",
-            "csrf_token": token,
-        }).status_code
+        client.post(
+            "/login",
+            data={
+                "email": tenants.operator.email,
+                "password": f"guess number {attempt}",
+                "csrf_token": token,
+            },
+        ).status_code
         for attempt in range(11)
     ]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
-    limited = client.post("/login", data={
-        "email": tenants.operator.email, "password": TEST_PASSWORD, "csrf_token": token,
-    })
+    limited = client.post(
+        "/login",
+        data={
+            "email": tenants.operator.email,
+            "password": TEST_PASSWORD,
+            "csrf_token": token,
+        },
+    )
     assert limited.status_code == 429
     assert "Retry-After" in limited.headers
 

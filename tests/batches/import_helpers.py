@@ -92,8 +92,10 @@ def _declared(saved: zipfile.ZipFile, name: str, parts: Mapping[str, Pieces]) ->
     content = saved.read(name)
     if name != "[Content_Types].xml" or SHARED_STRINGS not in parts:
         return content
-    override = (f'<Override PartName="/{SHARED_STRINGS}" ContentType="application/'
-                'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+    override = (
+        f'<Override PartName="/{SHARED_STRINGS}" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    )
     return content.replace(b"</Types>", override.encode() + b"</Types>")
 
 
@@ -144,8 +146,13 @@ GTIN = "8934588012228"
 def make_catalogue(session: Any, cooperative: Any, gtin: str | None = None) -> Catalogue:
     return Catalogue(
         product=make_product(
-            session, cooperative, name="Gạo ST25 túi 5 kg", code="ST25", gtin=gtin,
-            unit="túi", shelf_life_days=365,
+            session,
+            cooperative,
+            name="Gạo ST25 túi 5 kg",
+            code="ST25",
+            gtin=gtin,
+            unit="túi",
+            shelf_life_days=365,
         ),
         area=make_farming_area(session, cooperative),
         other_area=make_farming_area(session, cooperative),

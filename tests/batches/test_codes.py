@@ -57,7 +57,9 @@ def test_a_batch_of_a_gtin_product_gets_a_gs1_digital_link_code(app, session, te
     [code] = codes_of(session, batch)
     parsed = parse_code(code.text)
     assert (parsed.data.gtin, parsed.data.lot, parsed.data.expires_on) == (
-        GTIN, "ST25.A_1", batch.expires_on
+        GTIN,
+        "ST25.A_1",
+        batch.expires_on,
     )
     assert code.text.startswith(f"{app.config['TRACE_PUBLIC_BASE_URL']}/01/{GTIN}/10/ST25.A_1?")
 

@@ -64,16 +64,30 @@ def run_import(tmp_path_factory) -> Callable[[Path], Outcome]:
         db.session.commit()
         db.engine.dispose()
     environment = {
-        **os.environ, "TRACE_DATABASE_URL": url, "TRACE_SECRET_KEY": "import-limits",
-        "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE, "PYTHONPATH": str(PROJECT_ROOT),
+        **os.environ,
+        "TRACE_DATABASE_URL": url,
+        "TRACE_SECRET_KEY": "import-limits",
+        "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
+        "PYTHONPATH": str(PROJECT_ROOT),
     }
 
     def run(path: Path) -> Outcome:
-        command = [sys.executable, "-c", MEASURED_COMMAND, "import", str(path),
-                   "--cooperative", tax_code]
+        command = [
+            sys.executable,
+            "-c",
+            MEASURED_COMMAND,
+            "import",
+            str(path),
+            "--cooperative",
+            tax_code,
+        ]
         started = time.monotonic()
         result = subprocess.run(
-            command, cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True,
+            command,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
             timeout=180,
         )
         seconds = time.monotonic() - started
@@ -108,8 +122,12 @@ def unpacking_to_380_mb(path: Path) -> Path:
 def one_row_of_cells(path: Path) -> Path:
     """90 MB of empty cells in one row: openpyxl kept a row's cells until its end."""
     return workbook_with_parts(
-        path, {"xl/worksheets/sheet1.xml": sheet_xml((b"<row>", 1), (b"<c/>", 22_000_000),
-                                                     (b"</row>", 1))}
+        path,
+        {
+            "xl/worksheets/sheet1.xml": sheet_xml(
+                (b"<row>", 1), (b"<c/>", 22_000_000), (b"</row>", 1)
+            )
+        },
     )
 
 

@@ -74,10 +74,12 @@ def file_error(session, user, data, filename="lo-hang.csv"):
 def test_a_csv_file_imports_every_row_with_areas_lots_expiry_audit_and_codes(app, session, tenants):
     catalogue = make_catalogue(session, tenants.cooperative_a, gtin="0" + GTIN)
     two_areas = f"{catalogue.area.code}; {catalogue.other_area.code.lower()}"
-    data = csv_bytes([
-        good_row(catalogue, lot="ST25-A1", farming_areas=two_areas, unit="kg"),
-        good_row(catalogue, product=GTIN, quantity="2.000,25", expires_on=dmy(days_ago(-30))),
-    ])
+    data = csv_bytes(
+        [
+            good_row(catalogue, lot="ST25-A1", farming_areas=two_areas, unit="kg"),
+            good_row(catalogue, product=GTIN, quantity="2.000,25", expires_on=dmy(days_ago(-30))),
+        ]
+    )
     result = run_import(session, tenants.staff_a, data)
     assert (result.count, result.cooperative) == (2, tenants.cooperative_a)
     first, second = session.scalars(select(Batch).order_by(Batch.id)).all()
@@ -98,7 +100,8 @@ def test_a_csv_file_imports_every_row_with_areas_lots_expiry_audit_and_codes(app
     assert records[0].changes["lot"] == [None, "ST25-A1"]
     assert records[0].changes["quantity"] == [None, "1250.5"]
     assert records[0].changes["farming_areas"] == [
-        None, sorted([catalogue.area.code, catalogue.other_area.code])
+        None,
+        sorted([catalogue.area.code, catalogue.other_area.code]),
     ]
     base = app.config["TRACE_PUBLIC_BASE_URL"]
     first_code, second_code = session.scalars(select(LabelCode).order_by(LabelCode.id)).all()
@@ -114,10 +117,12 @@ def test_a_csv_file_imports_every_row_with_areas_lots_expiry_audit_and_codes(app
 def test_an_xlsx_file_with_real_dates_and_numbers_imports(session, tenants):
     catalogue = make_catalogue(session, tenants.cooperative_a, gtin="0" + GTIN)
     harvested = datetime.combine(days_ago(4), datetime.min.time())
-    data = xlsx_bytes([
-        ["st25", catalogue.area.code, "X-1", harvested, days_ago(2), None, 980.5, "bao"],
-        [int(GTIN), catalogue.area.code, None, f"{days_ago(4):%Y-%m-%d}", None, None, 12, None],
-    ])
+    data = xlsx_bytes(
+        [
+            ["st25", catalogue.area.code, "X-1", harvested, days_ago(2), None, 980.5, "bao"],
+            [int(GTIN), catalogue.area.code, None, f"{days_ago(4):%Y-%m-%d}", None, None, 12, None],
+        ]
+    )
     assert run_import(session, tenants.staff_a, data, "lo-hang.xlsx").count == 2
     first, second = session.scalars(select(Batch).order_by(Batch.id)).all()
     assert (first.lot, first.harvested_on, first.packed_on) == ("X-1", days_ago(4), days_ago(2))
@@ -129,13 +134,17 @@ def test_an_xlsx_file_with_real_dates_and_numbers_imports(session, tenants):
 def test_a_formula_without_a_saved_value_is_a_row_error_naming_its_cell(session, tenants):
     """openpyxl and some exporters save formulas uncomputed: the quantity is not lost silently."""
     catalogue = make_catalogue(session, tenants.cooperative_a)
-    data = xlsx_bytes([
-        good_row(catalogue, quantity=12),
-        good_row(catalogue, quantity="=G2*2"),
-    ])
+    data = xlsx_bytes(
+        [
+            good_row(catalogue, quantity=12),
+            good_row(catalogue, quantity="=G2*2"),
+        ]
+    )
     [problem] = problems_of(session, tenants.staff_a, data, "lo-hang.xlsx")
     assert problem == (
-        3, "Số lượng", "Cell G3 holds a formula without a computed value: open the file in "
+        3,
+        "Số lượng",
+        "Cell G3 holds a formula without a computed value: open the file in "
         "Excel, save it, then import it again, or type the value itself.",
     )
 
@@ -143,12 +152,36 @@ def test_a_formula_without_a_saved_value_is_a_row_error_naming_its_cell(session,
 @pytest.mark.parametrize(
     "headers",
     [
-        ["ma san pham", "MA VUNG TRONG", "so lo", "ngay thu hoach", "Ngay dong goi",
-         "han su dung", "so luong", "don vi"],
-        ["Product code", "Farming areas", "Lot", "Harvest date", "Packing date", "Expiry date",
-         "Quantity", "Unit"],
-        [" Mã sản phẩm * ", "Mã vùng trồng (cách nhau bằng ;)", "Số lô", "Ngày thu hoạch",
-         "Ngày đóng gói", "Hạn sử dụng", "Số lượng", "Đơn vị"],
+        [
+            "ma san pham",
+            "MA VUNG TRONG",
+            "so lo",
+            "ngay thu hoach",
+            "Ngay dong goi",
+            "han su dung",
+            "so luong",
+            "don vi",
+        ],
+        [
+            "Product code",
+            "Farming areas",
+            "Lot",
+            "Harvest date",
+            "Packing date",
+            "Expiry date",
+            "Quantity",
+            "Unit",
+        ],
+        [
+            " Mã sản phẩm * ",
+            "Mã vùng trồng (cách nhau bằng ;)",
+            "Số lô",
+            "Ngày thu hoạch",
+            "Ngày đóng gói",
+            "Hạn sử dụng",
+            "Số lượng",
+            "Đơn vị",
+        ],
     ],
 )
 def test_headers_without_accents_in_any_case_or_in_english_are_understood(
@@ -182,12 +215,14 @@ def test_generated_lots_follow_existing_ones_and_lots_given_in_the_file(session,
     catalogue = make_catalogue(session, tenants.cooperative_a)
     stem = f"ST25-{days_ago(5):%y%m%d}"
     make_batch(session, catalogue.product, lot=f"{stem}-01")
-    data = csv_bytes([
-        good_row(catalogue),
-        good_row(catalogue, lot=f"{stem}-02"),
-        good_row(catalogue),
-        good_row(catalogue, harvested_on="", packed_on=""),
-    ])
+    data = csv_bytes(
+        [
+            good_row(catalogue),
+            good_row(catalogue, lot=f"{stem}-02"),
+            good_row(catalogue),
+            good_row(catalogue, harvested_on="", packed_on=""),
+        ]
+    )
     run_import(session, tenants.staff_a, data)
     lots = session.scalars(select(Batch.lot).order_by(Batch.id)).all()
     today = f"ST25-{days_ago(0):%y%m%d}-01"
@@ -209,7 +244,10 @@ def test_one_bad_row_among_a_thousand_imports_nothing_and_is_named(session, tena
     seen = []
     with pytest.raises(ImportRefused) as refused, force_locale("en"):
         import_batches(
-            session, tenants.staff_a, csv_bytes(rows), "lo-hang.csv",
+            session,
+            tenants.staff_a,
+            csv_bytes(rows),
+            "lo-hang.csv",
             on_progress=lambda phase, done, total: seen.append((phase, done, total)),
         )
     problems = [(p.row, p.column, p.reason) for p in refused.value.problems]
@@ -261,15 +299,20 @@ def test_every_kind_of_bad_cell_is_named_with_its_row_and_column(
 def test_every_problem_of_every_row_is_reported_at_once(session, tenants):
     catalogue = make_catalogue(session, tenants.cooperative_a)
     make_batch(session, catalogue.product, lot="TAKEN")
-    data = csv_bytes([
-        good_row(catalogue, product="NOPE", quantity="abc"),
-        good_row(catalogue),
-        good_row(catalogue, lot="TAKEN", farming_areas="", unit="u" * 40),
-    ])
+    data = csv_bytes(
+        [
+            good_row(catalogue, product="NOPE", quantity="abc"),
+            good_row(catalogue),
+            good_row(catalogue, lot="TAKEN", farming_areas="", unit="u" * 40),
+        ]
+    )
     problems = problems_of(session, tenants.staff_a, data)
     assert [(row, column) for row, column, _ in problems] == [
-        (2, "Mã sản phẩm"), (2, "Số lượng"),
-        (4, "Mã vùng trồng"), (4, "Đơn vị"), (4, "Số lô"),
+        (2, "Mã sản phẩm"),
+        (2, "Số lượng"),
+        (4, "Mã vùng trồng"),
+        (4, "Đơn vị"),
+        (4, "Số lô"),
     ]
     assert "already has a batch with this lot" in problems[-1][2]
 
@@ -280,7 +323,8 @@ def test_another_tenants_product_and_area_codes_are_refused(session, tenants):
     area_b = make_farming_area(session, tenants.cooperative_b)
     data = csv_bytes([good_row(catalogue, product="ST26", farming_areas=area_b.code)])
     assert [column for _, column, _ in problems_of(session, tenants.staff_a, data)] == [
-        "Mã sản phẩm", "Mã vùng trồng"
+        "Mã sản phẩm",
+        "Mã vùng trồng",
     ]
     # The other cooperative's staff import the same codes into their own cooperative only.
     assert run_import(session, tenants.staff_b, data).cooperative == tenants.cooperative_b
@@ -319,7 +363,7 @@ def test_staff_import_into_their_own_cooperative_whatever_they_ask(session, tena
         (b"PK\x03\x04not really a zip", "lo-hang.xlsx", "not a valid XLSX"),
         (b"Ma san pham,Ma vung trong\nST25,A", "lo-hang.ods", "Choose a CSV or XLSX file."),
         (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "lo-hang.csv", "could not be read"),
-        (b"Ma san pham,Ma vung trong\n\"ST25,A\n", "lo-hang.csv", "check its quotes"),
+        (b'Ma san pham,Ma vung trong\n"ST25,A\n', "lo-hang.csv", "check its quotes"),
     ],
 )
 def test_files_that_cannot_be_read_are_refused_with_a_reason(
@@ -376,15 +420,30 @@ def test_killing_an_import_midway_leaves_no_batch(tmp_path):
     spreadsheet = tmp_path / "lo-hang.csv"
     spreadsheet.write_bytes(csv_bytes(rows))
     environment = {
-        **os.environ, "TRACE_DATABASE_URL": url, "TRACE_SECRET_KEY": "crash-test",
+        **os.environ,
+        "TRACE_DATABASE_URL": url,
+        "TRACE_SECRET_KEY": "crash-test",
         "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
-    command = [sys.executable, "-m", "flask", "--app", "trace", "import", str(spreadsheet),
-               "--cooperative", tax_code]
+    command = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "trace",
+        "import",
+        str(spreadsheet),
+        "--cooperative",
+        tax_code,
+    ]
     process = subprocess.Popen(
-        command, cwd=PROJECT_ROOT, env=environment,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        command,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         # The saving bar starts once the first rows are inserted (uncommitted).

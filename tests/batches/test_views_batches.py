@@ -330,11 +330,15 @@ def test_the_page_shows_facts_areas_timeline_in_local_time_and_history(client, s
 
 
 def test_the_page_shows_the_label_code_and_the_unit_codes_issued(client, session, tenants):
-    batch = create_batch(session, tenants.staff_a, {
-        "product_id": tenants.product_a.id,
-        "farming_area_ids": [tenants.farming_area_a.id],
-        "expires_on": date(2027, 5, 19),
-    })
+    batch = create_batch(
+        session,
+        tenants.staff_a,
+        {
+            "product_id": tenants.product_a.id,
+            "farming_area_ids": [tenants.farming_area_a.id],
+            "expires_on": date(2027, 5, 19),
+        },
+    )
     code = batch_code(session, tenants.staff_a, batch.id)
     sign_in(client, tenants.staff_a)
     text = text_of(client.get(f"/batches/{batch.id}?lang=en"))

@@ -116,7 +116,8 @@ def test_read_only_roles_may_not_import(client, session, tenants, role):
     assert client.get("/batches/import/template.csv").status_code == 403
     data = {"file": (io.BytesIO(csv_bytes([good_row(catalogue)])), "lo-hang.csv")}
     assert client.post(PAGE, data=data, content_type="multipart/form-data").status_code in (
-        400, 403,
+        400,
+        403,
     )
     assert count(session) == 0
 

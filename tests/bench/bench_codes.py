@@ -51,8 +51,13 @@ def per_second(count: int, run: Callable[[], object]) -> float:
 
 def label_data(count: int) -> list[LabelData]:
     return [
-        LabelData(BASE, gtin=GTIN, lot=f"ST25-2611{number % 28 + 1:02d}-{number % 99:02d}",
-                  serial=f"K7Q2M{number:05d}", expires_on=date(2027, 11, 24))
+        LabelData(
+            BASE,
+            gtin=GTIN,
+            lot=f"ST25-2611{number % 28 + 1:02d}-{number % 99:02d}",
+            serial=f"K7Q2M{number:05d}",
+            expires_on=date(2027, 11, 24),
+        )
         for number in range(count)
     ]
 
@@ -79,8 +84,14 @@ def pure(count: int) -> dict[str, float]:
 def services(count: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
-        app = create_app({"TRACE_DATABASE_URL": url, "TRACE_SECRET_KEY": "bench",
-                          "TRACE_KEY_PASSPHRASE": "bench", "TRACE_PUBLIC_BASE_URL": BASE})
+        app = create_app(
+            {
+                "TRACE_DATABASE_URL": url,
+                "TRACE_SECRET_KEY": "bench",
+                "TRACE_KEY_PASSPHRASE": "bench",
+                "TRACE_PUBLIC_BASE_URL": BASE,
+            }
+        )
         with app.app_context():
             flask_migrate.upgrade()
             session = db.session
@@ -102,15 +113,29 @@ def services(count: int) -> dict[str, float]:
 
 
 def _batch(session) -> Batch:
-    cooperative = Cooperative(name="HTX Bench", tax_code="2200000001", code_prefix="BENCH",
-                              commune_code="31507")
+    cooperative = Cooperative(
+        name="HTX Bench", tax_code="2200000001", code_prefix="BENCH", commune_code="31507"
+    )
     product = Product(cooperative=cooperative, name="Gạo ST25", gtin=GTIN)
-    area = FarmingArea(cooperative=cooperative, code="VN-BENCH-0001", name="Cánh đồng",
-                       kind=FarmingAreaKind.CROP, commune_code="31507", latitude=9.6,
-                       longitude=105.9)
-    batch = Batch(cooperative=cooperative, product=product, lot="ST25-261124-01",
-                  code="BENCH-ST25-261124-01", farming_areas=[area],
-                  expires_on=date(2027, 11, 24), status=BatchStatus.ACTIVE, recall_reason="")
+    area = FarmingArea(
+        cooperative=cooperative,
+        code="VN-BENCH-0001",
+        name="Cánh đồng",
+        kind=FarmingAreaKind.CROP,
+        commune_code="31507",
+        latitude=9.6,
+        longitude=105.9,
+    )
+    batch = Batch(
+        cooperative=cooperative,
+        product=product,
+        lot="ST25-261124-01",
+        code="BENCH-ST25-261124-01",
+        farming_areas=[area],
+        expires_on=date(2027, 11, 24),
+        status=BatchStatus.ACTIVE,
+        recall_reason="",
+    )
     session.add(batch)
     session.flush()
     return batch
@@ -127,10 +152,16 @@ def main() -> None:
     logging.disable(logging.WARNING)
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     results = {**pure(count), **services(count)}
-    baselines = {"issue": "raw sign", "unit run (service, SQLite)": "raw sign",
-                 "verify offline": "raw verify", "verify online (service, SQLite)": "raw verify"}
-    print(f"{count:,} codes, one core, best of 3 (GTIN unit codes, {len(label_data(1)[0].lot)}"
-          f"-character lot, expiry)")
+    baselines = {
+        "issue": "raw sign",
+        "unit run (service, SQLite)": "raw sign",
+        "verify offline": "raw verify",
+        "verify online (service, SQLite)": "raw verify",
+    }
+    print(
+        f"{count:,} codes, one core, best of 3 (GTIN unit codes, {len(label_data(1)[0].lot)}"
+        f"-character lot, expiry)"
+    )
     for name, rate in results.items():
         baseline = baselines.get(name)
         ratio = f"  {results[baseline] / rate:5.2f}x the time of {baseline}" if baseline else ""

@@ -98,8 +98,12 @@ def sqlite_url(directory: Path) -> str:
 
 
 def server_config(database_url: str, base_url: str) -> dict[str, str]:
-    return {"TRACE_DATABASE_URL": database_url, "TRACE_SECRET_KEY": SECRET,
-            "TRACE_KEY_PASSPHRASE": PASSPHRASE, "TRACE_PUBLIC_BASE_URL": base_url}
+    return {
+        "TRACE_DATABASE_URL": database_url,
+        "TRACE_SECRET_KEY": SECRET,
+        "TRACE_KEY_PASSPHRASE": PASSPHRASE,
+        "TRACE_PUBLIC_BASE_URL": base_url,
+    }
 
 
 def prepare_database(database_url: str, base_url: str, clients: int) -> list[Client]:
@@ -113,8 +117,9 @@ def prepare_database(database_url: str, base_url: str, clients: int) -> list[Cli
             connection.execute(text("CREATE SCHEMA public"))
         engine.dispose()
     cheap_hashing = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}  # only tokens sign in
-    app = create_app({**server_config(database_url, base_url),
-                      "PASSWORD_HASH_PARAMETERS": cheap_hashing})
+    app = create_app(
+        {**server_config(database_url, base_url), "PASSWORD_HASH_PARAMETERS": cheap_hashing}
+    )
     prepared = []
     with app.app_context():
         flask_migrate.upgrade()
@@ -125,10 +130,21 @@ def prepare_database(database_url: str, base_url: str, clients: int) -> list[Cli
             seed = seeds[number % len(seeds)]
             cooperative = session.get(Cooperative, seed.cooperative_id)
             assert cooperative is not None
-            user = create_user(session, email=f"client{number}@bench.example", password=PASSWORD,
-                               role=Role.COOPERATIVE, cooperative_tax_code=cooperative.tax_code)
-            prepared.append(Client(number, issue_api_token(session, user, "bench"),
-                                   seed.products[number // len(seeds) % 2][0], seed.area_ids[0]))
+            user = create_user(
+                session,
+                email=f"client{number}@bench.example",
+                password=PASSWORD,
+                role=Role.COOPERATIVE,
+                cooperative_tax_code=cooperative.tax_code,
+            )
+            prepared.append(
+                Client(
+                    number,
+                    issue_api_token(session, user, "bench"),
+                    seed.products[number // len(seeds) % 2][0],
+                    seed.area_ids[0],
+                )
+            )
         session.commit()
         db.engine.dispose()
     return prepared
@@ -148,8 +164,14 @@ def gunicorn(database_url: str, port: int, log_path: Path) -> Iterator[str]:
         yield base_url
 
 
-def request(base_url: str, method: str, path: str, token: str | None = None,
-            body: Any = None, kind: str = "") -> Answer:
+def request(
+    base_url: str,
+    method: str,
+    path: str,
+    token: str | None = None,
+    body: Any = None,
+    kind: str = "",
+) -> Answer:
     """One request on a connection of its own (gunicorn's sync workers close each one)."""
     host, port = base_url.removeprefix("http://").split(":")
     headers = {"Accept": "application/json"}
@@ -178,15 +200,24 @@ def request(base_url: str, method: str, path: str, token: str | None = None,
 
 
 def new_batch(client: Client, lot: str) -> dict[str, Any]:
-    return {"product_id": client.product_id, "farming_area_ids": [client.farming_area_id],
-            "lot": lot, "harvested_on": local_today().isoformat(), "quantity": 1000,
-            "unit": "kg"}
+    return {
+        "product_id": client.product_id,
+        "farming_area_ids": [client.farming_area_id],
+        "lot": lot,
+        "harvested_on": local_today().isoformat(),
+        "quantity": 1000,
+        "unit": "kg",
+    }
 
 
 def new_event() -> dict[str, Any]:
     now = datetime.now(UTC) + VIETNAM
-    return {"type": "inspecting", "occurred_at": now.strftime("%Y-%m-%dT%H:%M:%S+07:00"),
-            "address": "Kho hợp tác xã", "notes": "Kiểm tra độ ẩm trước khi đóng bao."}
+    return {
+        "type": "inspecting",
+        "occurred_at": now.strftime("%Y-%m-%dT%H:%M:%S+07:00"),
+        "address": "Kho hợp tác xã",
+        "notes": "Kiểm tra độ ẩm trước khi đóng bao.",
+    }
 
 
 def write_batches(base_url: str, client: Client, deadline: float, load: Load) -> None:
@@ -195,17 +226,32 @@ def write_batches(base_url: str, client: Client, deadline: float, load: Load) ->
     while time.monotonic() < deadline:
         number += 1
         lot = f"C{client.number:02d}-{number:06d}"
-        registered = request(base_url, "POST", "/api/v1/batches", client.token,
-                             new_batch(client, lot), "register batch")
+        registered = request(
+            base_url,
+            "POST",
+            "/api/v1/batches",
+            client.token,
+            new_batch(client, lot),
+            "register batch",
+        )
         answers.append(registered)
         if registered.created_id is not None and time.monotonic() < deadline:
-            answers.append(request(base_url, "POST", f"/api/v1/batches/{registered.created_id}"
-                                   "/events", client.token, new_event(), "record event"))
+            answers.append(
+                request(
+                    base_url,
+                    "POST",
+                    f"/api/v1/batches/{registered.created_id}/events",
+                    client.token,
+                    new_event(),
+                    "record event",
+                )
+            )
     load.add(answers)
 
 
-def read_batches(base_url: str, client: Client, batch_ids: list[int], deadline: float,
-                 load: Load) -> None:
+def read_batches(
+    base_url: str, client: Client, batch_ids: list[int], deadline: float, load: Load
+) -> None:
     answers, chooser = [], random.Random(client.number)
     while time.monotonic() < deadline:
         path = f"/api/v1/batches/{chooser.choice(batch_ids)}"
@@ -220,8 +266,13 @@ def read_targets(base_url: str, clients: list[Client]) -> dict[int, list[int]]:
     for client in clients[:3]:
         ids = []
         for number in range(READ_TARGETS):
-            answer = request(base_url, "POST", "/api/v1/batches", client.token,
-                             new_batch(client, f"R{client.number:02d}-{number:06d}"))
+            answer = request(
+                base_url,
+                "POST",
+                "/api/v1/batches",
+                client.token,
+                new_batch(client, f"R{client.number:02d}-{number:06d}"),
+            )
             if answer.created_id is None:
                 raise RuntimeError(f"registering a batch before the run answered {answer.status}")
             ids.append(answer.created_id)
@@ -261,8 +312,10 @@ def missing_writes(database_url: str, load: Load) -> dict[str, int]:
             stored_events = set(connection.execute(select(Event.id)).scalars())
     finally:
         engine.dispose()
-    return {"register batch": len(acknowledged["register batch"] - stored_batches),
-            "record event": len(acknowledged["record event"] - stored_events)}
+    return {
+        "register batch": len(acknowledged["register batch"] - stored_batches),
+        "record event": len(acknowledged["record event"] - stored_events),
+    }
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -303,8 +356,9 @@ def server_errors(log_path: Path) -> dict[str, int]:
     return {line[:160]: count for line, count in found.most_common(3)}
 
 
-def bench(database_url: str, clients: int, seconds: float, workdir: Path,
-          port: int | None = None) -> dict[str, Any]:
+def bench(
+    database_url: str, clients: int, seconds: float, workdir: Path, port: int | None = None
+) -> dict[str, Any]:
     """One bounded run on a fresh database; the figures and whether every write is stored."""
     port = port or free_port()
     base_url = f"http://127.0.0.1:{port}"
@@ -313,25 +367,38 @@ def bench(database_url: str, clients: int, seconds: float, workdir: Path,
     with gunicorn(database_url, port, log_path) as served:
         load = run_load(served, prepared, seconds)
     missing = missing_writes(database_url, load)
-    return {"database": database_url.split(":", 1)[0], "clients": clients, "seconds": seconds,
-            **summarise(load, seconds), "missing_writes": missing,
-            "all_writes_stored": not any(missing.values()),
-            "server_errors": server_errors(log_path)}
+    return {
+        "database": database_url.split(":", 1)[0],
+        "clients": clients,
+        "seconds": seconds,
+        **summarise(load, seconds),
+        "missing_writes": missing,
+        "all_writes_stored": not any(missing.values()),
+        "server_errors": server_errors(log_path),
+    }
 
 
 def print_table(report: dict[str, Any]) -> None:
-    print(f"{report['database']}: {report['clients']} clients for {report['seconds']:.0f} s "
-          f"against gunicorn (2 sync workers) on {os.cpu_count()} cores")
-    print(f"  {'':16}{'requests':>9}{'per s':>8}{'5xx':>6}{'no answer':>10}{'p50 ms':>8}"
-          f"{'p99 ms':>8}  answers")
+    print(
+        f"{report['database']}: {report['clients']} clients for {report['seconds']:.0f} s "
+        f"against gunicorn (2 sync workers) on {os.cpu_count()} cores"
+    )
+    print(
+        f"  {'':16}{'requests':>9}{'per s':>8}{'5xx':>6}{'no answer':>10}{'p50 ms':>8}"
+        f"{'p99 ms':>8}  answers"
+    )
     for kind, figures in report["kinds"].items():
-        print(f"  {kind:16}{figures['requests']:9,}{figures['rate']:8.1f}{figures['5xx']:6}"
-              f"{figures['no_answer']:10}{figures['p50_ms']:8.1f}{figures['p99_ms']:8.1f}  "
-              f"{figures['statuses']}")
-    print(f"  all: {report['requests']:,} requests, {report['rate']:.1f}/s, {report['5xx']} 5xx, "
-          f"{report['not_2xx']} not 2xx; {report['writes_acknowledged']:,} writes acknowledged, "
-          f"all stored: {'yes' if report['all_writes_stored'] else 'NO'} "
-          f"(missing: {report['missing_writes']})")
+        print(
+            f"  {kind:16}{figures['requests']:9,}{figures['rate']:8.1f}{figures['5xx']:6}"
+            f"{figures['no_answer']:10}{figures['p50_ms']:8.1f}{figures['p99_ms']:8.1f}  "
+            f"{figures['statuses']}"
+        )
+    print(
+        f"  all: {report['requests']:,} requests, {report['rate']:.1f}/s, {report['5xx']} 5xx, "
+        f"{report['not_2xx']} not 2xx; {report['writes_acknowledged']:,} writes acknowledged, "
+        f"all stored: {'yes' if report['all_writes_stored'] else 'NO'} "
+        f"(missing: {report['missing_writes']})"
+    )
     for line, count in report["server_errors"].items():
         print(f"  gunicorn.log, {count:,} times: {line}")
 
@@ -340,8 +407,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20, help="half write, half read")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load")
-    parser.add_argument("--postgres", metavar="URL",
-                        help="also run on this PostgreSQL database: its schema is DROPPED")
+    parser.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also run on this PostgreSQL database: its schema is DROPPED",
+    )
     parser.add_argument("--skip-sqlite", action="store_true", help="run on PostgreSQL only")
     parser.add_argument("--port", type=int, help="default: a free one")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -355,7 +425,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="trace-bench-concurrency-") as directory:
         workdir = Path(directory)
         urls = ([] if args.skip_sqlite else [sqlite_url(workdir)]) + (
-            [args.postgres] if args.postgres else [])
+            [args.postgres] if args.postgres else []
+        )
         for url in urls:
             reports.append(bench(url, args.clients, args.duration, workdir, args.port))
             if not args.json:

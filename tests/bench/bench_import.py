@@ -82,14 +82,27 @@ def fresh_app(folder: Path, name: str) -> Any:
         )
         session.add(cooperative)
         for code, name, shelf_life in PRODUCTS:
-            session.add(Product(cooperative=cooperative, name=name, code=code, unit="kg",
-                                shelf_life_days=shelf_life))
+            session.add(
+                Product(
+                    cooperative=cooperative,
+                    name=name,
+                    code=code,
+                    unit="kg",
+                    shelf_life_days=shelf_life,
+                )
+            )
         for number in range(AREAS):
-            session.add(FarmingArea(
-                cooperative=cooperative, code=f"VN-BENCH-{number:04d}", name=f"Cánh đồng {number}",
-                kind=FarmingAreaKind.CROP, commune_code="31673",
-                latitude=Decimal("9.5"), longitude=Decimal("106.1"),
-            ))
+            session.add(
+                FarmingArea(
+                    cooperative=cooperative,
+                    code=f"VN-BENCH-{number:04d}",
+                    name=f"Cánh đồng {number}",
+                    kind=FarmingAreaKind.CROP,
+                    commune_code="31673",
+                    latitude=Decimal("9.5"),
+                    longitude=Decimal("106.1"),
+                )
+            )
         session.commit()
     return app
 
@@ -110,11 +123,20 @@ def plain_executemany(app: Any, count: int) -> float:
         today = local_today()
         rows = [
             {
-                "cooperative_id": cooperative.id, "product_id": product_id,
-                "lot": f"X{number:07d}", "code": rules.batch_code("BENCH", f"X{number:07d}"),
-                "harvested_on": today, "packed_on": today, "expires_on": today,
-                "quantity": Decimal("1000.5"), "unit": "kg", "status": BatchStatus.ACTIVE,
-                "recall_reason": "", "recalled_at": None, "created_at": now, "updated_at": now,
+                "cooperative_id": cooperative.id,
+                "product_id": product_id,
+                "lot": f"X{number:07d}",
+                "code": rules.batch_code("BENCH", f"X{number:07d}"),
+                "harvested_on": today,
+                "packed_on": today,
+                "expires_on": today,
+                "quantity": Decimal("1000.5"),
+                "unit": "kg",
+                "status": BatchStatus.ACTIVE,
+                "recall_reason": "",
+                "recalled_at": None,
+                "created_at": now,
+                "updated_at": now,
             }
             for number in range(count)
         ]

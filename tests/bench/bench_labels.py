@@ -37,8 +37,13 @@ BASE = "https://truyxuat.soctrang.gov.vn"
 BATCH_CODE = "HTXTD-ST25-261124-01"
 KID = "Xk3q9LmT0aB"  # 11 characters, as trace.signing.services.key_id makes them
 TITLE = "Gạo ST25 Sóc Trăng"
-LINES = ("HTX Lúa thơm Trần Đề", "Xã Trần Đề, Cần Thơ", "Lô: ST25-261124-01",
-         "HSD: 24/11/2027", "Vùng trồng: VN-92-ST-0042")
+LINES = (
+    "HTX Lúa thơm Trần Đề",
+    "Xã Trần Đề, Cần Thơ",
+    "Lô: ST25-261124-01",
+    "HSD: 24/11/2027",
+    "Vùng trồng: VN-92-ST-0042",
+)
 FOOTER = "Quét mã để truy xuất nguồn gốc"
 SERIAL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 LAYOUT_NAMES = ("a4-3x8", "roll-50x30")
@@ -58,10 +63,15 @@ def signed_labels(count: int) -> Iterator[LabelContent]:
     private_key = Ed25519PrivateKey.generate()
     for number in range(count):
         serial = serial_of(number)
-        data = LabelData(BASE, batch_code=BATCH_CODE, serial=serial,
-                         expires_on=date(2027, 11, 24))
-        yield LabelContent(code=issue_code(data, KID, private_key), title=TITLE, lines=LINES,
-                           footer=FOOTER, ocop_stars=4, serial=serial)
+        data = LabelData(BASE, batch_code=BATCH_CODE, serial=serial, expires_on=date(2027, 11, 24))
+        yield LabelContent(
+            code=issue_code(data, KID, private_key),
+            title=TITLE,
+            lines=LINES,
+            footer=FOOTER,
+            ocop_stars=4,
+            serial=serial,
+        )
 
 
 def pipeline(layout: Layout, count: int, folder: Path) -> dict[str, float]:
@@ -125,15 +135,27 @@ def child(kind: str, layout_name: str, count: int) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     status = Path("/proc/self/status").read_text().splitlines()
     threads = int(next(line.split()[1] for line in status if line.startswith("Threads:")))
-    print(json.dumps({**result, "count": count, "rss_before_kib": before, "rss_peak_kib": peak,
-                      "threads": threads}))
+    print(
+        json.dumps(
+            {
+                **result,
+                "count": count,
+                "rss_before_kib": before,
+                "rss_peak_kib": peak,
+                "threads": threads,
+            }
+        )
+    )
 
 
 def measure(kind: str, layout_name: str, count: int) -> dict[str, float]:
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     output = subprocess.run(
         [sys.executable, __file__, "--child", kind, layout_name, str(count)],
-        check=True, capture_output=True, text=True, env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
     ).stdout
     return dict(json.loads(output.splitlines()[-1]))
 
@@ -142,11 +164,15 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     baseline_count = int(sys.argv[2]) if len(sys.argv) > 2 else min(count, 500)
     sample = next(signed_labels(1)).code
-    print(f"Serialised labels: each its own signed code ({len(sample)} characters, QR "
-          f"{qr_matrix(sample).size} modules a side), title, 5 lines, footer, OCOP stars, serial;")
+    print(
+        f"Serialised labels: each its own signed code ({len(sample)} characters, QR "
+        f"{qr_matrix(sample).size} modules a side), title, 5 lines, footer, OCOP stars, serial;"
+    )
     print(f"one core each; pipeline on {count:,} labels, baseline on {baseline_count:,}.")
-    print(f"{'layout':11} {'pipeline':>10} {'s for N':>8} {'peak RSS':>9} {'growth':>7} "
-          f"{'PDF':>7} {'baseline':>9} {'ratio':>6} {'base RSS':>9} {'threads':>7}")
+    print(
+        f"{'layout':11} {'pipeline':>10} {'s for N':>8} {'peak RSS':>9} {'growth':>7} "
+        f"{'PDF':>7} {'baseline':>9} {'ratio':>6} {'base RSS':>9} {'threads':>7}"
+    )
     for name in LAYOUT_NAMES:
         ours = measure("pipeline", name, count)
         naive = measure("baseline", name, baseline_count)
@@ -154,12 +180,16 @@ def main() -> None:
         naive_rate = naive["count"] / naive["seconds"]
         growth = (ours["rss_peak_kib"] - ours["rss_before_kib"]) / 1024
         threads = f"{ours['threads']:.0f}/{naive['threads']:.0f}"
-        print(f"{name:11} {ours_rate:8,.0f}/s {ours['seconds']:8.2f} "
-              f"{ours['rss_peak_kib'] / 1024:7.0f}MB {growth:5.0f}MB "
-              f"{ours['bytes'] / 2**20:5.1f}MB {naive_rate:7,.1f}/s {ours_rate / naive_rate:5.1f}x "
-              f"{naive['rss_peak_kib'] / 1024:7.0f}MB {threads:>7}")
-    print("peak RSS is the whole process (Python, libraries, the font); growth is how much it "
-          "rose while rendering.")
+        print(
+            f"{name:11} {ours_rate:8,.0f}/s {ours['seconds']:8.2f} "
+            f"{ours['rss_peak_kib'] / 1024:7.0f}MB {growth:5.0f}MB "
+            f"{ours['bytes'] / 2**20:5.1f}MB {naive_rate:7,.1f}/s {ours_rate / naive_rate:5.1f}x "
+            f"{naive['rss_peak_kib'] / 1024:7.0f}MB {threads:>7}"
+        )
+    print(
+        "peak RSS is the whole process (Python, libraries, the font); growth is how much it "
+        "rose while rendering."
+    )
 
 
 if __name__ == "__main__":

@@ -107,34 +107,73 @@ def seed_registry(session: Session) -> list[Seed]:
     """Three cooperatives, each with a GTIN product, one without, 5 areas, 2 certificates."""
     today, seeds = local_today(), []
     for number, letter in enumerate("ABC"):
-        cooperative = registry.Cooperative(name=f"HTX Bench {letter}", code_prefix=f"BENCH{letter}",
-                                           tax_code=f"220078431{number}", commune_code="31507")
+        cooperative = registry.Cooperative(
+            name=f"HTX Bench {letter}",
+            code_prefix=f"BENCH{letter}",
+            tax_code=f"220078431{number}",
+            commune_code="31507",
+        )
         gtin = f"0893456700{number:03d}"
-        products = [registry.Product(cooperative=cooperative, name="Gạo ST25", code="ST25",
-                                     gtin=gtin + gtin_check_digit(gtin), shelf_life_days=365),
-                    registry.Product(cooperative=cooperative, name="Gạo lứt", code="GL")]
-        areas = [registry.FarmingArea(cooperative=cooperative, code=f"VN-BENCH{letter}-{area:04d}",
-                                      name=f"Cánh đồng {area}", kind=registry.FarmingAreaKind.CROP,
-                                      commune_code="31507", latitude=Decimal("9.6"),
-                                      longitude=Decimal("105.9"))
-                 for area in range(5)]
+        products = [
+            registry.Product(
+                cooperative=cooperative,
+                name="Gạo ST25",
+                code="ST25",
+                gtin=gtin + gtin_check_digit(gtin),
+                shelf_life_days=365,
+            ),
+            registry.Product(cooperative=cooperative, name="Gạo lứt", code="GL"),
+        ]
+        areas = [
+            registry.FarmingArea(
+                cooperative=cooperative,
+                code=f"VN-BENCH{letter}-{area:04d}",
+                name=f"Cánh đồng {area}",
+                kind=registry.FarmingAreaKind.CROP,
+                commune_code="31507",
+                latitude=Decimal("9.6"),
+                longitude=Decimal("105.9"),
+            )
+            for area in range(5)
+        ]
         schemes = registry.CertificateScheme
-        session.add_all([
-            registry.Certificate(cooperative=cooperative, scheme=schemes.VIETGAP, issuer="Bench",
-                                 number=f"VietGAP-BENCH-{letter}", products=products,
-                                 valid_from=today - timedelta(700), valid_to=today + timedelta(99)),
-            registry.Certificate(cooperative=cooperative, scheme=schemes.ORGANIC, issuer="Bench",
-                                 number=f"TCVN-BENCH-{letter}", farming_areas=areas[:2],
-                                 valid_from=today - timedelta(500), valid_to=today + timedelta(99)),
-        ])
+        session.add_all(
+            [
+                registry.Certificate(
+                    cooperative=cooperative,
+                    scheme=schemes.VIETGAP,
+                    issuer="Bench",
+                    number=f"VietGAP-BENCH-{letter}",
+                    products=products,
+                    valid_from=today - timedelta(700),
+                    valid_to=today + timedelta(99),
+                ),
+                registry.Certificate(
+                    cooperative=cooperative,
+                    scheme=schemes.ORGANIC,
+                    issuer="Bench",
+                    number=f"TCVN-BENCH-{letter}",
+                    farming_areas=areas[:2],
+                    valid_from=today - timedelta(500),
+                    valid_to=today + timedelta(99),
+                ),
+            ]
+        )
         session.flush()
-        seeds.append(Seed(cooperative.id, cooperative.code_prefix,
-                          tuple((p.id, p.gtin) for p in products), tuple(a.id for a in areas)))
+        seeds.append(
+            Seed(
+                cooperative.id,
+                cooperative.code_prefix,
+                tuple((p.id, p.gtin) for p in products),
+                tuple(a.id for a in areas),
+            )
+        )
     return seeds
 
 
-def insert_chunk(session: Session, signer: issuing.Signer, seeds: list[Seed], numbers: range,
-                 sampled: set[int]) -> list[str]:
+def insert_chunk(
+    session: Session, signer: issuing.Signer, seeds: list[Seed], numbers: range, sampled: set[int]
+) -> list[str]:
     """Batches with their areas, signed codes and events, as ``save_batches`` writes them;
     returns the sampled batches' code paths (the last code of each: its unit's, if any)."""
     batches: list[dict[str, Any]] = []
@@ -147,31 +186,55 @@ def insert_chunk(session: Session, signer: issuing.Signer, seeds: list[Seed], nu
         code = f"{seed.prefix}-{lot}"
         harvested = today - timedelta(days=2 + number % 400)
         expires = harvested + timedelta(days=366)
-        batches.append({
-            "id": batch_id, "cooperative_id": seed.cooperative_id, "product_id": product_id,
-            "lot": lot, "code": code, "harvested_on": harvested, "expires_on": expires,
-            "packed_on": harvested + timedelta(days=1), "quantity": Decimal(1000 + number % 500),
-            "unit": "kg", "status": BatchStatus.ACTIVE, "recall_reason": "", "recalled_at": None,
-            "created_at": now, "updated_at": now,
-        })
+        batches.append(
+            {
+                "id": batch_id,
+                "cooperative_id": seed.cooperative_id,
+                "product_id": product_id,
+                "lot": lot,
+                "code": code,
+                "harvested_on": harvested,
+                "expires_on": expires,
+                "packed_on": harvested + timedelta(days=1),
+                "quantity": Decimal(1000 + number % 500),
+                "unit": "kg",
+                "status": BatchStatus.ACTIVE,
+                "recall_reason": "",
+                "recalled_at": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
         areas = sorted({seed.area_ids[number % 5], seed.area_ids[(number + number % 3) % 5]})
         links += [{"batch_id": batch_id, "farming_area_id": area} for area in areas]
         unit_serial = b32encode(number.to_bytes(10, "big")).decode()[-10:]  # the issuing alphabet
         serials = [None] if number % 10 else [None, unit_serial]
-        texts = [signer.sign(issuing.code_data(signer.base_url, gtin, lot, code, expires, serial))
-                 for serial in serials]
-        codes += [issuing.label_code_row(batch_id, text, signer.key, now, serial)
-                  for text, serial in zip(texts, serials, strict=True)]
+        texts = [
+            signer.sign(issuing.code_data(signer.base_url, gtin, lot, code, expires, serial))
+            for serial in serials
+        ]
+        codes += [
+            issuing.label_code_row(batch_id, text, signer.key, now, serial)
+            for text, serial in zip(texts, serials, strict=True)
+        ]
         if number in sampled:
-            paths.append(texts[-1][len(signer.base_url):])
+            paths.append(texts[-1][len(signer.base_url) :])
         if number % 10 == 0:
             for step, (kind, days) in enumerate(STEPS):
                 event_id = number // 10 * len(STEPS) + step + 1
                 occurred = datetime.combine(harvested + timedelta(days), datetime.min.time(), UTC)
-                events.append({"id": event_id, "cooperative_id": seed.cooperative_id, "type": kind,
-                               "occurred_at": occurred, "farming_area_id": areas[0]})
-                subjects.append({"event_id": event_id, "batch_id": batch_id,
-                                 "role": EventBatchRole.SUBJECT})
+                events.append(
+                    {
+                        "id": event_id,
+                        "cooperative_id": seed.cooperative_id,
+                        "type": kind,
+                        "occurred_at": occurred,
+                        "farming_area_id": areas[0],
+                    }
+                )
+                subjects.append(
+                    {"event_id": event_id, "batch_id": batch_id, "role": EventBatchRole.SUBJECT}
+                )
     models = (batch_models.Batch, LabelCode, batch_models.Event, batch_models.EventBatch)
     for model, rows in zip(models, (batches, codes, events, subjects), strict=True):
         if rows:  # Core executemany on the tables, as save_batches does
@@ -181,8 +244,14 @@ def insert_chunk(session: Session, signer: issuing.Signer, seeds: list[Seed], nu
 
 
 def build_database(db_path: Path, paths_path: Path, batches: int, base_url: str) -> None:
-    app = create_app({"TRACE_DATABASE_URL": f"sqlite:///{db_path}", "TRACE_SECRET_KEY": SECRET,
-                      "TRACE_KEY_PASSPHRASE": PASSPHRASE, "TRACE_PUBLIC_BASE_URL": base_url})
+    app = create_app(
+        {
+            "TRACE_DATABASE_URL": f"sqlite:///{db_path}",
+            "TRACE_SECRET_KEY": SECRET,
+            "TRACE_KEY_PASSPHRASE": PASSPHRASE,
+            "TRACE_PUBLIC_BASE_URL": base_url,
+        }
+    )
     sampled = set(random.Random(2026).sample(range(batches), min(PATHS, batches)))
     paths: list[str] = []
     with app.app_context():
@@ -206,12 +275,17 @@ def build_database(db_path: Path, paths_path: Path, batches: int, base_url: str)
 def prepared_database(cache: Path, batches: int, base_url: str) -> tuple[Path, Path, float | None]:
     """The database and its paths file, built unless a matching one is cached; build seconds."""
     cache.mkdir(parents=True, exist_ok=True)
-    db_path, paths_path, stamp_path = (cache / f"public-{batches}.{suffix}"
-                                       for suffix in ("db", "paths", "stamp.json"))
+    db_path, paths_path, stamp_path = (
+        cache / f"public-{batches}.{suffix}" for suffix in ("db", "paths", "stamp.json")
+    )
     config = Config()
     config.set_main_option("script_location", str(PROJECT_ROOT / "migrations"))
-    stamp = {"format": FORMAT, "batches": batches, "base_url": base_url,
-             "migrations": sorted(ScriptDirectory.from_config(config).get_heads())}
+    stamp = {
+        "format": FORMAT,
+        "batches": batches,
+        "base_url": base_url,
+        "migrations": sorted(ScriptDirectory.from_config(config).get_heads()),
+    }
     if stamp_path.exists() and json.loads(stamp_path.read_text()) == stamp:
         with sqlite3.connect(db_path) as connection:
             (stored,) = connection.execute("SELECT count(*) FROM batches").fetchone()
@@ -245,8 +319,12 @@ class Server:
 def gunicorn(db_path: Path, port: int, log_path: Path) -> Iterator[Server]:
     """gunicorn as in production on the benchmark's database; stopped after."""
     base_url = f"http://127.0.0.1:{port}"
-    settings = {"TRACE_DATABASE_URL": f"sqlite:///{db_path}", "TRACE_SECRET_KEY": SECRET,
-                "TRACE_KEY_PASSPHRASE": PASSPHRASE, "TRACE_PUBLIC_BASE_URL": base_url}
+    settings = {
+        "TRACE_DATABASE_URL": f"sqlite:///{db_path}",
+        "TRACE_SECRET_KEY": SECRET,
+        "TRACE_KEY_PASSPHRASE": PASSPHRASE,
+        "TRACE_PUBLIC_BASE_URL": base_url,
+    }
     with production_gunicorn(settings, port, log_path) as server:
         yield Server(base_url, server.pid)
 
@@ -260,16 +338,30 @@ def fetch(url: str) -> tuple[int, str]:
         return getattr(error, "code", 0), ""
 
 
-def load(server: Server, paths: Path, expected: str, seconds: int,
-         args: argparse.Namespace) -> dict[str, Any]:
+def load(
+    server: Server, paths: Path, expected: str, seconds: int, args: argparse.Namespace
+) -> dict[str, Any]:
     """wrk's figures for one bounded run: random paths from the file, every answer checked;
     and the workers' CPU time per request, steadier than the rate on a shared machine."""
     url = server.url
     script = args.cache / "random_path.lua"
     script.write_text(LUA)
-    command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds}s",
-               "--timeout", "5s", "--latency", "-s", str(script), url, "--", str(paths),
-               expected, PHONE]
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "5s",
+        "--latency",
+        "-s",
+        str(script),
+        url,
+        "--",
+        str(paths),
+        expected,
+        PHONE,
+    ]
     cpu_before = server.workers_cpu_seconds()
     run = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
     if run.returncode != 0:
@@ -287,22 +379,32 @@ def parse_wrk(output: str) -> dict[str, Any]:
 
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    latency = {f"p{share}": round(float(value) * scale[unit], 2) for share, value, unit
-               in re.findall(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)}
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)",
-                       output)
-    return {"rate": float(rate.group(1)) if rate else 0.0, **latency,
-            "requests": count(r"(\d+) requests in"),
-            "non_2xx": count(r"Non-2xx or 3xx responses: (\d+)"),
-            "socket_errors": sum(int(value) for value in errors.groups()) if errors else 0,
-            "unexpected": count(r"Unexpected answers: (\d+)")}
+    latency = {
+        f"p{share}": round(float(value) * scale[unit], 2)
+        for share, value, unit in re.findall(
+            r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE
+        )
+    }
+    errors = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    return {
+        "rate": float(rate.group(1)) if rate else 0.0,
+        **latency,
+        "requests": count(r"(\d+) requests in"),
+        "non_2xx": count(r"Non-2xx or 3xx responses: (\d+)"),
+        "socket_errors": sum(int(value) for value in errors.groups()) if errors else 0,
+        "unexpected": count(r"Unexpected answers: (\d+)"),
+    }
 
 
 def commit_measured() -> str:
     """HEAD, and whether the served code (trace/, templates/) differs from it."""
+
     def git(*words: str) -> str:
-        return subprocess.run(["git", *words], cwd=PROJECT_ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", *words], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     changed = git("status", "--porcelain", "--", "trace", "templates")
     return git("rev-parse", "--short", "HEAD") + (" + uncommitted changes" if changed else "")
@@ -345,44 +447,67 @@ def measure(db_path: Path, paths: Path, args: argparse.Namespace) -> dict[str, A
         "ratio": statistics.median(run["ratio"] for run in rounds),
     }
     every_answer_right = all(run["failed"] == 0 for run in rounds)
-    return {"server_errors": dict(errors.most_common(3)), "commit": commit, "batches": args.batches,
-            "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
-            "rounds": rounds, "median": median,
-            "goal_met": median["rate"] >= GOAL_RATE and median["p99"] < GOAL_P99_MS
-            and every_answer_right}
+    return {
+        "server_errors": dict(errors.most_common(3)),
+        "commit": commit,
+        "batches": args.batches,
+        "wrk": f"-t{args.threads} -c{args.connections} -d{args.duration}s",
+        "rounds": rounds,
+        "median": median,
+        "goal_met": median["rate"] >= GOAL_RATE
+        and median["p99"] < GOAL_P99_MS
+        and every_answer_right,
+    }
 
 
 def judged_round(trivial: dict[str, Any], pages: dict[str, Any], scans: int) -> dict[str, Any]:
     """One round's two runs, their ratio, the answers that were not right, the scans made."""
     pages["genuine_rate"] = round(pages["rate"] * (1 - pages["unexpected"] / pages["requests"]))
-    return {"trivial": trivial, "pages": pages,
-            "ratio": round(pages["rate"] / trivial["rate"], 3) if trivial["rate"] else 0.0,
-            "failed": pages["non_2xx"] + pages["socket_errors"] + pages["unexpected"],
-            "scans_recorded": scans}
+    return {
+        "trivial": trivial,
+        "pages": pages,
+        "ratio": round(pages["rate"] / trivial["rate"], 3) if trivial["rate"] else 0.0,
+        "failed": pages["non_2xx"] + pages["socket_errors"] + pages["unexpected"],
+        "scans_recorded": scans,
+    }
 
 
 def print_table(report: dict[str, Any]) -> None:
     built = report["build_seconds"]
     how = f"built in {built:.0f} s" if built is not None else "reused from the cache"
-    print(f"commit {report['commit']}; {report['batches']:,} batches ({how}); gunicorn 2 sync "
-          f"workers; wrk {report['wrk']} on the same {os.cpu_count()} cores, "
-          f"{len(report['rounds'])} rounds")
-    print(f"{'':23}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'non-2xx':>9}"
-          f"{'sock err':>9}{'wrong':>7}{'CPU ms/req':>12}")
+    print(
+        f"commit {report['commit']}; {report['batches']:,} batches ({how}); gunicorn 2 sync "
+        f"workers; wrk {report['wrk']} on the same {os.cpu_count()} cores, "
+        f"{len(report['rounds'])} rounds"
+    )
+    print(
+        f"{'':23}{'req/s':>8}{'p50 ms':>8}{'p90 ms':>8}{'p99 ms':>8}{'non-2xx':>9}"
+        f"{'sock err':>9}{'wrong':>7}{'CPU ms/req':>12}"
+    )
     for number, judged in enumerate(report["rounds"], 1):
-        for label, run in ((f"{number}: /healthz", judged["trivial"]),
-                           (f"{number}: label pages", judged["pages"])):
-            print(f"{label:23}{run['rate']:8,.0f}{run.get('p50', 0):8.2f}"
-                  f"{run.get('p90', 0):8.2f}{run.get('p99', 0):8.2f}{run['non_2xx']:9}"
-                  f"{run['socket_errors']:9}{run['unexpected']:7}{run['cpu_ms']:12.3f}")
+        for label, run in (
+            (f"{number}: /healthz", judged["trivial"]),
+            (f"{number}: label pages", judged["pages"]),
+        ):
+            print(
+                f"{label:23}{run['rate']:8,.0f}{run.get('p50', 0):8.2f}"
+                f"{run.get('p90', 0):8.2f}{run.get('p99', 0):8.2f}{run['non_2xx']:9}"
+                f"{run['socket_errors']:9}{run['unexpected']:7}{run['cpu_ms']:12.3f}"
+            )
         pages = judged["pages"]
-        print(f"{'':23}pages / trivial {judged['ratio']:.2f}x; {judged['scans_recorded']:,} "
-              f"scans recorded, {pages['requests'] - pages['unexpected']:,} genuine pages")
+        print(
+            f"{'':23}pages / trivial {judged['ratio']:.2f}x; {judged['scans_recorded']:,} "
+            f"scans recorded, {pages['requests'] - pages['unexpected']:,} genuine pages"
+        )
     median = report["median"]
-    print(f"median of the rounds: {median['rate']:,.0f} pages/s, p99 {median['p99']:.2f} ms, "
-          f"{median['ratio']:.2f}x the trivial rate")
-    print(f"goal (median >= {GOAL_RATE:,.0f} pages/s, p99 < {GOAL_P99_MS:.0f} ms, every page "
-          f"genuine in every round): {'met' if report['goal_met'] else 'NOT met'}")
+    print(
+        f"median of the rounds: {median['rate']:,.0f} pages/s, p99 {median['p99']:.2f} ms, "
+        f"{median['ratio']:.2f}x the trivial rate"
+    )
+    print(
+        f"goal (median >= {GOAL_RATE:,.0f} pages/s, p99 < {GOAL_P99_MS:.0f} ms, every page "
+        f"genuine in every round): {'met' if report['goal_met'] else 'NOT met'}"
+    )
     for line, count in report["server_errors"].items():
         print(f"gunicorn.log (warm-up included), {count:,} times: {line[:160]}")
 

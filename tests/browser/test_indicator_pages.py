@@ -33,18 +33,26 @@ def ke_sach_officer(live_server: LiveServer) -> dict[str, str]:
 
     def make() -> dict[str, str]:
         rice_farm = make_cooperative(db.session, commune_code=KE_SACH, name="HTX Lúa gạo Kế Sách")
-        fruit_farm = make_cooperative(db.session, commune_code=KE_SACH,
-                                      name="HTX Trái cây Phong Nẫm")
+        fruit_farm = make_cooperative(
+            db.session, commune_code=KE_SACH, name="HTX Trái cây Phong Nẫm"
+        )
         staff = make_user(db.session, Role.COOPERATIVE, cooperative=rice_farm)
-        rice = make_product(db.session, rice_farm, name="Gạo ST25 Kế Sách", is_key_product=True,
-                            ocop_stars=4)
+        rice = make_product(
+            db.session, rice_farm, name="Gạo ST25 Kế Sách", is_key_product=True, ocop_stars=4
+        )
         make_certificate(db.session, rice_farm, products=[rice], number="VG-ST25-01")
         batch = make_batch(db.session, rice)
         code = codes.batch_code(db.session, staff, batch.id)
         pomelo = make_product(db.session, fruit_farm, name="Bưởi Năm Roi", is_key_product=True)
         make_batch(db.session, pomelo)
-        make_certificate(db.session, fruit_farm, products=[pomelo], number="VG-BUOI-09",
-                         valid_from=date(2023, 1, 1), valid_to=date(2024, 12, 31))
+        make_certificate(
+            db.session,
+            fruit_farm,
+            products=[pomelo],
+            number="VG-BUOI-09",
+            valid_from=date(2023, 1, 1),
+            valid_to=date(2024, 12, 31),
+        )
         officer = make_user(db.session, Role.COMMUNE_OFFICER, commune_code=KE_SACH)
         return {"officer": officer.email, "code": code.text}
 
@@ -52,9 +60,7 @@ def ke_sach_officer(live_server: LiveServer) -> dict[str, str]:
     return result
 
 
-def test_an_officer_reads_the_verdict_and_prints_the_evidence(
-    page: Page, live_server: LiveServer
-):
+def test_an_officer_reads_the_verdict_and_prints_the_evidence(page: Page, live_server: LiveServer):
     data = ke_sach_officer(live_server)
     sign_in(page, data["officer"])
 
@@ -100,7 +106,6 @@ def test_an_officer_reads_the_verdict_and_prints_the_evidence(
     page.emulate_media(media="print")
     expect(page.locator(".evidence__back")).to_be_hidden()
     page.emulate_media(media="screen")
-
 
 
 def test_an_operator_opens_a_province_and_sorts_its_communes(page: Page, live_server: LiveServer):

@@ -43,16 +43,25 @@ def copied_unit(live_server: LiveServer) -> dict[str, Any]:
         for minutes, (latitude, longitude) in zip((0, 20), PLACES, strict=True):
             at = first + timedelta(minutes=minutes)
             scan_id = record_scan(
-                db.session, code_text=unit.text, verdict=Verdict.VALID, batch_id=batch.id,
+                db.session,
+                code_text=unit.text,
+                verdict=Verdict.VALID,
+                batch_id=batch.id,
                 label_code_id=unit_id,
-                remote_addr="203.113.45.67", user_agent="Mozilla/5.0 (Linux; Android 14) "
-                "Chrome/131.0 Mobile", now=at,
+                remote_addr="203.113.45.67",
+                user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile",
+                now=at,
             )
             token = scan_token(scan_id, live_server.app.config["SECRET_KEY"])
             add_position(db.session, scan_id, token, latitude, longitude, at)
         refresh_alerts(db.session)  # as the scans' requests would have, once done
-        file_report(db.session, code_text=unit.text, message="The label looks printed at home.",
-                    contact="0912 345 678", batch_id=batch.id)
+        file_report(
+            db.session,
+            code_text=unit.text,
+            message="The label looks printed at home.",
+            contact="0912 345 678",
+            batch_id=batch.id,
+        )
         inspector = make_user(db.session, Role.INSPECTOR)
         return {"inspector": inspector.email, "code": unit.text, "batch": batch.code}
 

@@ -80,7 +80,12 @@ def test_the_module_loads_under_the_sites_content_security_policy(page: Page):
     assert "script-src 'self'" in response.headers["content-security-policy"]
     exported = page.evaluate("async (module) => Object.keys(await import(module)).sort()", MODULE)
     assert exported == [
-        "InvalidKeySet", "MalformedCode", "VERDICTS", "parseCode", "recallOf", "verifyCode",
+        "InvalidKeySet",
+        "MalformedCode",
+        "VERDICTS",
+        "parseCode",
+        "recallOf",
+        "verifyCode",
         "verifySignature",
     ]
     assert [message.text for message in console if message.type == "error"] == []
@@ -212,7 +217,11 @@ def test_random_codes_and_their_one_byte_changes_get_the_same_verdicts(verifier_
     ]
     assert differing == []
     assert set(on_server) == {
-        "valid", "malformed code", "unknown key", "bad signature", "revoked key"
+        "valid",
+        "malformed code",
+        "unknown key",
+        "bad signature",
+        "revoked key",
     }
 
 
@@ -282,8 +291,14 @@ def test_codes_and_key_sets_at_the_borders_get_the_same_verdicts(verifier_page: 
     in_browser = [result["verdict"] for result in browser_results(verifier_page, items)]
     on_server = [python_verdict(item["code"], item["jwks"]) for item in items]
     assert list(zip(in_browser, on_server, strict=True)) == [(v, v) for v in on_server]
-    assert {"valid", "malformed code", "unknown key", "bad signature", "revoked key",
-            "InvalidKeySet"} <= set(on_server)
+    assert {
+        "valid",
+        "malformed code",
+        "unknown key",
+        "bad signature",
+        "revoked key",
+        "InvalidKeySet",
+    } <= set(on_server)
 
 
 def test_a_code_that_is_not_text_is_malformed_in_the_browser(verifier_page: Page):
@@ -294,12 +309,27 @@ def test_a_code_that_is_not_text_is_malformed_in_the_browser(verifier_page: Page
 
 
 RECALLED = [
-    {"gtin": "08934567000017", "lot": "ST25-260115-02", "batch_code": "HTXCM-ST25-260115-02",
-     "recalled_at": "2026-02-01T08:00:00Z", "reason": "Dư lượng thuốc bảo vệ thực vật"},
-    {"gtin": "08934567000024", "lot": "ST25-260115-01", "batch_code": "HTXAB-ST25-260115-01",
-     "recalled_at": "2026-02-02T08:00:00Z", "reason": "another product, the same lot"},
-    {"gtin": "08934567000017", "lot": "ST25-260115-01", "batch_code": "HTXCM-ST25-260115-01",
-     "recalled_at": "2026-02-03T08:00:00Z", "reason": "Nhiễm khuẩn"},
+    {
+        "gtin": "08934567000017",
+        "lot": "ST25-260115-02",
+        "batch_code": "HTXCM-ST25-260115-02",
+        "recalled_at": "2026-02-01T08:00:00Z",
+        "reason": "Dư lượng thuốc bảo vệ thực vật",
+    },
+    {
+        "gtin": "08934567000024",
+        "lot": "ST25-260115-01",
+        "batch_code": "HTXAB-ST25-260115-01",
+        "recalled_at": "2026-02-02T08:00:00Z",
+        "reason": "another product, the same lot",
+    },
+    {
+        "gtin": "08934567000017",
+        "lot": "ST25-260115-01",
+        "batch_code": "HTXCM-ST25-260115-01",
+        "recalled_at": "2026-02-03T08:00:00Z",
+        "reason": "Nhiễm khuẩn",
+    },
 ]
 
 

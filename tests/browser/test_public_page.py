@@ -44,19 +44,33 @@ def registered(live_server: LiveServer, name: str, *, expired: bool = False) -> 
         assert cooperative is not None
         cooperative.phone, cooperative.street_address = "0299 3851 234", "Ấp Tân Trung"
         if expired:
-            old = Certificate(cooperative=cooperative, scheme=CertificateScheme.VIETGAP,
-                              number="VG-2023-0042", issuer="Quacert",
-                              valid_from=date(2023, 1, 1), valid_to=date(2025, 1, 1))
+            old = Certificate(
+                cooperative=cooperative,
+                scheme=CertificateScheme.VIETGAP,
+                number="VG-2023-0042",
+                issuer="Quacert",
+                valid_from=date(2023, 1, 1),
+                valid_to=date(2025, 1, 1),
+            )
             old.products = [product]
             db.session.add(old)
-        batch = create_batch(db.session, None, {
-            "cooperative_id": cooperative_id, "product_id": product.id,
-            "farming_area_ids": [area.id], "harvested_on": date(2026, 11, 18),
-            "packed_on": date(2026, 11, 19),
-        })
+        batch = create_batch(
+            db.session,
+            None,
+            {
+                "cooperative_id": cooperative_id,
+                "product_id": product.id,
+                "farming_area_ids": [area.id],
+                "harvested_on": date(2026, 11, 18),
+                "packed_on": date(2026, 11, 19),
+            },
+        )
         unit = codes.issue_units(db.session, None, batch.id, 1).units[0]
-        return {"batch": codes.batch_code(db.session, None, batch.id).text, "unit": unit.text,
-                "batch_id": str(batch.id)}
+        return {
+            "batch": codes.batch_code(db.session, None, batch.id).text,
+            "unit": unit.text,
+            "batch_id": str(batch.id),
+        }
 
     result: dict[str, str] = in_app(live_server, make)
     return result
@@ -150,5 +164,6 @@ def _recall(batch_id: int) -> None:
             User.cooperative_id == batch.cooperative_id, User.role == Role.COOPERATIVE
         )
     ).first()
-    recall_batch(db.session, staff, batch_id,
-                 "Phát hiện dư lượng thuốc bảo vệ thực vật vượt mức cho phép.")
+    recall_batch(
+        db.session, staff, batch_id, "Phát hiện dư lượng thuốc bảo vệ thực vật vượt mức cho phép."
+    )

@@ -83,8 +83,11 @@ def test_without_javascript_the_server_checks_a_pasted_code_and_a_photo(
     shot(page, "genuine-nojs")
 
     label = tmp_path / "nhan.png"
-    label.write_bytes(render_png([LabelContent(code=codes["unit"], title="Gạo ST25")],
-                                 LAYOUTS["roll-50x30"], dpi=300))
+    label.write_bytes(
+        render_png(
+            [LabelContent(code=codes["unit"], title="Gạo ST25")], LAYOUTS["roll-50x30"], dpi=300
+        )
+    )
     page.locator("input[name=photo]").set_input_files(str(label))
     page.locator(".verify-photo-form button[type=submit]").click()
     expect(page.locator(".verify-answer").first).to_contain_text("Genuine label")
@@ -121,8 +124,12 @@ def test_offline_the_browser_checks_codes_and_queues_them_until_the_network_is_b
           return (await cache.keys()).map((request) => new URL(request.url).pathname).sort();
         }"""
     )
-    assert {"/verify", "/verify/offline.json", "/static/js/label-verifier.js",
-            "/static/js/verify-page.js"} <= set(cached)
+    assert {
+        "/verify",
+        "/verify/offline.json",
+        "/static/js/label-verifier.js",
+        "/static/js/verify-page.js",
+    } <= set(cached)
 
     check(page, codes["batch"])  # online: the server answers, in place
     answer = page.locator(".verify-answer").first
@@ -162,7 +169,8 @@ def test_offline_the_browser_checks_codes_and_queues_them_until_the_network_is_b
     expect(status).to_contain_text("Checks made offline, now sent and recorded: 3")
     shot(page, "back-online")
     assert [verdict for verdict, _ in scans_of(live_server, codes["batch"])] == [
-        Verdict.VALID, Verdict.VALID
+        Verdict.VALID,
+        Verdict.VALID,
     ]
     assert [verdict for verdict, _ in scans_of(live_server, tampered(codes["batch"]))] == [
         Verdict.BAD_SIGNATURE

@@ -49,9 +49,12 @@ def test_a_row_with_more_columns_than_the_cap_is_refused(app, tmp_path):
     wide = b"," * MAX_COLUMNS + b"x\r\n"
     assert refusal(HEADER_LINE + wide) == "Row 2 has more than 1.000 columns."
     far_cell = b'<row r="2"><c r="ALM2" t="inlineStr"><is><t>x</t></is></c></row>'
-    path = workbook_with_parts(tmp_path / "rong.xlsx", {
-        "xl/worksheets/sheet1.xml": sheet_xml((far_cell, 1)),
-    })
+    path = workbook_with_parts(
+        tmp_path / "rong.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": sheet_xml((far_cell, 1)),
+        },
+    )
     assert refusal(path.read_bytes(), "rong.xlsx") == "Row 2 has more than 1.000 columns."
 
 
@@ -61,8 +64,11 @@ def test_lone_carriage_returns_still_end_lines(app):
 
 
 def test_a_part_read_whole_is_capped_whatever_the_whole_workbook_unpacks_to(app, tmp_path):
-    strings = [(b'<?xml version="1.0"?><sst>', 1), (b"<si><t>x</t></si>", 1_100_000),
-               (b"</sst>", 1)]
+    strings = [
+        (b'<?xml version="1.0"?><sst>', 1),
+        (b"<si><t>x</t></si>", 1_100_000),
+        (b"</sst>", 1),
+    ]
     path = workbook_with_parts(tmp_path / "chuoi.xlsx", {"xl/sharedStrings.xml": strings})
     assert zipfile.ZipFile(path).getinfo("xl/sharedStrings.xml").file_size > MAX_PART_BYTES
     message = refusal(path.read_bytes(), "chuoi.xlsx")
@@ -74,9 +80,12 @@ def test_a_part_read_whole_is_capped_whatever_the_whole_workbook_unpacks_to(app,
 
 def test_only_parts_declared_as_worksheets_may_be_large(app, tmp_path):
     blank_row = b"<row><c/></row>"
-    path = workbook_with_parts(tmp_path / "to.xlsx", {
-        "xl/worksheets/sheet1.xml": sheet_xml((blank_row, 1_200_000)),
-    })
+    path = workbook_with_parts(
+        tmp_path / "to.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": sheet_xml((blank_row, 1_200_000)),
+        },
+    )
     archive = zipfile.ZipFile(path)
     types = archive.read("[Content_Types].xml").replace(b"worksheet+xml", b"other+xml")
     undeclared = io.BytesIO()
@@ -90,16 +99,20 @@ def test_only_parts_declared_as_worksheets_may_be_large(app, tmp_path):
 
 
 def test_a_formula_without_a_saved_value_is_marked_not_read_as_empty(app, tmp_path):
-    data = xlsx_bytes([["ST25", "VN-1", None, "01/12/2026", "02/12/2026", None, "=2*50",
-                        "kg"]])
+    data = xlsx_bytes([["ST25", "VN-1", None, "01/12/2026", "02/12/2026", None, "=2*50", "kg"]])
     [(number, cells)] = read_table(data, "cong-thuc.xlsx").rows
     assert (number, cells[6]) == (2, UncomputedFormula("G2"))
     # As Excel saves them: a computed number, a computed empty text, and one never computed.
     header = b'<row r="1"><c r="A1" t="inlineStr"><is><t>A</t></is></c></row>'
-    computed = (b'<row r="2"><c r="A2"><f>2*50</f><v>100</v></c><c r="B2" t="str"><f>""</f>'
-                b'<v></v></c><c r="C2"><f>A2+1</f></c></row>')
-    path = workbook_with_parts(tmp_path / "excel.xlsx", {
-        "xl/worksheets/sheet1.xml": sheet_xml((header, 1), (computed, 1)),
-    })
+    computed = (
+        b'<row r="2"><c r="A2"><f>2*50</f><v>100</v></c><c r="B2" t="str"><f>""</f>'
+        b'<v></v></c><c r="C2"><f>A2+1</f></c></row>'
+    )
+    path = workbook_with_parts(
+        tmp_path / "excel.xlsx",
+        {
+            "xl/worksheets/sheet1.xml": sheet_xml((header, 1), (computed, 1)),
+        },
+    )
     [(_, cells)] = read_table(path.read_bytes(), "excel.xlsx").rows
     assert cells == [100, None, UncomputedFormula("C2")]

@@ -17,15 +17,19 @@ from trace.feedback.services import file_report
 def report(session, labelled):
     scan_id = scan_of(session, labelled.code)
     filed = file_report(
-        session, code_text=labelled.code.text, message="Tem <b>mờ</b>, giá rẻ bất thường",
-        contact="0912 345 678", scan_id=scan_id,
+        session,
+        code_text=labelled.code.text,
+        message="Tem <b>mờ</b>, giá rẻ bất thường",
+        contact="0912 345 678",
+        scan_id=scan_id,
     )
     session.commit()
     return filed
 
 
-def test_an_inspector_sees_new_reports_with_the_code_and_its_scans(client, tenants, report,
-                                                                  labelled):
+def test_an_inspector_sees_new_reports_with_the_code_and_its_scans(
+    client, tenants, report, labelled
+):
     log_in(client, tenants.inspector.email)
     response = client.get("/reports?lang=en")
     assert response.status_code == 200
@@ -39,8 +43,9 @@ def test_an_inspector_sees_new_reports_with_the_code_and_its_scans(client, tenan
     assert "Genuine" in text
 
 
-def test_marking_a_report_seen_then_closed_moves_it_between_the_lists(client, session, tenants,
-                                                                      report):
+def test_marking_a_report_seen_then_closed_moves_it_between_the_lists(
+    client, session, tenants, report
+):
     log_in(client, tenants.inspector.email)
     page = client.get("/reports").get_data(as_text=True)
     url = f"/reports/{report.id}/status?back=new"
@@ -50,7 +55,9 @@ def test_marking_a_report_seen_then_closed_moves_it_between_the_lists(client, se
     assert session.get(Report, report.id).status is ReportStatus.SEEN
     [record] = session.scalars(select(AuditRecord).where(AuditRecord.subject == "report"))
     assert (record.user_id, record.subject_id, record.action) == (
-        tenants.inspector.id, report.id, "changed"
+        tenants.inspector.id,
+        report.id,
+        "changed",
     )
     assert record.changes == {"status": ["new", "seen"]}
     assert "No report here." in text_of(client.get("/reports?lang=en"))
@@ -79,8 +86,9 @@ def test_only_inspectors_and_operators_read_reports(client, tenants, report, nam
     assert client.get("/reports").status_code == 403
 
 
-def test_a_reported_code_that_is_no_web_address_is_shown_as_text_not_a_link(client, session,
-                                                                           tenants):
+def test_a_reported_code_that_is_no_web_address_is_shown_as_text_not_a_link(
+    client, session, tenants
+):
     file_report(session, code_text="javascript:alert(document.cookie)", message="Lạ", contact="")
     session.commit()
     log_in(client, tenants.inspector.email)

@@ -63,9 +63,7 @@ def test_garbage_is_not_a_token(token):
 
 def test_a_consented_position_is_stored_rounded_to_a_kilometre(session, scan_id, token):
     add_position(session, scan_id, token, "10.7769", 106.7009, A_MINUTE_LATER)
-    assert position_of(session, scan_id) == (
-        Decimal("10.78"), Decimal("106.70"), A_MINUTE_LATER
-    )
+    assert position_of(session, scan_id) == (Decimal("10.78"), Decimal("106.70"), A_MINUTE_LATER)
 
 
 @pytest.mark.parametrize(
@@ -96,9 +94,7 @@ def test_a_forged_or_missing_token_is_refused(session, scan_id):
 def test_a_token_cannot_move_someone_elses_scan(session, app, labelled, scan_id, token):
     theirs = scan_of(session, labelled.code, remote_addr="1.52.3.4")
     assert refused(session, theirs, token) == {"token": [SCAN_AGAIN]}
-    add_position(
-        session, theirs, scan_token(theirs, app.secret_key), 16.05, 108.2, A_MINUTE_LATER
-    )
+    add_position(session, theirs, scan_token(theirs, app.secret_key), 16.05, 108.2, A_MINUTE_LATER)
     assert position_of(session, scan_id) == (None, None, None)
 
 
@@ -109,10 +105,14 @@ def test_a_token_cannot_move_someone_elses_scan(session, app, labelled, scan_id,
         (-91, "0", {"latitude": ["Enter a number from -90 to 90."]}),
         ("0", "180.5", {"longitude": ["Enter a number from -180 to 180."]}),
         ("0", -181, {"longitude": ["Enter a number from -180 to 180."]}),
-        ("1e400", "-1e400", {
-            "latitude": ["Enter a number from -90 to 90."],
-            "longitude": ["Enter a number from -180 to 180."],
-        }),
+        (
+            "1e400",
+            "-1e400",
+            {
+                "latitude": ["Enter a number from -90 to 90."],
+                "longitude": ["Enter a number from -180 to 180."],
+            },
+        ),
         ("ten", "106", {"latitude": [NOT_A_NUMBER]}),
         (None, "", {"latitude": [NOT_A_NUMBER], "longitude": [NOT_A_NUMBER]}),
         (True, "106", {"latitude": [NOT_A_NUMBER]}),
@@ -155,13 +155,9 @@ def test_a_position_comes_soon_after_the_scan_or_not_at_all(session, scan_id, to
 
 def test_a_scan_that_does_not_exist_gets_no_position(session, app, scan_id):
     missing = scan_id + 1000
-    assert refused(session, scan_id, scan_token(missing, app.secret_key)) == {
-        "token": [SCAN_AGAIN]
-    }
+    assert refused(session, scan_id, scan_token(missing, app.secret_key)) == {"token": [SCAN_AGAIN]}
     with pytest.raises(InvalidInput) as refusal:
-        add_position(
-            session, missing, scan_token(missing, app.secret_key), 10, 106, A_MINUTE_LATER
-        )
+        add_position(session, missing, scan_token(missing, app.secret_key), 10, 106, A_MINUTE_LATER)
     assert refusal.value.errors == {"token": [SCAN_AGAIN]}
 
 

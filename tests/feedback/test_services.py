@@ -44,7 +44,9 @@ def test_a_report_from_a_scanned_page_takes_the_scans_batch(session, labelled):
     )
     stored = session.get(Report, report.id, populate_existing=True)
     assert (stored.code_text, stored.message, stored.contact) == (
-        labelled.code.text, f"{MESSAGE}\nCảm ơn.", "0912 345 678"
+        labelled.code.text,
+        f"{MESSAGE}\nCảm ơn.",
+        "0912 345 678",
     )
     assert (stored.batch_id, stored.scan_id) == (labelled.batch.id, scan_id)
     assert (stored.status, stored.created_at) == (ReportStatus.NEW, SCANNED_AT)
@@ -59,8 +61,12 @@ def test_a_report_of_an_unknown_code_needs_neither_batch_nor_scan_nor_contact(se
 def test_a_report_may_name_its_batch(session, labelled):
     scan_id = scan_of(session, labelled.code)
     report = file_report(
-        session, code_text=labelled.code.text, message=MESSAGE, contact="an@example.vn",
-        batch_id=labelled.batch.id, scan_id=scan_id,
+        session,
+        code_text=labelled.code.text,
+        message=MESSAGE,
+        contact="an@example.vn",
+        batch_id=labelled.batch.id,
+        scan_id=scan_id,
     )
     assert report.batch_id == labelled.batch.id
 
@@ -72,9 +78,7 @@ def test_a_report_needs_a_message(session, tenants, message):
 
 def test_a_message_holds_at_most_2000_characters(session, tenants):
     assert file_report(session, code_text="c", message="ạ" * 2000, contact="").message == "ạ" * 2000
-    assert refused(session, message="ạ" * 2001) == {
-        "message": ["Use at most 2000 characters."]
-    }
+    assert refused(session, message="ạ" * 2001) == {"message": ["Use at most 2000 characters."]}
 
 
 @pytest.mark.parametrize("character", ["\x00", "\x07", "\x1b", "\x7f"])
@@ -111,9 +115,7 @@ def test_a_report_cannot_tie_a_scan_to_another_batch(session, tenants, labelled)
 
 
 def test_every_problem_is_named_at_once(session, labelled):
-    assert refused(
-        session, code_text="", message="", contact="x\x00", scan_id=10_000
-    ) == {
+    assert refused(session, code_text="", message="", contact="x\x00", scan_id=10_000) == {
         "code_text": [REQUIRED],
         "message": [REQUIRED],
         "contact": [NOT_TEXT],
@@ -130,14 +132,20 @@ def test_the_database_refuses_an_empty_message(session, tenants):
 def test_reports_are_listed_newest_first_by_status(session, tenants):
     def report(hours, status=ReportStatus.NEW):
         filed = file_report(
-            session, code_text="c", message=f"{hours}", contact="",
+            session,
+            code_text="c",
+            message=f"{hours}",
+            contact="",
             now=SCANNED_AT + timedelta(hours=hours),
         )
         filed.status = status
         return filed
 
     old, seen, new, closed = (
-        report(0), report(1, ReportStatus.SEEN), report(2), report(3, ReportStatus.CLOSED)
+        report(0),
+        report(1, ReportStatus.SEEN),
+        report(2),
+        report(3, ReportStatus.CLOSED),
     )
     same_time = report(2)
     session.flush()

@@ -28,8 +28,9 @@ def products(session, issuing_key):
 
 def test_the_csv_is_written_in_the_language_asked(runner, products, tmp_path):
     out = tmp_path / "13.4.csv"
-    result = report(runner, "--commune", KE_SACH, "--format", "csv", "--out", str(out),
-                    "--language", "en")
+    result = report(
+        runner, "--commune", KE_SACH, "--format", "csv", "--out", str(out), "--language", "en"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines() == [
         f"Wrote {out}: Xã Kế Sách does not meet indicator 13.4 (1 of 2 key products traced)"
@@ -45,8 +46,7 @@ def test_the_csv_is_written_in_the_language_asked(runner, products, tmp_path):
 
 def test_the_pdf_is_written_and_json_prints_the_evidence(runner, products, tmp_path):
     out = tmp_path / "13.4.pdf"
-    result = report(runner, "--commune", KE_SACH, "--format", "pdf", "--out", str(out),
-                    "--json")
+    result = report(runner, "--commune", KE_SACH, "--format", "pdf", "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert (data["file"], data["format"]) == (str(out), "pdf")
@@ -56,8 +56,9 @@ def test_the_pdf_is_written_and_json_prints_the_evidence(runner, products, tmp_p
     assert by_name["Gạo ST25"]["latest_code_url"] == products["code"].text
     assert by_name["Bưởi năm roi"]["missing"] == ["no_batch"]
     assert out.read_bytes().startswith(b"%PDF-")
-    done = subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, timeout=60
+    )
     text = done.stdout.decode("utf-8")
     assert "Xã Kế Sách" in text
     assert "Gạo ST25" in text
@@ -65,16 +66,24 @@ def test_the_pdf_is_written_and_json_prints_the_evidence(runner, products, tmp_p
 
 def test_a_province_overview_as_csv(runner, products, tmp_path):
     out = tmp_path / "can-tho.csv"
-    result = report(runner, "--province", CAN_THO, "--format", "csv", "--out", str(out),
-                    "--json")
+    result = report(runner, "--province", CAN_THO, "--format", "csv", "--out", str(out), "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["province"] == {"code": CAN_THO, "name": "Thành phố Cần Thơ"}
     [ke_sach] = [row for row in data["communes"] if row["code"] == KE_SACH]
     assert (ke_sach["key_products"], ke_sach["traced"]) == (2, 1)
     assert "Xã Kế Sách" in out.read_text(encoding="utf-8-sig")
-    every = report(runner, "--province", CAN_THO, "--all-communes", "--format", "csv",
-                   "--out", str(out), "--json")
+    every = report(
+        runner,
+        "--province",
+        CAN_THO,
+        "--all-communes",
+        "--format",
+        "csv",
+        "--out",
+        str(out),
+        "--json",
+    )
     assert len(json.loads(every.stdout)["communes"]) == 103
 
 
@@ -84,8 +93,9 @@ def test_an_unknown_commune_exits_1_with_one_line(runner, session, tmp_path):
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1
     assert not out.exists()
-    missing_folder = report(runner, "--commune", KE_SACH, "--format", "csv",
-                            "--out", str(tmp_path / "no" / "13.4.csv"))
+    missing_folder = report(
+        runner, "--commune", KE_SACH, "--format", "csv", "--out", str(tmp_path / "no" / "13.4.csv")
+    )
     assert missing_folder.exit_code == 1
     assert len(missing_folder.output.strip().splitlines()) == 1
 

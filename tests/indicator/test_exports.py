@@ -36,8 +36,14 @@ def evidence(session, issuing_key):
     issue_code(session, issuing_key, make_batch(session, rice), RECENTLY, unit=True)
     scan(session, code)
     pomelo = make_product(session, second, name="Bưởi năm roi", is_key_product=True)
-    make_certificate(session, second, products=[pomelo], number="VG-002",
-                     valid_from=date(2024, 1, 1), valid_to=date(2025, 12, 31))
+    make_certificate(
+        session,
+        second,
+        products=[pomelo],
+        number="VG-002",
+        valid_from=date(2024, 1, 1),
+        valid_to=date(2025, 12, 31),
+    )
     return commune_evidence(session, KE_SACH, TODAY)
 
 
@@ -51,19 +57,42 @@ def test_the_commune_csv_has_a_row_per_product_and_totals(english, evidence):
     by_product = {row[1]: row for row in rows}
     rice, pomelo = by_product["Gạo ST25"], by_product["Bưởi năm roi"]
     assert header == [
-        "Cooperative", "Product", "OCOP stars", "Traced", "What is missing", "Batches",
-        "Labels issued", "Consumer scans", "Certificates", "Latest public page",
+        "Cooperative",
+        "Product",
+        "OCOP stars",
+        "Traced",
+        "What is missing",
+        "Batches",
+        "Labels issued",
+        "Consumer scans",
+        "Certificates",
+        "Latest public page",
     ]
     [rice_evidence] = [row for row in evidence.products if row.product_name == "Gạo ST25"]
     assert rice == [
-        "HTX Lúa gạo Kế Sách", "Gạo ST25", "4", "Yes", "", "2", "2", "1", "VG-001 (Valid)",
+        "HTX Lúa gạo Kế Sách",
+        "Gạo ST25",
+        "4",
+        "Yes",
+        "",
+        "2",
+        "2",
+        "1",
+        "VG-001 (Valid)",
         rice_evidence.latest_code_url,
     ]
     # A name a spreadsheet would run as a formula stays text.
     assert pomelo == [
-        "'=HTX Trái cây Phong Nẫm", "Bưởi năm roi", "", "No",
-        "No batch registered; A certificate is expired or revoked: VG-002", "0", "0", "0",
-        "VG-002 (Expired)", "",
+        "'=HTX Trái cây Phong Nẫm",
+        "Bưởi năm roi",
+        "",
+        "No",
+        "No batch registered; A certificate is expired or revoked: VG-002",
+        "0",
+        "0",
+        "0",
+        "VG-002 (Expired)",
+        "",
     ]
     assert totals == ["Total", "1 of 2 key products traced", "", "No", "", "2", "2", "1", "", ""]
 
@@ -78,23 +107,43 @@ def test_the_csv_speaks_the_language_in_force(app, evidence):
 def test_the_province_csv_has_a_row_per_commune_and_totals(english, evidence, session):
     text = province_csv(province_overview(session, CAN_THO, TODAY))
     header, *rows, totals = parsed(text)
-    assert header == ["Commune code", "Commune", "Key products", "Traced", "Share traced (%)",
-                      "Meets indicator 13.4"]
+    assert header == [
+        "Commune code",
+        "Commune",
+        "Key products",
+        "Traced",
+        "Share traced (%)",
+        "Meets indicator 13.4",
+    ]
     assert ["31528", "Xã Kế Sách", "2", "1", "50", "No"] in rows
     assert totals[2:5] == ["2", "1", "50"]
 
 
 def test_the_evidence_as_data(english, evidence):
     data = commune_evidence_data(evidence)
-    assert data["commune"] == {"code": KE_SACH, "name": "Xã Kế Sách", "province_code": CAN_THO,
-                               "province_name": "Thành phố Cần Thơ"}
+    assert data["commune"] == {
+        "code": KE_SACH,
+        "name": "Xã Kế Sách",
+        "province_code": CAN_THO,
+        "province_name": "Thành phố Cần Thơ",
+    }
     assert (data["as_of"], data["key_products"], data["traced"], data["share"]) == (
-        "2026-11-24", 2, 1, 0.5)
+        "2026-11-24",
+        2,
+        1,
+        0.5,
+    )
     assert data["rule"].startswith("A key product is traced when")
     [pomelo] = [row for row in data["products"] if row["product_name"] == "Bưởi năm roi"]
     assert pomelo["missing"] == ["no_batch", "certificate_expired"]
-    assert pomelo["certificates"] == [{"number": "VG-002", "scheme": "vietgap",
-                                       "status_today": "expired", "valid_to": "2025-12-31"}]
+    assert pomelo["certificates"] == [
+        {
+            "number": "VG-002",
+            "scheme": "vietgap",
+            "status_today": "expired",
+            "valid_to": "2025-12-31",
+        }
+    ]
 
 
 @pytest.mark.parametrize("value", ["=1+1", "+84", "-3", "@SUM(A1)", "\tx"])
@@ -106,8 +155,9 @@ def test_formula_cells_are_written_as_text(value):
 def pdf_text(data, folder):
     path = folder / "report.pdf"
     path.write_bytes(data)
-    done = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, timeout=60)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, timeout=60
+    )
     return done.stdout.decode("utf-8")
 
 
@@ -129,8 +179,11 @@ def test_the_pdf_qr_codes_open_the_latest_public_pages(english, evidence, tmp_pa
     assert len(urls) == 1
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     found = []
     for page in sorted(tmp_path.glob("page-*.png")):
         found += qr_texts_in_image(page.read_bytes())
@@ -149,8 +202,11 @@ def test_a_long_report_goes_on_over_pages(english, session, issuing_key, tmp_pat
     assert all(name in text for name in names)
     assert text.count("\f") >= 2  # pdftotext ends each page with a form feed
     pdf = tmp_path / "report.pdf"
-    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-gray", "-png", str(pdf), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
     found = []
     for page in sorted(tmp_path.glob("page-*.png")):
         found += qr_texts_in_image(page.read_bytes())

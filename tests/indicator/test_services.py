@@ -92,9 +92,7 @@ def test_batches_without_codes_miss_codes(session, issuing_key):
     assert row.last_codes_issued_at is None
 
 
-def test_a_product_whose_only_batch_is_older_than_twelve_months_is_not_traced(
-    session, issuing_key
-):
+def test_a_product_whose_only_batch_is_older_than_twelve_months_is_not_traced(session, issuing_key):
     product = key_product(session)
     code = issue_code(session, issuing_key, make_batch(session, product), LONG_AGO)
     row = evidence_of(session, product)
@@ -135,12 +133,18 @@ def test_an_expired_or_revoked_certificate_is_named(session, issuing_key, values
 def test_the_ocop_certificate_counts_and_archived_certificates_do_not(session, issuing_key):
     cooperative = make_cooperative(session, commune_code=KE_SACH)
     ocop = make_certificate(
-        session, cooperative, scheme=CertificateScheme.OCOP,
-        valid_from=date(2022, 1, 1), valid_to=date(2024, 12, 31),
+        session,
+        cooperative,
+        scheme=CertificateScheme.OCOP,
+        valid_from=date(2022, 1, 1),
+        valid_to=date(2024, 12, 31),
     )
     product = key_product(session, cooperative, ocop_stars=4, ocop_certificate=ocop)
     make_certificate(
-        session, cooperative, products=[product], valid_to=date(2026, 1, 1),
+        session,
+        cooperative,
+        products=[product],
+        valid_to=date(2026, 1, 1),
         archived_at=datetime(2026, 2, 1, tzinfo=UTC),
     )
     issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
@@ -181,8 +185,9 @@ def test_archived_and_ordinary_products_and_archived_places_are_left_out(session
     )
     key_product(session, gone)
     moved = make_cooperative(session, commune_code=TRAN_DE)
-    make_farming_area(session, moved, commune_code=KE_SACH,
-                      archived_at=datetime(2026, 1, 1, tzinfo=UTC))
+    make_farming_area(
+        session, moved, commune_code=KE_SACH, archived_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
     key_product(session, moved)
     evidence = commune_evidence(session, KE_SACH, TODAY)
     assert [row.product_id for row in evidence.products] == [kept.id]
@@ -286,8 +291,11 @@ def test_rows_sort_by_name_share_or_key_products(session, issuing_key):
     other = make_cooperative(session, commune_code=TRAN_DE)
     key_product(session, other)
     make_cooperative(session, commune_code="31135")
-    rows = [row for row in province_overview(session, CAN_THO, TODAY).rows
-            if row.commune_code in (KE_SACH, TRAN_DE, "31135")]
+    rows = [
+        row
+        for row in province_overview(session, CAN_THO, TODAY).rows
+        if row.commune_code in (KE_SACH, TRAN_DE, "31135")
+    ]
 
     def codes(ordered):
         return [row.commune_code for row in ordered]

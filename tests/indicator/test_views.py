@@ -44,8 +44,14 @@ def ke_sach(session, issuing_key):
     scan(session, code)
     pomelo = make_product(session, second, name="Bưởi năm roi", is_key_product=True)
     make_batch(session, pomelo)
-    make_certificate(session, second, products=[pomelo], number="VG-LAPSED",
-                     valid_from=date(2023, 1, 1), valid_to=date(2024, 12, 31))
+    make_certificate(
+        session,
+        second,
+        products=[pomelo],
+        number="VG-LAPSED",
+        valid_from=date(2023, 1, 1),
+        valid_to=date(2024, 12, 31),
+    )
     make_product(session, second, name="Chôm chôm", is_key_product=False)
     session.commit()
     return {"rice": rice, "pomelo": pomelo, "code": code}
@@ -66,9 +72,7 @@ def english(client, path):
     return client.get(path + ("&" if "?" in path else "?") + "lang=en")
 
 
-def test_the_officer_sees_their_commune_with_the_verdict_and_each_product(
-    client, officer, ke_sach
-):
+def test_the_officer_sees_their_commune_with_the_verdict_and_each_product(client, officer, ke_sach):
     log_in(client, officer.email)
     response = english(client, PAGE)
     assert response.status_code == 200
@@ -123,8 +127,12 @@ def test_a_commune_without_key_products_says_what_to_do(client, session, officer
 
 def test_an_officer_cannot_see_another_commune(client, session, officer, ke_sach):
     log_in(client, officer.email)
-    for path in (f"/communes/{TRAN_DE}/13.4", f"/communes/{TRAN_DE}/13.4/print",
-                 f"/communes/{TRAN_DE}/13.4.csv", f"/communes/{TRAN_DE}/13.4.pdf"):
+    for path in (
+        f"/communes/{TRAN_DE}/13.4",
+        f"/communes/{TRAN_DE}/13.4/print",
+        f"/communes/{TRAN_DE}/13.4.csv",
+        f"/communes/{TRAN_DE}/13.4.pdf",
+    ):
         assert client.get(path).status_code == 404, path
 
 
@@ -147,8 +155,15 @@ def test_other_roles_are_refused(client, session, role, ke_sach):
     user = make_user(session, role, cooperative=cooperative)
     session.commit()
     log_in(client, user.email)
-    for path in (PAGE, f"{PAGE}/print", f"{PAGE}.csv", f"{PAGE}.pdf", "/provinces/92/13.4",
-                 "/provinces/92/13.4.csv", "/indicator?commune=31528"):
+    for path in (
+        PAGE,
+        f"{PAGE}/print",
+        f"{PAGE}.csv",
+        f"{PAGE}.pdf",
+        "/provinces/92/13.4",
+        "/provinces/92/13.4.csv",
+        "/indicator?commune=31528",
+    ):
         assert client.get(path).status_code == 403, path
 
 

@@ -105,9 +105,7 @@ def test_every_inspection_leaves_an_audit_record(session, tenants, labelled):
 
 
 def test_a_unit_code_names_its_unit(session, tenants, labelled, units):
-    inspection = record_inspection(
-        session, tenants.operator, values_for(units[1].text), now=NOW
-    )
+    inspection = record_inspection(session, tenants.operator, values_for(units[1].text), now=NOW)
     assert inspection.batch_id == labelled.batch.id
     assert inspection.serial == units[1].serial
     assert inspection.label_code is not None
@@ -376,7 +374,7 @@ def test_the_csv_opens_in_excel_with_a_row_per_inspection(session, tenants, reco
     unit_inspection = record_inspection(
         session,
         tenants.inspector,
-        values_for(units[0].text, inspected_at=NOW, notes="=HYPERLINK(\"x\")\nhai dòng"),
+        values_for(units[0].text, inspected_at=NOW, notes='=HYPERLINK("x")\nhai dòng'),
         now=NOW,
     )
     rows = inspections_for_export(session, tenants.inspector, InspectionFilters())
@@ -384,8 +382,16 @@ def test_the_csv_opens_in_excel_with_a_row_per_inspection(session, tenants, reco
     assert text.startswith("\ufeffTime (Vietnam),Place,Commune,Cooperative,Product,Batch code,")
     header, *lines = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert header == [
-        "Time (Vietnam)", "Place", "Commune", "Cooperative", "Product", "Batch code", "Serial",
-        "Outcome", "Notes", "Inspector",
+        "Time (Vietnam)",
+        "Place",
+        "Commune",
+        "Cooperative",
+        "Product",
+        "Batch code",
+        "Serial",
+        "Outcome",
+        "Notes",
+        "Inspector",
     ]
     assert len(lines) == 5
     first = dict(zip(header, lines[0], strict=True))
@@ -399,13 +405,15 @@ def test_the_csv_opens_in_excel_with_a_row_per_inspection(session, tenants, reco
         "Batch code": batch.code,
         "Serial": units[0].serial,
         "Outcome": "Conforming",
-        "Notes": "'=HYPERLINK(\"x\")\nhai dòng",
+        "Notes": '\'=HYPERLINK("x")\nhai dòng',
         "Inspector": tenants.inspector.email,
     }
     late = dict(zip(header, lines[-1], strict=True))
     assert (late["Time (Vietnam)"], late["Serial"]) == ("2026-11-22 23:30", "")
     assert [dict(zip(header, line, strict=True))["Outcome"] for line in lines[1:4]] == [
-        "Suspected counterfeit", "Conforming", "Non-conforming",
+        "Suspected counterfeit",
+        "Conforming",
+        "Non-conforming",
     ]
 
 

@@ -228,8 +228,15 @@ def test_the_list_filters_and_forgives_odd_values(client, tenants, recorded):
     assert "No inspection matches these filters." in text_of(
         client.get("/inspections?date_from=2099-01-01&lang=en")
     )
-    for query in ("?page=abc", "?page=0", "?page=99999999999", "?cooperative=x",
-                  "?outcome=%00", "?date_from=31/12/2026", "?date_to=" + "9" * 50):
+    for query in (
+        "?page=abc",
+        "?page=0",
+        "?page=99999999999",
+        "?cooperative=x",
+        "?outcome=%00",
+        "?date_from=31/12/2026",
+        "?date_to=" + "9" * 50,
+    ):
         assert client.get("/inspections" + query).status_code == 200, query
 
 

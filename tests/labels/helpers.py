@@ -33,31 +33,58 @@ def unit_url(number: int) -> str:
     the signature is a stand-in of the right length (86 base64url characters)."""
     serial = f"K7Q2M{number:05d}"
     signature = base64.urlsafe_b64encode(hashlib.sha512(serial.encode()).digest())
-    return (f"{BASE}/01/08934567000017/10/ST25-261118-01/21/{serial}?17=271124&k=k1&s="
-            + signature.rstrip(b"=").decode())
+    return (
+        f"{BASE}/01/08934567000017/10/ST25-261118-01/21/{serial}?17=271124&k=k1&s="
+        + signature.rstrip(b"=").decode()
+    )
 
 
-def unit_labels(count: int, *, start: int = 0, title: str = "Gạo ST25 Sóc Trăng",
-                lines: tuple[str, ...] = LINES[:3], serial: bool = True,
-                ocop_stars: int | None = 4) -> list[LabelContent]:
+def unit_labels(
+    count: int,
+    *,
+    start: int = 0,
+    title: str = "Gạo ST25 Sóc Trăng",
+    lines: tuple[str, ...] = LINES[:3],
+    serial: bool = True,
+    ocop_stars: int | None = 4,
+) -> list[LabelContent]:
     """Serialised labels: one unit code each, the serial printed under the code."""
     return [
-        LabelContent(code=unit_url(number), title=title, lines=lines, footer=FOOTER,
-                     ocop_stars=ocop_stars, serial=f"K7Q2M{number:05d}" if serial else None)
+        LabelContent(
+            code=unit_url(number),
+            title=title,
+            lines=lines,
+            footer=FOOTER,
+            ocop_stars=ocop_stars,
+            serial=f"K7Q2M{number:05d}" if serial else None,
+        )
         for number in range(start, start + count)
     ]
 
 
-def rasterise(pdf: bytes, folder: Path, dpi: float, *, page: int = 1, mono: bool = True
-              ) -> Image.Image:
+def rasterise(
+    pdf: bytes, folder: Path, dpi: float, *, page: int = 1, mono: bool = True
+) -> Image.Image:
     """One page of the PDF rasterised by poppler's pdftoppm, as a printer driver would."""
     source = folder / "labels.pdf"
     source.write_bytes(pdf)
     prefix = folder / f"page-{page}-{dpi}"
     result = subprocess.run(
-        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page),
-         "-mono" if mono else "-gray", str(source), str(prefix)],
-        check=True, capture_output=True, text=True,
+        [
+            "pdftoppm",
+            "-r",
+            str(dpi),
+            "-f",
+            str(page),
+            "-l",
+            str(page),
+            "-mono" if mono else "-gray",
+            str(source),
+            str(prefix),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert result.stderr == "", f"poppler complained: {result.stderr}"
     (output,) = folder.glob(f"{prefix.name}*.p?m")
@@ -87,8 +114,10 @@ def label_at(layout: Layout, x_mm: float, y_mm: float) -> int | None:
     """The index of the label containing a point on the page."""
     for index in range(layout.per_page):
         left, top = layout.label_origin_mm(index)
-        if (left <= x_mm < left + layout.label_width_mm
-                and top <= y_mm < top + layout.label_height_mm):
+        if (
+            left <= x_mm < left + layout.label_width_mm
+            and top <= y_mm < top + layout.label_height_mm
+        ):
             return index
     return None
 

@@ -42,8 +42,12 @@ def assert_clear_of_the_code(block: TextBlock, geometry: LabelGeometry) -> None:
 @pytest.mark.parametrize("has_serial", [False, True], ids=["batch", "serial"])
 def test_boxes_stay_apart_and_inside_the_label(layout: Layout, has_serial: bool) -> None:
     geometry = geometry_of(layout, has_serial)
-    safe = Box(SAFE_MARGIN_MM, SAFE_MARGIN_MM, layout.label_width_mm - 2 * SAFE_MARGIN_MM,
-               layout.label_height_mm - 2 * SAFE_MARGIN_MM)
+    safe = Box(
+        SAFE_MARGIN_MM,
+        SAFE_MARGIN_MM,
+        layout.label_width_mm - 2 * SAFE_MARGIN_MM,
+        layout.label_height_mm - 2 * SAFE_MARGIN_MM,
+    )
     boxes = [geometry.qr_zone, geometry.text] + ([geometry.serial] if geometry.serial else [])
     assert all(safe.contains(box) for box in boxes)
     assert geometry.qr_zone.width == pytest.approx(geometry.qr_zone.height)
@@ -101,7 +105,8 @@ def test_a_short_title_keeps_its_full_size_on_one_line() -> None:
     geometry = geometry_of(LAYOUTS["a4-3x8"], False)
     block = fit_text(geometry.text, "Gạo ST25", ("Lô: ST25-261118-01",))
     assert [(line.text, line.size_pt) for line in block.lines] == [
-        ("Gạo ST25", TITLE_PT), ("Lô: ST25-261118-01", 7.5)
+        ("Gạo ST25", TITLE_PT),
+        ("Lô: ST25-261118-01", 7.5),
     ]
 
 
@@ -115,7 +120,7 @@ def test_lines_that_do_not_fit_are_dropped_last_first_the_title_kept() -> None:
     assert kept == list(lines[: len(kept)])
     assert 0 < len(kept) < len(lines)
     assert block.dropped[:2] == (FOOTER, "OCOP 3")
-    assert block.dropped[2:] == tuple(reversed(lines[len(kept):]))
+    assert block.dropped[2:] == tuple(reversed(lines[len(kept) :]))
     assert all(line.size_pt == MIN_PT for line in block.lines[1:])
     assert block.lines[0].size_pt >= MIN_PT
     assert_clear_of_the_code(block, geometry)
@@ -162,14 +167,17 @@ def test_ocop_stars_are_placed_after_the_word_inside_the_box() -> None:
     width=st.floats(15, 120),
     height=st.floats(15, 90),
     has_serial=st.booleans(),
-    title=st.text(st.sampled_from("aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẢÃẠẤẦẪỮỰ -–.,0123456789"),
-                  min_size=1, max_size=120).filter(str.strip),
+    title=st.text(
+        st.sampled_from("aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẢÃẠẤẦẪỮỰ -–.,0123456789"),
+        min_size=1,
+        max_size=120,
+    ).filter(str.strip),
     lines=st.lists(st.text(st.sampled_from("Lô:ST25-ẫỹ ợ/0189"), max_size=60), max_size=8),
     stars=st.none() | st.integers(1, 5),
 )
-def test_any_text_on_any_size_stays_in_its_box(width: float, height: float, has_serial: bool,
-                                               title: str, lines: list[str], stars: int | None
-                                               ) -> None:
+def test_any_text_on_any_size_stays_in_its_box(
+    width: float, height: float, has_serial: bool, title: str, lines: list[str], stars: int | None
+) -> None:
     geometry = label_geometry(width, height, has_serial)
     block = fit_text(geometry.text, title, tuple(lines), FOOTER, stars)
     assert_clear_of_the_code(block, geometry)

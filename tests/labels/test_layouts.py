@@ -28,8 +28,9 @@ def test_the_four_layouts_are_the_ones_the_app_names() -> None:
         ("a4-4x10", (210, 297), (52.5, 29.7), (4, 10)),
     ],
 )
-def test_page_and_label_sizes(name: str, page: tuple[float, float], label: tuple[float, float],
-                              grid: tuple[int, int]) -> None:
+def test_page_and_label_sizes(
+    name: str, page: tuple[float, float], label: tuple[float, float], grid: tuple[int, int]
+) -> None:
     layout = LAYOUTS[name]
     assert (layout.page_width_mm, layout.page_height_mm) == page
     assert (layout.label_width_mm, layout.label_height_mm) == label
@@ -86,40 +87,66 @@ def test_a_custom_grid_is_centred_on_a4() -> None:
 
 
 def test_custom_margins_given_are_kept() -> None:
-    layout = custom_layout(50, 30, columns=2, rows=2, margin_left_mm=0, margin_top_mm=10,
-                           gap_x_mm=5, gap_y_mm=3, page_width_mm=105, page_height_mm=80)
+    layout = custom_layout(
+        50,
+        30,
+        columns=2,
+        rows=2,
+        margin_left_mm=0,
+        margin_top_mm=10,
+        gap_x_mm=5,
+        gap_y_mm=3,
+        page_width_mm=105,
+        page_height_mm=80,
+    )
     assert positions(layout) == pytest.approx([(0, 10), (55, 10), (0, 43), (55, 43)])
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"width_mm": -50, "height_mm": 30}, "the label width must be a positive number of "
-                                             "millimetres, not -50"),
+        (
+            {"width_mm": -50, "height_mm": 30},
+            "the label width must be a positive number of millimetres, not -50",
+        ),
         ({"width_mm": 50, "height_mm": 0}, "the label height must be a positive number"),
         ({"width_mm": math.nan, "height_mm": 30}, "the label width must be a positive number"),
-        ({"width_mm": 50, "height_mm": 30, "columns": 0}, "the number of columns must be a whole "
-                                                          "number of 1 or more, not 0"),
+        (
+            {"width_mm": 50, "height_mm": 30, "columns": 0},
+            "the number of columns must be a whole number of 1 or more, not 0",
+        ),
         ({"width_mm": 50, "height_mm": 30, "rows": 2.5}, "the number of rows must be a whole"),
-        ({"width_mm": 14, "height_mm": 30}, "a label of 14 x 30 mm is too small for a readable "
-                                            "QR code: labels must be at least 15 x 15 mm"),
-        ({"width_mm": 50, "height_mm": 30, "gap_x_mm": -1}, "the horizontal gap must be zero or "
-                                                            "more millimetres, not -1"),
+        (
+            {"width_mm": 14, "height_mm": 30},
+            "a label of 14 x 30 mm is too small for a readable "
+            "QR code: labels must be at least 15 x 15 mm",
+        ),
+        (
+            {"width_mm": 50, "height_mm": 30, "gap_x_mm": -1},
+            "the horizontal gap must be zero or more millimetres, not -1",
+        ),
         ({"width_mm": 50, "height_mm": 30, "margin_top_mm": -2}, "the top margin must be zero"),
-        ({"width_mm": 50, "height_mm": 30, "page_width_mm": 210}, "give both the page width and "
-                                                                  "the page height, or neither"),
-        ({"width_mm": 70, "height_mm": 37, "columns": 3, "rows": 8, "margin_left_mm": 5},
-         "3 columns of 70 mm labels (with 0 mm gaps and a 5 mm left margin) need 215 mm, but "
-         "the page is only 210 mm wide"),
-        ({"width_mm": 52.5, "height_mm": 29.7, "columns": 4, "rows": 11},
-         "11 rows of 29.7 mm labels (with 0 mm gaps and a 0 mm top margin) need 326.7 mm, but "
-         "the page is only 297 mm high"),
-        ({"width_mm": 50, "height_mm": 30, "page_width_mm": 40, "page_height_mm": 30},
-         "need 50 mm, but the page is only 40 mm wide"),
+        (
+            {"width_mm": 50, "height_mm": 30, "page_width_mm": 210},
+            "give both the page width and the page height, or neither",
+        ),
+        (
+            {"width_mm": 70, "height_mm": 37, "columns": 3, "rows": 8, "margin_left_mm": 5},
+            "3 columns of 70 mm labels (with 0 mm gaps and a 5 mm left margin) need 215 mm, but "
+            "the page is only 210 mm wide",
+        ),
+        (
+            {"width_mm": 52.5, "height_mm": 29.7, "columns": 4, "rows": 11},
+            "11 rows of 29.7 mm labels (with 0 mm gaps and a 0 mm top margin) need 326.7 mm, but "
+            "the page is only 297 mm high",
+        ),
+        (
+            {"width_mm": 50, "height_mm": 30, "page_width_mm": 40, "page_height_mm": 30},
+            "need 50 mm, but the page is only 40 mm wide",
+        ),
     ],
 )
-def test_custom_layout_errors_say_what_is_wrong(arguments: dict[str, Any], message: str
-                                                ) -> None:
+def test_custom_layout_errors_say_what_is_wrong(arguments: dict[str, Any], message: str) -> None:
     with pytest.raises(LayoutError) as raised:
         custom_layout(**arguments)
     assert message in str(raised.value)

@@ -24,14 +24,38 @@ def test_importing_labels_loads_neither_the_app_nor_a_database() -> None:
 
 
 def test_the_public_names_and_signatures_the_app_codes_against() -> None:
-    assert set(labels.__all__) >= {"LAYOUTS", "Layout", "LayoutError", "custom_layout",
-                                   "LabelContent", "render_pdf", "render_png", "qr_matrix"}
+    assert set(labels.__all__) >= {
+        "LAYOUTS",
+        "Layout",
+        "LayoutError",
+        "custom_layout",
+        "LabelContent",
+        "render_pdf",
+        "render_png",
+        "qr_matrix",
+    }
     assert list(inspect.signature(labels.render_pdf).parameters)[:4] == [
-        "labels", "layout", "out", "on_page"]
+        "labels",
+        "layout",
+        "out",
+        "on_page",
+    ]
     png = inspect.signature(labels.render_png).parameters
     assert [(name, png[name].default) for name in ("dpi", "mode", "page")] == [
-        ("dpi", 300), ("mode", "1"), ("page", 1)]
+        ("dpi", 300),
+        ("mode", "1"),
+        ("page", 1),
+    ]
     assert list(inspect.signature(labels.custom_layout).parameters)[:10] == [
-        "width_mm", "height_mm", "columns", "rows", "margin_left_mm", "margin_top_mm",
-        "gap_x_mm", "gap_y_mm", "page_width_mm", "page_height_mm"]
+        "width_mm",
+        "height_mm",
+        "columns",
+        "rows",
+        "margin_left_mm",
+        "margin_top_mm",
+        "gap_x_mm",
+        "gap_y_mm",
+        "page_width_mm",
+        "page_height_mm",
+    ]
     assert issubclass(labels.LayoutError, ValueError)

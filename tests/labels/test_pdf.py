@@ -46,16 +46,18 @@ def streams(pdf: bytes) -> list[tuple[bytes, bytes]]:
     found = []
     for match in re.finditer(rb"<<((?:(?!>>\s*stream).)*?)>>\s*stream\n", pdf, re.S):
         length = int(re.search(rb"/Length (\d+)", match.group(1)).group(1))  # type: ignore[union-attr]
-        data = pdf[match.end():match.end() + length]
+        data = pdf[match.end() : match.end() + length]
         found.append((match.group(1), zlib.decompress(data)))
     return found
 
 
 def page_streams(pdf: bytes) -> list[bytes]:
     """The pages' content streams (not forms, font files or CMaps), in file order."""
-    return [data for entries, data in streams(pdf)
-            if b"/Type" not in entries and b"/Length1" not in entries
-            and b"begincmap" not in data]
+    return [
+        data
+        for entries, data in streams(pdf)
+        if b"/Type" not in entries and b"/Length1" not in entries and b"begincmap" not in data
+    ]
 
 
 @pytest.fixture(scope="module", params=LAYOUT_IDS)
@@ -67,7 +69,8 @@ def full_page(request: pytest.FixtureRequest) -> tuple[Layout, list[LabelContent
 
 
 def test_the_page_is_exactly_the_layouts_millimetres(
-        full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path) -> None:
+    full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path
+) -> None:
     layout, _, pdf = full_page
     width, height = layout.page_width_mm * PT_PER_MM, layout.page_height_mm * PT_PER_MM
     box = re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
@@ -81,17 +84,23 @@ def test_the_page_is_exactly_the_layouts_millimetres(
         media = re.search(rf"Page +{page} MediaBox: +([\d.]+) +([\d.]+) +([\d.]+) +([\d.]+)", info)
         assert media is not None
         assert [float(value) for value in media.groups()] == pytest.approx(
-            [0, 0, width, height], abs=0.01)
+            [0, 0, width, height], abs=0.01
+        )
 
 
 def test_every_code_decodes_to_its_url_in_label_order(
-        full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path) -> None:
+    full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path
+) -> None:
     layout, labels, pdf = full_page
     image = rasterise(pdf, tmp_path, 300)
     # pdftoppm rounds the page up to whole pixels.
-    assert image.size == (math.ceil(layout.page_width_mm / 25.4 * 300),
-                          math.ceil(layout.page_height_mm / 25.4 * 300))
-    assert decode_by_label(image, layout, 300) == [label.code for label in labels[:layout.per_page]]
+    assert image.size == (
+        math.ceil(layout.page_width_mm / 25.4 * 300),
+        math.ceil(layout.page_height_mm / 25.4 * 300),
+    )
+    assert decode_by_label(image, layout, 300) == [
+        label.code for label in labels[: layout.per_page]
+    ]
     if layout.per_page > 1:
         second = decode_by_label(rasterise(pdf, tmp_path, 300, page=2), layout, 300)
         assert second[:2] == [labels[-2].code, labels[-1].code]
@@ -99,17 +108,21 @@ def test_every_code_decodes_to_its_url_in_label_order(
 
 
 def test_codes_still_decode_at_two_pixels_a_module(
-        full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path) -> None:
+    full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path
+) -> None:
     layout, labels, pdf = full_page
     geometry = label_geometry(layout.label_width_mm, layout.label_height_mm, True)
     module_mm = geometry.qr_module_mm(qr_matrix(labels[0].code).size)
     dpi = round(2 * 25.4 / module_mm, 2)
     image = rasterise(pdf, tmp_path, dpi, mono=False)
-    assert decode_by_label(image, layout, dpi) == [label.code for label in labels[:layout.per_page]]
+    assert decode_by_label(image, layout, dpi) == [
+        label.code for label in labels[: layout.per_page]
+    ]
 
 
 def test_each_code_is_where_the_geometry_puts_it(
-        full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path) -> None:
+    full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path
+) -> None:
     """Printed at 100%, the symbol's corner lands within a tenth of a millimetre."""
     import zxingcpp
 
@@ -117,9 +130,11 @@ def test_each_code_is_where_the_geometry_puts_it(
     geometry = label_geometry(layout.label_width_mm, layout.label_height_mm, True)
     dpi = 600
     image = rasterise(pdf, tmp_path, dpi)
-    found = {code.text: code.position.top_left
-             for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)}
-    for index, label in enumerate(labels[:layout.per_page]):
+    found = {
+        code.text: code.position.top_left
+        for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    }
+    for index, label in enumerate(labels[: layout.per_page]):
         left, top = layout.label_origin_mm(index)
         symbol = geometry.qr_symbol(qr_matrix(label.code).size).moved(left, top)
         corner = found[label.code]
@@ -127,25 +142,36 @@ def test_each_code_is_where_the_geometry_puts_it(
         assert corner.y / dpi * 25.4 == pytest.approx(symbol.y, abs=0.1)
 
 
-def test_the_quiet_zone_stays_white(full_page: tuple[Layout, list[LabelContent], bytes],
-                                    tmp_path: Path) -> None:
+def test_the_quiet_zone_stays_white(
+    full_page: tuple[Layout, list[LabelContent], bytes], tmp_path: Path
+) -> None:
     layout, labels, pdf = full_page
     dpi = 300
     image = rasterise(pdf, tmp_path, dpi).convert("L")
     geometry = label_geometry(layout.label_width_mm, layout.label_height_mm, True)
     scale = dpi / 25.4
-    for index, label in enumerate(labels[:layout.per_page]):
+    for index, label in enumerate(labels[: layout.per_page]):
         left, top = layout.label_origin_mm(index)
         zone = geometry.qr_zone.moved(left, top)
         symbol = geometry.qr_symbol(qr_matrix(label.code).size).moved(left, top)
         # One pixel inside the zone's edge and outside the symbol's, for the rasteriser's rounding.
-        outer = (round(zone.x * scale) + 1, round(zone.y * scale) + 1,
-                 round(zone.right * scale) - 1, round(zone.bottom * scale) - 1)
-        inner = (round(symbol.x * scale) - 1, round(symbol.y * scale) - 1,
-                 round(symbol.right * scale) + 1, round(symbol.bottom * scale) + 1)
+        outer = (
+            round(zone.x * scale) + 1,
+            round(zone.y * scale) + 1,
+            round(zone.right * scale) - 1,
+            round(zone.bottom * scale) - 1,
+        )
+        inner = (
+            round(symbol.x * scale) - 1,
+            round(symbol.y * scale) - 1,
+            round(symbol.right * scale) + 1,
+            round(symbol.bottom * scale) + 1,
+        )
         ring = image.crop(outer)
-        ring.paste(255, (inner[0] - outer[0], inner[1] - outer[1],
-                         inner[2] - outer[0], inner[3] - outer[1]))
+        ring.paste(
+            255,
+            (inner[0] - outer[0], inner[1] - outer[1], inner[2] - outer[0], inner[3] - outer[1]),
+        )
         assert ring.getextrema() == (255, 255), f"something is drawn in label {index}'s quiet zone"
 
 
@@ -178,8 +204,9 @@ def test_nothing_is_an_image_and_every_stream_is_compressed(tmp_path: Path) -> N
 
 def test_text_extracts_as_composed_vietnamese(tmp_path: Path) -> None:
     decomposed = [unicodedata.normalize("NFD", text) for text in (LONG_TITLE, *LINES[:2])]
-    label = LabelContent(code=unit_url(1), title=decomposed[0], lines=tuple(decomposed[1:]),
-                         footer=FOOTER)
+    label = LabelContent(
+        code=unit_url(1), title=decomposed[0], lines=tuple(decomposed[1:]), footer=FOOTER
+    )
     (tmp_path / "labels.pdf").write_bytes(pdf_of([label], custom_layout(70, 50)))
     text = run("pdftotext", str(tmp_path / "labels.pdf"), "-")
     assert unicodedata.is_normalized("NFC", text)
@@ -191,9 +218,11 @@ def test_text_extracts_as_composed_vietnamese(tmp_path: Path) -> None:
 def test_the_serial_is_printed_under_its_code(tmp_path: Path) -> None:
     layout = LAYOUTS["roll-50x30"]
     (tmp_path / "labels.pdf").write_bytes(pdf_of(unit_labels(1, start=42), layout))
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
-                       r"([^<]*)</word>", run("pdftotext", "-bbox", str(tmp_path / "labels.pdf"),
-                                              "-"))
+    words = re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+        r"([^<]*)</word>",
+        run("pdftotext", "-bbox", str(tmp_path / "labels.pdf"), "-"),
+    )
     (serial,) = [word for word in words if word[4] == "K7Q2M00042"]
     x_min, y_min, x_max, y_max = (float(value) / PT_PER_MM for value in serial[:4])
     zone = label_geometry(layout.label_width_mm, layout.label_height_mm, True).qr_zone
@@ -234,12 +263,12 @@ def test_the_cross_reference_table_points_at_every_object() -> None:
     start = int(re.search(rb"startxref\n(\d+)\n%%EOF\n$", pdf).group(1))  # type: ignore[union-attr]
     header = re.match(rb"xref\n0 (\d+)\n", pdf[start:])
     assert header is not None
-    entries = pdf[start + header.end():].split(b"trailer")[0].splitlines()
+    entries = pdf[start + header.end() :].split(b"trailer")[0].splitlines()
     assert len(entries) == int(header.group(1))
     for number, entry in enumerate(entries[1:], start=1):
         offset, _, kind = entry.split()
         assert kind == b"n"
-        assert pdf[int(offset):].startswith(b"%d 0 obj\n" % number)
+        assert pdf[int(offset) :].startswith(b"%d 0 obj\n" % number)
     assert re.search(rb"/Size %d /Root \d+ 0 R" % len(entries), pdf)
 
 
@@ -267,12 +296,18 @@ def test_a_code_too_long_for_a_qr_code_is_our_error() -> None:
     [
         ({"code": "", "title": "Gạo"}, "a label needs a code"),
         ({"code": "https://x.vn/b/1", "title": "  "}, "a label needs a title"),
-        ({"code": "https://x.vn/b/1", "title": "Gạo", "ocop_stars": 6},
-         "OCOP stars must be a whole number from 1 to 5, not 6"),
-        ({"code": "https://x.vn/b/1", "title": "Gạo", "lines": ("Lô", 7)},
-         "every line of a label must be text"),
-        ({"code": "https://x.vn/b/1", "title": "Gạo", "serial": 12},
-         "a label's serial must be text, or None for none"),
+        (
+            {"code": "https://x.vn/b/1", "title": "Gạo", "ocop_stars": 6},
+            "OCOP stars must be a whole number from 1 to 5, not 6",
+        ),
+        (
+            {"code": "https://x.vn/b/1", "title": "Gạo", "lines": ("Lô", 7)},
+            "every line of a label must be text",
+        ),
+        (
+            {"code": "https://x.vn/b/1", "title": "Gạo", "serial": 12},
+            "a label's serial must be text, or None for none",
+        ),
     ],
 )
 def test_bad_content_is_refused_when_made(fields: dict[str, object], message: str) -> None:

@@ -43,8 +43,10 @@ def test_codes_still_decode_at_two_pixels_a_module(name: str) -> None:
 def test_size_in_pixels_is_the_page_in_mm_at_that_dpi(name: str, dpi: int) -> None:
     layout = LAYOUTS[name]
     image = png_image(render_png(unit_labels(1), layout, dpi=dpi, mode="L"))
-    assert image.size == (round(layout.page_width_mm / 25.4 * dpi),
-                          round(layout.page_height_mm / 25.4 * dpi))
+    assert image.size == (
+        round(layout.page_width_mm / 25.4 * dpi),
+        round(layout.page_height_mm / 25.4 * dpi),
+    )
     assert tuple(round(value) for value in image.info["dpi"]) == (dpi, dpi)
 
 
@@ -62,8 +64,12 @@ def test_one_bit_pixels_are_black_or_white_and_modules_whole_pixels() -> None:
     # Sampled at each module's centre, the image holds exactly the matrix.
     for row in range(matrix.size):
         for column in range(matrix.size):
-            pixel = image.getpixel((left + int((column + 0.5) * side / matrix.size),
-                                    top + int((row + 0.5) * side / matrix.size)))
+            pixel = image.getpixel(
+                (
+                    left + int((column + 0.5) * side / matrix.size),
+                    top + int((row + 0.5) * side / matrix.size),
+                )
+            )
             assert (pixel == 0) == matrix.is_dark(column, row)
 
 
@@ -76,8 +82,10 @@ def test_png_and_pdf_put_each_code_in_the_same_place(tmp_path: Path) -> None:
     from_png = png_image(render_png(labels, layout))
 
     def corners(image: object) -> dict[str, tuple[int, int]]:
-        return {code.text: (code.position.top_left.x, code.position.top_left.y)
-                for code in zxingcpp.read_barcodes(image)}
+        return {
+            code.text: (code.position.top_left.x, code.position.top_left.y)
+            for code in zxingcpp.read_barcodes(image)
+        }
 
     pdf_corners, png_corners = corners(from_pdf), corners(from_png)
     assert pdf_corners.keys() == png_corners.keys() == {label.code for label in labels}
@@ -92,14 +100,22 @@ def test_the_serial_and_the_stars_are_drawn() -> None:
     geometry = label_geometry(layout.label_width_mm, layout.label_height_mm, True)
     scale = 300 / 25.4
     assert geometry.serial is not None
-    serial_box = tuple(round(value * scale) for value in (
-        geometry.serial.x, geometry.serial.y, geometry.serial.right, geometry.serial.bottom))
+    serial_box = tuple(
+        round(value * scale)
+        for value in (
+            geometry.serial.x,
+            geometry.serial.y,
+            geometry.serial.right,
+            geometry.serial.bottom,
+        )
+    )
     assert image.crop(serial_box).getextrema()[0] == 0
     block = fit_text(geometry.text, "Gạo ST25 Sóc Trăng", (), FOOTER, 5)
     assert len(block.stars) == 5
     for star in block.stars:
-        assert image.getpixel((round(star.centre_x_mm * scale),
-                               round(star.centre_y_mm * scale))) == 0
+        assert (
+            image.getpixel((round(star.centre_x_mm * scale), round(star.centre_y_mm * scale))) == 0
+        )
 
 
 def test_later_pages_take_the_next_labels() -> None:
@@ -113,8 +129,9 @@ def test_later_pages_take_the_next_labels() -> None:
 
 
 def test_a_custom_layout_renders_too() -> None:
-    layout = custom_layout(30, 50, columns=2, rows=1, gap_x_mm=3, page_width_mm=70,
-                           page_height_mm=55)
+    layout = custom_layout(
+        30, 50, columns=2, rows=1, gap_x_mm=3, page_width_mm=70, page_height_mm=55
+    )
     labels = unit_labels(2)
     image = png_image(render_png(labels, layout))
     assert decode_by_label(image, layout, 300) == [label.code for label in labels]
@@ -132,5 +149,3 @@ def test_a_custom_layout_renders_too() -> None:
 def test_bad_options_are_our_error(options: dict[str, object], message: str) -> None:
     with pytest.raises(LabelError, match=message):
         render_png(unit_labels(1), LAYOUTS["roll-50x30"], **options)  # type: ignore[arg-type]
-
-

@@ -47,9 +47,15 @@ def peak_memory(count: int) -> int:
     """The peak of Python's allocations while rendering; short codes (small symbols) keep the
     test fast under tracemalloc, and every label still has its own code and serial."""
     layout = LAYOUTS["a4-4x10"]
-    labels = (LabelContent(code=f"https://x.vn/b/L-{number}", title="Gạo ST25",
-                           lines=("Lô: ST25-01",), serial=f"S{number:06d}")
-              for number in range(count))
+    labels = (
+        LabelContent(
+            code=f"https://x.vn/b/L-{number}",
+            title="Gạo ST25",
+            lines=("Lô: ST25-01",),
+            serial=f"S{number:06d}",
+        )
+        for number in range(count)
+    )
     tracemalloc.start()
     try:
         render_pdf(labels, layout, CountingSink())  # type: ignore[arg-type]

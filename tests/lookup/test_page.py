@@ -28,18 +28,30 @@ def in_english(path):
     return path + ("&" if "?" in path else "?") + "lang=en"
 
 
-def test_a_genuine_label_says_so_first_and_shows_every_required_fact(client, session, tenants,
-                                                                     label):
+def test_a_genuine_label_says_so_first_and_shows_every_required_fact(
+    client, session, tenants, label
+):
     response = page(client, label.path + "&lang=en")
     assert response.status_code == 200
     assert '<html lang="en">' in response.get_data(as_text=True)
     text = text_of(response)
     assert text.index("Genuine label") < text.index("Traceability code")
     for fact in (
-        tenants.product_a.name, tenants.cooperative_a.name, label.batch.code, GTIN,
-        label.batch.lot, "Lúa thơm Sóc Trăng", "OCOP ★★★★", "18/11/2026", "19/11/2026",
-        "19/05/2027", tenants.farming_area_a.code, "Phường Sóc Trăng, Thành phố Cần Thơ",
-        "See it on a map", "Production steps", "Standards and certificates",
+        tenants.product_a.name,
+        tenants.cooperative_a.name,
+        label.batch.code,
+        GTIN,
+        label.batch.lot,
+        "Lúa thơm Sóc Trăng",
+        "OCOP ★★★★",
+        "18/11/2026",
+        "19/11/2026",
+        "19/05/2027",
+        tenants.farming_area_a.code,
+        "Phường Sóc Trăng, Thành phố Cần Thơ",
+        "See it on a map",
+        "Production steps",
+        "Standards and certificates",
     ):
         assert fact in text, fact
     assert "could not be verified" not in text
@@ -98,11 +110,16 @@ def test_a_recalled_batch_says_why_and_when(client, session, tenants, label):
     assert "could not be verified" not in text  # the signature itself is good
 
 
-def test_certificates_show_their_status_on_the_harvest_day_and_today(client, session, tenants,
-                                                                     label):
+def test_certificates_show_their_status_on_the_harvest_day_and_today(
+    client, session, tenants, label
+):
     expired = make_certificate(
-        session, tenants.cooperative_a, scheme=CertificateScheme.VIETGAP, number="VG-OLD-1",
-        valid_from=date(2024, 1, 1), valid_to=date(2025, 12, 31),
+        session,
+        tenants.cooperative_a,
+        scheme=CertificateScheme.VIETGAP,
+        number="VG-OLD-1",
+        valid_from=date(2024, 1, 1),
+        valid_to=date(2025, 12, 31),
     )
     expired.products = [tenants.product_a]
     session.commit()
@@ -112,12 +129,28 @@ def test_certificates_show_their_status_on_the_harvest_day_and_today(client, ses
 
 
 def test_steps_are_shown_without_private_details(client, session, tenants, label):
-    make_event(session, label.batch, type=EventType.INPUT_APPLIED, address="Ruộng số 3",
-               occurred_at=datetime(2026, 10, 2, 1, 0, tzinfo=UTC), input_kind=InputKind.PESTICIDE,
-               input_name="Anvil 5SC", input_dose="1 lít/ha", pre_harvest_interval_days=7,
-               notes="ghi chú nội bộ", party_name="")
-    make_event(session, label.batch, type=EventType.SHIPPING, address="Kho",
-               party_name="Đại lý bí mật", quantity=10, unit="kg")
+    make_event(
+        session,
+        label.batch,
+        type=EventType.INPUT_APPLIED,
+        address="Ruộng số 3",
+        occurred_at=datetime(2026, 10, 2, 1, 0, tzinfo=UTC),
+        input_kind=InputKind.PESTICIDE,
+        input_name="Anvil 5SC",
+        input_dose="1 lít/ha",
+        pre_harvest_interval_days=7,
+        notes="ghi chú nội bộ",
+        party_name="",
+    )
+    make_event(
+        session,
+        label.batch,
+        type=EventType.SHIPPING,
+        address="Kho",
+        party_name="Đại lý bí mật",
+        quantity=10,
+        unit="kg",
+    )
     session.commit()
     text = text_of(page(client, label.path + "&lang=en"))
     assert "Anvil 5SC (1 lít/ha)" in text
@@ -201,8 +234,9 @@ def test_head_and_options_work(client, label):
     assert options.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_repeat_visits_revalidate_and_a_changed_batch_changes_the_etag(client, session, tenants,
-                                                                      label):
+def test_repeat_visits_revalidate_and_a_changed_batch_changes_the_etag(
+    client, session, tenants, label
+):
     first = page(client, label.path)
     assert first.headers["Cache-Control"] == "public, no-cache"
     etag = first.headers["ETag"]

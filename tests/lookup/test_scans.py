@@ -20,8 +20,11 @@ def scans(session):
 
 
 def visit(client, path, address="203.113.45.67"):
-    return client.get(path, environ_base={"REMOTE_ADDR": address},
-                      headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile"})
+    return client.get(
+        path,
+        environ_base={"REMOTE_ADDR": address},
+        headers={"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0 Mobile"},
+    )
 
 
 def test_a_visit_records_one_scan_without_the_full_address(client, session, label):
@@ -47,7 +50,9 @@ def test_unsigned_and_tampered_visits_are_recorded_as_such(client, session, labe
     visit(client, label.path.replace("?17=270519", "?17=270619"))
     first, second = scans(session)
     assert (first.verdict, first.is_signature_valid, first.label_code_id) == (
-        "malformed code", False, None
+        "malformed code",
+        False,
+        None,
     )
     assert first.code_text == BASE + label.path.split("?")[0]
     assert (second.verdict, second.is_signature_valid) == ("bad signature", False)
@@ -84,16 +89,21 @@ def test_the_visitor_shares_the_place_of_their_own_scan_only(client, session, te
     session.commit()
     markup = visit(client, unit.text.removeprefix(BASE)).get_data(as_text=True)
     scan_id, token = re.search(r'data-scan="(\d+)" data-token="([^"]+)"', markup).groups()
-    forged = client.post(f"/scans/{int(scan_id) + 1}/position",
-                         json={"token": token, "latitude": 9.6, "longitude": 105.97})
+    forged = client.post(
+        f"/scans/{int(scan_id) + 1}/position",
+        json={"token": token, "latitude": 9.6, "longitude": 105.97},
+    )
     assert forged.status_code == 422
-    shared = client.post(f"/scans/{scan_id}/position",
-                         json={"token": token, "latitude": 9.60312, "longitude": 105.97381})
+    shared = client.post(
+        f"/scans/{scan_id}/position",
+        json={"token": token, "latitude": 9.60312, "longitude": 105.97381},
+    )
     assert shared.status_code == 200
     [scan] = scans(session)
     assert (float(scan.latitude), float(scan.longitude)) == (9.6, 105.97)
-    twice = client.post(f"/scans/{scan_id}/position",
-                        json={"token": token, "latitude": 10, "longitude": 106})
+    twice = client.post(
+        f"/scans/{scan_id}/position", json={"token": token, "latitude": 10, "longitude": 106}
+    )
     assert twice.status_code == 422
     assert client.post(f"/scans/{scan_id}/position", data="x").status_code == 422
 
@@ -105,10 +115,16 @@ def test_a_consumer_reports_a_suspect_product(client, session, label):
     empty = client.post("/report", data={"csrf_token": token, "code": label.code, "message": ""})
     assert empty.status_code == 422
     assert session.scalar(select(func.count()).select_from(Report)) == 0
-    sent = client.post("/report?lang=en", data={
-        "csrf_token": token, "code": label.code, "scan": "",
-        "message": "Bao bì khác hẳn, tem dán lệch", "contact": "0901 234 567",
-    })
+    sent = client.post(
+        "/report?lang=en",
+        data={
+            "csrf_token": token,
+            "code": label.code,
+            "scan": "",
+            "message": "Bao bì khác hẳn, tem dán lệch",
+            "contact": "0901 234 567",
+        },
+    )
     assert sent.status_code == 200
     assert "Thank you" in text_of(sent)
     session.expire_all()

@@ -28,8 +28,11 @@ def qr_texts_in_pdf(data: bytes, folder: Path) -> list[str]:
     """Every QR code on every page of a PDF, rasterised at 300 dpi as a printer would."""
     pdf = folder / "labels.pdf"
     pdf.write_bytes(data)
-    subprocess.run(["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(folder / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-gray", "-png", str(pdf), str(folder / "page")],
+        check=True,
+        timeout=120,
+    )
     texts = []
     for page in sorted(folder.glob("page-*.png")):
         texts += qr_texts_in_image(page.read_bytes())

@@ -29,8 +29,9 @@ def test_a_pdf_of_batch_copies(client, session, tenants, batch, tmp_path):
 
 def test_serialised_pngs_issue_units(client, session, tenants, batch):
     api = caller(client, session, tenants.staff_a)
-    response = api.get(URL.format(batch.id), format="png", layout="roll-50x30", count=2,
-                       serialised="true")
+    response = api.get(
+        URL.format(batch.id), format="png", layout="roll-50x30", count=2, serialised="true"
+    )
     assert response.status_code == 200
     assert response.mimetype == "image/png"
     assert units(session) == 1  # one roll label drawn, one unit code issued
@@ -40,8 +41,15 @@ def test_serialised_pngs_issue_units(client, session, tenants, batch):
 
 def test_bad_arguments_are_422_and_issue_nothing(client, session, tenants, batch):
     api = caller(client, session, tenants.staff_a)
-    for args in ({"count": 0}, {"count": 10_001}, {"format": "svg"}, {"layout": "a5"},
-                 {"layout": "custom"}, {"lines": "price"}, {"color": "red"}):
+    for args in (
+        {"count": 0},
+        {"count": 10_001},
+        {"format": "svg"},
+        {"layout": "a5"},
+        {"layout": "custom"},
+        {"lines": "price"},
+        {"color": "red"},
+    ):
         response = api.get(URL.format(batch.id), serialised="true", **args)
         assert response.status_code == 422, args
         assert response.get_json()["errors"], args

@@ -23,12 +23,18 @@ def units(session):
 
 def test_a_batch_code_gives_a_pdf_of_its_labels(runner, session, tenants, batch, tmp_path):
     out = tmp_path / "tem.pdf"
-    result = labels(runner, batch.code, "--layout", "a4-4x10", "--count", "45", "--out", str(out),
-                    "--json")
+    result = labels(
+        runner, batch.code, "--layout", "a4-4x10", "--count", "45", "--out", str(out), "--json"
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary == {"file": str(out), "batch": batch.code, "labels": 45, "pages": 2,
-                       "serialised": False}
+    assert summary == {
+        "file": str(out),
+        "batch": batch.code,
+        "labels": 45,
+        "pages": 2,
+        "serialised": False,
+    }
     assert "Drawing pages" in result.stderr
     code = codes.batch_code(session, None, batch.id).text
     pages = tmp_path / "pages"
@@ -38,8 +44,17 @@ def test_a_batch_code_gives_a_pdf_of_its_labels(runner, session, tenants, batch,
 
 def test_serialised_labels_by_lot_as_png(runner, session, batch, tmp_path):
     out = tmp_path / "tem.png"
-    result = labels(runner, batch.lot, "--layout", "roll-50x30", "--count", "3", "--serialised",
-                    "--out", str(out))
+    result = labels(
+        runner,
+        batch.lot,
+        "--layout",
+        "roll-50x30",
+        "--count",
+        "3",
+        "--serialised",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert units(session) == 1  # a PNG is one roll label: only the codes drawn are issued
     [text] = qr_texts_in_image(out.read_bytes())

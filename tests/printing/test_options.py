@@ -18,10 +18,17 @@ def test_defaults_are_one_a4_sticker_sheet_label_with_every_line_in_vietnamese()
 
 
 def test_text_values_as_a_form_or_query_string_sends_them():
-    options = read_options({
-        "layout": "roll-40x25", "count": "250", "serialised": "true",
-        "lines": "lot,expiry", "language": "en", "format": "pdf", "dpi": "600",
-    })
+    options = read_options(
+        {
+            "layout": "roll-40x25",
+            "count": "250",
+            "serialised": "true",
+            "lines": "lot,expiry",
+            "language": "en",
+            "format": "pdf",
+            "dpi": "600",
+        }
+    )
     assert options.layout == LAYOUTS["roll-40x25"]
     assert (options.count, options.is_serialised, options.dpi) == (250, True, 600)
     assert options.lines == {LabelLine.LOT, LabelLine.EXPIRY}
@@ -31,10 +38,19 @@ def test_text_values_as_a_form_or_query_string_sends_them():
 
 
 def test_a_custom_size_becomes_a_layout():
-    options = read_options({
-        "layout": "custom", "width_mm": "60", "height_mm": "40,5", "columns": "3", "rows": "6",
-        "margin_left_mm": "15", "margin_top_mm": "20", "gap_x_mm": "0", "gap_y_mm": "2",
-    })
+    options = read_options(
+        {
+            "layout": "custom",
+            "width_mm": "60",
+            "height_mm": "40,5",
+            "columns": "3",
+            "rows": "6",
+            "margin_left_mm": "15",
+            "margin_top_mm": "20",
+            "gap_x_mm": "0",
+            "gap_y_mm": "2",
+        }
+    )
     layout = options.layout
     assert (layout.label_width_mm, layout.label_height_mm) == (60, 40.5)
     assert (layout.columns, layout.rows, layout.per_page) == (3, 6, 18)

@@ -62,8 +62,11 @@ def test_a_serialised_run_issues_one_unit_code_per_label(session, tenants, batch
     run = print_run(session, tenants.staff_a, batch.id, options)
     labels = list(run.labels())
     assert unit_count(session) == 4
-    issued = {code.serial: code.text for code in session.scalars(select(LabelCode))
-              if code.serial is not None}
+    issued = {
+        code.serial: code.text
+        for code in session.scalars(select(LabelCode))
+        if code.serial is not None
+    }
     assert {label.serial: label.code for label in labels} == issued
     output = io.BytesIO()
     run.render(output)

@@ -61,8 +61,12 @@ def test_the_product_form_takes_the_code_and_the_pages_show_it(client, session, 
     assert 'name="code"' in page
     response = client.post(
         "/products/new?lang=en",
-        data={"name": "Gạo ST25 túi 5 kg", "unit": "kg", "code": "st25",
-              "csrf_token": csrf_token_from(page)},
+        data={
+            "name": "Gạo ST25 túi 5 kg",
+            "unit": "kg",
+            "code": "st25",
+            "csrf_token": csrf_token_from(page),
+        },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     session.expire_all()
@@ -78,8 +82,7 @@ def test_the_product_form_shows_a_bad_code_at_its_field(client, session, tenants
     page = client.get("/products/new?lang=en").get_data(as_text=True)
     response = client.post(
         "/products/new?lang=en",
-        data={"name": "Gạo mới", "unit": "kg", "code": "st25",
-              "csrf_token": csrf_token_from(page)},
+        data={"name": "Gạo mới", "unit": "kg", "code": "st25", "csrf_token": csrf_token_from(page)},
     )
     assert response.status_code == 422
     assert "already has a product with this code" in response.get_data(as_text=True)

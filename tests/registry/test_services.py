@@ -1120,10 +1120,17 @@ def test_line_breaks_are_kept_in_descriptions(session, tenants):
 
 def test_control_characters_in_a_certificate_number_are_refused(session, tenants):
     with pytest.raises(InvalidInput) as error:
-        certificates.create_certificate(session, tenants.staff_a, {
-            "scheme": "vietgap", "number": "VG\x00-1", "issuer": "Quacert",
-            "valid_from": date(2026, 1, 1), "valid_to": date(2027, 1, 1),
-        })
+        certificates.create_certificate(
+            session,
+            tenants.staff_a,
+            {
+                "scheme": "vietgap",
+                "number": "VG\x00-1",
+                "issuer": "Quacert",
+                "valid_from": date(2026, 1, 1),
+                "valid_to": date(2027, 1, 1),
+            },
+        )
     assert set(error.value.errors) == {"number"}
 
 

@@ -14,7 +14,10 @@ URL = "/api/v1/scans"
 
 
 def test_the_scans_of_a_unit_code_newest_first_with_their_province(
-    client, session, tenants, copied_unit  # noqa: F811
+    client,
+    session,
+    tenants,
+    copied_unit,  # noqa: F811
 ):
     body = caller(client, session, tenants.inspector).get(URL, code=copied_unit.text).get_json()
     assert body["code"] == copied_unit.text

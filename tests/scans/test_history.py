@@ -31,8 +31,13 @@ def position(session, scan_id: int, latitude: str, longitude: str) -> None:
 
 def test_scans_come_newest_first_with_the_province_of_a_shared_position(session, labelled):
     first = scan_of(session, labelled.code, now=SCANNED_AT)
-    second = scan_of(session, labelled.code, now=SCANNED_AT + timedelta(hours=3),
-                     remote_addr="2402:800:6371:1::99", user_agent="curl/8.0")
+    second = scan_of(
+        session,
+        labelled.code,
+        now=SCANNED_AT + timedelta(hours=3),
+        remote_addr="2402:800:6371:1::99",
+        user_agent="curl/8.0",
+    )
     scan_of(session, labelled.other_code, now=SCANNED_AT + timedelta(hours=1))
     position(session, first, "9.60", "105.97")  # Sóc Trăng, now part of Cần Thơ
     position(session, second, "21.03", "105.85")
@@ -40,10 +45,24 @@ def test_scans_come_newest_first_with_the_province_of_a_shared_position(session,
     lines = scans_of_code(session, labelled.code.text)
 
     assert lines == [
-        ScanLine(SCANNED_AT + timedelta(hours=3), Verdict.VALID, "Thành phố Hà Nội",
-                 "2402:800:6371::/48", "Bot", False, False),
-        ScanLine(SCANNED_AT, Verdict.VALID, "Thành phố Cần Thơ", "203.113.45.0/24",
-                 "Android Chrome", False, False),
+        ScanLine(
+            SCANNED_AT + timedelta(hours=3),
+            Verdict.VALID,
+            "Thành phố Hà Nội",
+            "2402:800:6371::/48",
+            "Bot",
+            False,
+            False,
+        ),
+        ScanLine(
+            SCANNED_AT,
+            Verdict.VALID,
+            "Thành phố Cần Thơ",
+            "203.113.45.0/24",
+            "Android Chrome",
+            False,
+            False,
+        ),
     ]
 
 
@@ -62,11 +81,26 @@ def test_an_issued_code_counts_every_scan_of_it_whatever_text_was_stored(session
 
 def test_a_code_never_issued_is_found_by_its_exact_text(session, tenants):
     for minutes, verdict in ((0, Verdict.UNKNOWN_KEY), (10, Verdict.BAD_SIGNATURE)):
-        record_scan(session, code_text=FORGED, verdict=verdict, batch_id=None,
-                    label_code_id=None, remote_addr="203.113.45.7", user_agent=None,
-                    now=SCANNED_AT + timedelta(minutes=minutes))
-    record_scan(session, code_text=FORGED + "x", verdict=Verdict.MALFORMED_CODE, batch_id=None,
-                label_code_id=None, remote_addr=None, user_agent=None, now=SCANNED_AT)
+        record_scan(
+            session,
+            code_text=FORGED,
+            verdict=verdict,
+            batch_id=None,
+            label_code_id=None,
+            remote_addr="203.113.45.7",
+            user_agent=None,
+            now=SCANNED_AT + timedelta(minutes=minutes),
+        )
+    record_scan(
+        session,
+        code_text=FORGED + "x",
+        verdict=Verdict.MALFORMED_CODE,
+        batch_id=None,
+        label_code_id=None,
+        remote_addr=None,
+        user_agent=None,
+        now=SCANNED_AT,
+    )
 
     lines = scans_of_code(session, FORGED)
 
@@ -79,9 +113,16 @@ def test_a_code_never_issued_is_found_by_its_exact_text(session, tenants):
 
 def test_a_unit_code_says_so(session, tenants, labelled):
     [unit] = codes.issue_units(session, tenants.staff_a, labelled.batch.id, 1).units
-    record_scan(session, code_text=unit.text, verdict=Verdict.VALID,
-                batch_id=labelled.batch.id, label_code_id=_code_id(session, unit.text),
-                remote_addr=None, user_agent=None, now=SCANNED_AT)
+    record_scan(
+        session,
+        code_text=unit.text,
+        verdict=Verdict.VALID,
+        batch_id=labelled.batch.id,
+        label_code_id=_code_id(session, unit.text),
+        remote_addr=None,
+        user_agent=None,
+        now=SCANNED_AT,
+    )
     assert [line.is_unit_code for line in scans_of_code(session, unit.text)] == [True]
 
 
@@ -90,7 +131,8 @@ def test_the_limit_keeps_the_newest(session, labelled):
         scan_of(session, labelled.code, now=SCANNED_AT + timedelta(hours=hours))
     lines = scans_of_code(session, labelled.code.text, limit=2)
     assert [line.scanned_at for line in lines] == [
-        SCANNED_AT + timedelta(hours=4), SCANNED_AT + timedelta(hours=3)
+        SCANNED_AT + timedelta(hours=4),
+        SCANNED_AT + timedelta(hours=3),
     ]
     assert scans_of_code(session, labelled.code.text, limit=0) == []
 
@@ -138,8 +180,16 @@ def test_many_codes_at_once_read_as_each_code_alone(session, labelled):
     for hours in range(4):
         scan_of(session, labelled.code, now=SCANNED_AT + timedelta(hours=hours))
         scan_of(session, labelled.other_code, now=SCANNED_AT + timedelta(hours=hours, minutes=30))
-    record_scan(session, code_text=FORGED, verdict=Verdict.UNKNOWN_BATCH, batch_id=None,
-                label_code_id=None, remote_addr="203.113.45.7", user_agent=None, now=SCANNED_AT)
+    record_scan(
+        session,
+        code_text=FORGED,
+        verdict=Verdict.UNKNOWN_BATCH,
+        batch_id=None,
+        label_code_id=None,
+        remote_addr="203.113.45.7",
+        user_agent=None,
+        now=SCANNED_AT,
+    )
     texts = [labelled.code.text, labelled.other_code.text, FORGED, "not a code"]
 
     found = scans_of_codes(session, texts, limit=3)

@@ -35,7 +35,9 @@ def test_a_scan_of_a_real_code_stores_the_verdict_network_and_browser(session, l
     )
     scan = stored_scan(session, scan_id)
     assert (scan.batch_id, scan.label_code_id, scan.code_text) == (
-        labelled.batch.id, labelled.code.id, labelled.code.text
+        labelled.batch.id,
+        labelled.code.id,
+        labelled.code.text,
     )
     assert (scan.verdict, scan.is_signature_valid) == (Verdict.VALID, True)
     assert (scan.network, scan.user_agent_family) == ("2402:800:6371::/48", "Zalo")
@@ -78,7 +80,10 @@ def test_every_verdict_is_stored_by_value_and_says_whether_the_signature_held(
         )
     ).one()
     signed_by_us = {
-        Verdict.VALID, Verdict.REVOKED_KEY, Verdict.UNKNOWN_BATCH, Verdict.RECALLED_BATCH
+        Verdict.VALID,
+        Verdict.REVOKED_KEY,
+        Verdict.UNKNOWN_BATCH,
+        Verdict.RECALLED_BATCH,
     }
     assert stored == (verdict, verdict in signed_by_us)
     raw = session.connection().exec_driver_sql(f"SELECT verdict FROM scans WHERE id = {scan_id}")
@@ -113,8 +118,11 @@ def test_recording_a_scan_is_one_insert_and_nothing_else(session, tenants, label
 def test_recording_a_scan_leaves_a_new_object_pending(session, tenants, labelled):
     session.flush()
     scan = Scan(
-        code_text="pending", verdict=Verdict.VALID, is_signature_valid=True,
-        network="unknown", user_agent_family="Other",
+        code_text="pending",
+        verdict=Verdict.VALID,
+        is_signature_valid=True,
+        network="unknown",
+        user_agent_family="Other",
     )
     session.add(scan)
     with statements(session) as sent:
@@ -132,7 +140,9 @@ def test_the_first_scan_of_a_code_is_told_it_is_the_first(session, labelled):
     assert scan_summary(session, labelled.code.id, before_scan_id=first) is None
     summary = scan_summary(session, labelled.code.id)
     assert (summary.first_scanned_at, summary.first_network, summary.count) == (
-        SCANNED_AT, "203.113.45.0/24", 1
+        SCANNED_AT,
+        "203.113.45.0/24",
+        1,
     )
     assert summary.first_position is None
 
@@ -148,7 +158,9 @@ def test_the_summary_gives_the_first_scan_and_leaves_out_the_current_one(session
     later = scan_of(session, labelled.code, now=SCANNED_AT + timedelta(days=3))
     summary = scan_summary(session, labelled.code.id, before_scan_id=current)
     assert (summary.first_scanned_at, summary.first_network, summary.count) == (
-        SCANNED_AT, "14.161.7.0/24", 2
+        SCANNED_AT,
+        "14.161.7.0/24",
+        2,
     )
     assert scan_summary(session, labelled.code.id, before_scan_id=later).count == 3
     assert scan_summary(session, labelled.code.id).count == 4
@@ -159,7 +171,11 @@ def test_the_summary_gives_the_first_scan_and_leaves_out_the_current_one(session
 def test_the_summary_carries_the_first_scans_position(session, app, labelled):
     first = scan_of(session, labelled.code)
     add_position(
-        session, first, scan_token(first, app.secret_key), "9.6031", "105.9741",
+        session,
+        first,
+        scan_token(first, app.secret_key),
+        "9.6031",
+        "105.9741",
         now=SCANNED_AT + timedelta(minutes=1),
     )
     current = scan_of(session, labelled.code)

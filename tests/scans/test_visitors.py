@@ -33,8 +33,20 @@ def test_network_of_keeps_the_network_and_drops_the_host(remote_addr, network):
 
 @pytest.mark.parametrize(
     "remote_addr",
-    [None, "", "   ", "unknown", "203.113.45", "999.1.1.1", "203.113.45.7:51234",
-     "[2001:ee0::1]", "2001:ee0::1::2", "203.113.45.7, 10.0.0.1", "localhost", "\x00"],
+    [
+        None,
+        "",
+        "   ",
+        "unknown",
+        "203.113.45",
+        "999.1.1.1",
+        "203.113.45.7:51234",
+        "[2001:ee0::1]",
+        "2001:ee0::1::2",
+        "203.113.45.7, 10.0.0.1",
+        "localhost",
+        "\x00",
+    ],
 )
 def test_network_of_anything_else_is_unknown(remote_addr):
     assert network_of(remote_addr) == UNKNOWN_NETWORK
@@ -44,8 +56,20 @@ def test_network_of_every_ipv4_form_matches_the_standard_library():
     """The plain-IPv4 shortcut answers as ipaddress does, refusals included."""
     generator = random.Random(7)
     addresses = [".".join(str(generator.randrange(256)) for _ in range(4)) for _ in range(2000)]
-    addresses += ["0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3.256", "1.2.3.04", "01.2.3.4",
-                  "1.2.3", "1.2.3.4.5", "1..3.4", "\u0661.2.3.4", "1.2.3.4\n5", "+1.2.3.4"]
+    addresses += [
+        "0.0.0.0",
+        "255.255.255.255",
+        "256.1.1.1",
+        "1.2.3.256",
+        "1.2.3.04",
+        "01.2.3.4",
+        "1.2.3",
+        "1.2.3.4.5",
+        "1..3.4",
+        "\u0661.2.3.4",
+        "1.2.3.4\n5",
+        "+1.2.3.4",
+    ]
     for address in addresses:
         try:
             address_as_number = int(ipaddress.IPv4Address(address))

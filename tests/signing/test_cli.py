@@ -18,6 +18,7 @@ def in_vietnamese(message: str) -> str:
     with force_locale("vi"):
         return gettext(message)
 
+
 PASSPHRASE = "a passphrase for the tests"
 
 
@@ -55,7 +56,12 @@ def test_create_then_list_as_json(keys_cli, session):
     assert listed.exit_code == 0, listed.output
     assert [item["kid"] for item in json.loads(listed.stdout)] == [key["kid"]]
     assert set(key) == {
-        "kid", "public_key", "created_at", "is_current", "activated_at", "revoked_at",
+        "kid",
+        "public_key",
+        "created_at",
+        "is_current",
+        "activated_at",
+        "revoked_at",
         "revocation_reason",
     }
     assert not _leaks(session, created.output + listed.output)
@@ -137,9 +143,12 @@ def test_production_without_a_passphrase_refuses_to_create(app, runner, session)
         result = runner.invoke(args=["keys", command])
         assert result.exit_code == 1
         assert "TRACE_KEY_PASSPHRASE" in result.output
-        assert in_vietnamese(
-            "TRACE_KEY_PASSPHRASE is not set: private keys cannot be created or used."
-        ) in result.output
+        assert (
+            in_vietnamese(
+                "TRACE_KEY_PASSPHRASE is not set: private keys cannot be created or used."
+            )
+            in result.output
+        )
     assert _count_keys(session) == 0
 
 

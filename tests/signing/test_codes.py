@@ -269,8 +269,10 @@ values = st.text(
 )
 days = st.none() | st.dates(date(2000, 1, 1), date(2099, 12, 31))
 gtins = st.text(alphabet="0123456789", min_size=13, max_size=13).map(
-    lambda digits: digits
-    + str((10 - sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits)) % 10) % 10)
+    lambda digits: (
+        digits
+        + str((10 - sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits)) % 10) % 10)
+    )
 )
 label_data = st.builds(
     LabelData,

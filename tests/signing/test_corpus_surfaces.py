@@ -61,7 +61,8 @@ def test_the_offline_service_gives_the_expected_verdict(path):
     case = load(path)
     result = verify_offline(case["code"], case["jwks"])
     assert (result.verdict.value, result.is_valid) == (
-        case["expected"]["reason"], case["expected"]["valid"]
+        case["expected"]["reason"],
+        case["expected"]["valid"],
     )
 
 
@@ -88,7 +89,7 @@ def test_the_cli_with_the_key_set_file_gives_the_expected_verdict(runner, tmp_pa
     result = runner.invoke(args=["verify", case["code"], "--keys", str(key_file), "--json"])
     answer = json.loads(result.stdout)
     assert (answer["reason"], answer["valid"]) == (
-        case["expected"]["reason"], case["expected"]["valid"]
+        case["expected"]["reason"],
+        case["expected"]["valid"],
     )
     assert result.exit_code == (0 if case["expected"]["valid"] else 1)
-

@@ -52,7 +52,10 @@ def test_every_key_that_ever_existed_is_listed_and_valid(client, session):
         kid = base64.urlsafe_b64encode(hashlib.sha256(raw).digest()[:8]).rstrip(b"=").decode()
         assert jwk["kid"] == kid
         assert {key: jwk[key] for key in ("kty", "crv", "use", "alg")} == {
-            "kty": "OKP", "crv": "Ed25519", "use": "sig", "alg": "EdDSA",
+            "kty": "OKP",
+            "crv": "Ed25519",
+            "use": "sig",
+            "alg": "EdDSA",
         }
         assert public_key is not None
     assert listed[0]["revoked_at"] == "2026-11-24T03:04:05Z"
@@ -67,7 +70,7 @@ def test_no_private_key_material_in_the_response(client, session):
     key = keys.create_key(session, PASSPHRASE)
     body = client.get(URL).get_data(as_text=True)
     assert "PRIVATE" not in body
-    assert "\"d\"" not in body
+    assert '"d"' not in body
     for secret in secrets_of(keys.private_key_of(key, PASSPHRASE)):
         assert secret not in body
 

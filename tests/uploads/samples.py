@@ -35,9 +35,7 @@ def jpeg_with_metadata(size: tuple[int, int] = (64, 48), orientation: int = 6) -
     exif.get_ifd(GPS_INFO)[2] = (9.0, 36.0, 10.0)
     profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     output = io.BytesIO()
-    image.save(
-        output, "JPEG", exif=exif, comment=b"<script>alert(1)</script>", icc_profile=profile
-    )
+    image.save(output, "JPEG", exif=exif, comment=b"<script>alert(1)</script>", icc_profile=profile)
     return output.getvalue()
 
 

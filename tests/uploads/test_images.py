@@ -20,9 +20,7 @@ from trace.uploads.services import upload_path
         ("WEBP", "RGBA", "image/png"),
     ],
 )
-def test_images_are_accepted_and_re_encoded(
-    session, tenants, image_format, mode, content_type
-):
+def test_images_are_accepted_and_re_encoded(session, tenants, image_format, mode, content_type):
     data = samples.image_bytes(image_format, (64, 48), mode)
     upload = store(session, tenants, data, purpose=LOGO)
     stored = upload_path(upload).read_bytes()
@@ -60,7 +58,6 @@ def test_large_images_are_scaled_down_to_2000_pixels(session, tenants):
 def test_grayscale_stays_grayscale(session, tenants):
     upload = store(session, tenants, samples.image_bytes("PNG", (10, 10), "L"))
     assert stored_image(upload).mode == "L"
-
 
 
 @pytest.mark.parametrize(
@@ -113,7 +110,6 @@ def test_bombs_are_refused_where_pillow_only_warns(
         warnings.simplefilter("ignore")
         message = refusal(session, tenants, samples.png_declaring(side, side), "b.png", LOGO)
     assert "too large" in message
-
 
 
 @pytest.mark.parametrize(

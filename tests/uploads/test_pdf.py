@@ -17,8 +17,12 @@ from trace.uploads.services import upload_path
         samples.pdf(header=b"%PDF-2.0"),
         # Image data may hold any bytes, names included: only dictionaries count.
         samples.pdf(samples.stream(b"/Filter /DCTDecode", b"\x00/JS (x)\xff" * 10)),
-        samples.pdf(samples.stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
-                                   zlib.compress(b"5 0 << /Type /Font >>"))),
+        samples.pdf(
+            samples.stream(
+                b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+                zlib.compress(b"5 0 << /Type /Font >>"),
+            )
+        ),
     ],
 )
 def test_plain_pdf_scans_are_kept_byte_for_byte(session, tenants, document):
@@ -27,7 +31,6 @@ def test_plain_pdf_scans_are_kept_byte_for_byte(session, tenants, document):
     assert (upload.content_type, upload.byte_size) == ("application/pdf", len(document))
     assert (upload.width, upload.height) == (None, None)
     assert upload.original_filename == "giay-chung-nhan.pdf"
-
 
 
 @pytest.mark.parametrize(
@@ -52,15 +55,31 @@ def test_pdf_polyglots_are_refused(session, tenants, nothing_stored, document):
         samples.pdf(b"<< /S /Launch /F (cmd.exe) >>"),
         samples.pdf(b"<< /Type /EmbeddedFile >>"),
         samples.pdf(b"<< /Names << /EmbeddedFiles 6 0 R >> >>"),
-        samples.pdf(samples.stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
-                                   zlib.compress(b"5 0 << /S /JavaScript /JS (x) >>"))),
-        samples.pdf(samples.stream(b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
-                                   zlib.compress(b"5 0 << /JS 6 0 R >>"))),
-        samples.pdf(samples.stream(b"/Type /ObjStm /N 1 /First 4",
-                                   b"5 0 << /JS 6 0 R >>")),
+        samples.pdf(
+            samples.stream(
+                b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+                zlib.compress(b"5 0 << /S /JavaScript /JS (x) >>"),
+            )
+        ),
+        samples.pdf(
+            samples.stream(
+                b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode",
+                zlib.compress(b"5 0 << /JS 6 0 R >>"),
+            )
+        ),
+        samples.pdf(samples.stream(b"/Type /ObjStm /N 1 /First 4", b"5 0 << /JS 6 0 R >>")),
     ],
-    ids=["javascript", "escaped-names", "js-key", "launch", "embedded-file", "attachments",
-         "compressed-object-stream", "compressed-js-key", "plain-object-stream"],
+    ids=[
+        "javascript",
+        "escaped-names",
+        "js-key",
+        "launch",
+        "embedded-file",
+        "attachments",
+        "compressed-object-stream",
+        "compressed-js-key",
+        "plain-object-stream",
+    ],
 )
 def test_pdfs_with_active_content_are_refused(session, tenants, nothing_stored, document):
     assert "active content" in refusal(session, tenants, document, "scan.pdf", SCAN)
@@ -73,17 +92,25 @@ def test_pdfs_with_active_content_are_refused(session, tenants, nothing_stored, 
         (samples.pdf(header=b"%PDF-9.9"), "could not be read"),
         (b"  " + samples.pdf(), "JPEG, PNG"),
         (samples.pdf(b"<< /Encrypt 5 0 R >>"), "encrypted"),
-        (samples.pdf(samples.stream(b"/Type /ObjStm /Filter /LZWDecode", b"\x80\x0b")),
-         "could not be checked"),
-        (samples.pdf(samples.stream(b"/Type /ObjStm /Filter /FlateDecode", b"not zlib")),
-         "could not be checked"),
+        (
+            samples.pdf(samples.stream(b"/Type /ObjStm /Filter /LZWDecode", b"\x80\x0b")),
+            "could not be checked",
+        ),
+        (
+            samples.pdf(samples.stream(b"/Type /ObjStm /Filter /FlateDecode", b"not zlib")),
+            "could not be checked",
+        ),
     ],
-    ids=["truncated", "bad-version", "junk-before-header", "encrypted", "lzw-object-stream",
-         "broken-object-stream"],
+    ids=[
+        "truncated",
+        "bad-version",
+        "junk-before-header",
+        "encrypted",
+        "lzw-object-stream",
+        "broken-object-stream",
+    ],
 )
-def test_pdfs_that_cannot_be_checked_are_refused(
-    session, tenants, nothing_stored, document, words
-):
+def test_pdfs_that_cannot_be_checked_are_refused(session, tenants, nothing_stored, document, words):
     assert words in refusal(session, tenants, document, "scan.pdf", SCAN)
 
 

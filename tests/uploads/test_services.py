@@ -83,7 +83,6 @@ def test_wrong_types_are_refused_whatever_their_name(
     assert ("PDF" in message) == (purpose is SCAN and data != b"")
 
 
-
 # Names and storage
 
 
@@ -136,7 +135,10 @@ def test_an_upload_dir_inside_the_static_folder_is_refused(app, session, tenants
 def test_a_failed_flush_leaves_no_file(session, tenants, upload_dir):
     with pytest.raises(IntegrityError):
         store_upload(
-            session, data=samples.image_bytes(), filename="x.png", purpose=LOGO,
+            session,
+            data=samples.image_bytes(),
+            filename="x.png",
+            purpose=LOGO,
             cooperative_id=tenants.cooperative_b.id + 1000,
         )
     assert not any(upload_dir.iterdir())

@@ -24,15 +24,16 @@ def fetch(client, upload_or_key, user=None, **request):
 @pytest.fixture
 def scan(session, tenants):
     return make_upload(
-        session, tenants.cooperative_a, purpose=SCAN, data=samples.pdf(),
+        session,
+        tenants.cooperative_a,
+        purpose=SCAN,
+        data=samples.pdf(),
         filename="Giấy chứng nhận VietGAP.pdf",
     )
 
 
 @pytest.mark.parametrize("purpose", [UploadPurpose.PRODUCT_IMAGE, UploadPurpose.COOPERATIVE_LOGO])
-def test_public_images_are_served_to_anyone_with_safe_headers(
-    client, session, tenants, purpose
-):
+def test_public_images_are_served_to_anyone_with_safe_headers(client, session, tenants, purpose):
     upload = make_upload(session, tenants.cooperative_a, purpose=purpose, filename="Gạo ST25.webp")
     response = client.get(f"/files/{upload.storage_key}")
     body = response.get_data()

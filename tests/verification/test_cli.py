@@ -132,8 +132,12 @@ def png_header(width, height):
         return struct.pack(">I", len(data)) + kind + data + checksum
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\0" * 100)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
 
 
 def jpeg_header(width, height):
@@ -236,7 +240,11 @@ def test_offline_needs_neither_network_nor_database(session, tenants, batch, tmp
     def run(*args):
         return subprocess.run(
             [sys.executable, "-c", NO_NETWORK, "verify", *args, "--keys", str(key_file), "--json"],
-            cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=60,
+            cwd=PROJECT_ROOT,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     valid = run(str(photo))
@@ -257,7 +265,11 @@ def test_online_without_a_usable_database_says_how_to_check_offline(tmp_path, co
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "trace", "verify", code_text],
-        cwd=PROJECT_ROOT, env=environment, capture_output=True, text=True, timeout=60,
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()

@@ -34,7 +34,10 @@ def test_a_batch_code_is_valid_online_and_names_its_batch(session, tenants, batc
     code = codes.batch_code(session, tenants.staff_a, batch.id)
     result = verify_code(session, code.text)
     assert (result.verdict, result.batch, result.issued, result.online) == (
-        Verdict.VALID, batch, code, True
+        Verdict.VALID,
+        batch,
+        code,
+        True,
     )
     answer = verification_json(result)
     assert VerificationOut().validate(answer) == {}

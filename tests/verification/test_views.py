@@ -126,10 +126,18 @@ def test_a_genuine_code_shows_every_fact_and_is_recorded_in_its_history(
     text = text_of(response)
     assert text.index("Genuine label") < text.index("Traceability code")
     for fact in (
-        tenants.product_a.name, tenants.cooperative_a.name, certified.batch.code,
-        certified.batch.lot, "18/11/2026", "19/11/2026", tenants.farming_area_a.code,
-        "Phường Sóc Trăng, Thành phố Cần Thơ", tenants.certificate_a.number,
-        "Production steps", "Open the batch record", "Scans of this code",
+        tenants.product_a.name,
+        tenants.cooperative_a.name,
+        certified.batch.code,
+        certified.batch.lot,
+        "18/11/2026",
+        "19/11/2026",
+        tenants.farming_area_a.code,
+        "Phường Sóc Trăng, Thành phố Cần Thơ",
+        tenants.certificate_a.number,
+        "Production steps",
+        "Open the batch record",
+        "Scans of this code",
         "1 scan, the first on",
     ):
         assert fact in text, fact
@@ -141,9 +149,7 @@ def test_a_genuine_code_shows_every_fact_and_is_recorded_in_its_history(
 def audit_of_checks(session) -> list[tuple[int, int, dict[str, Any]]]:
     """(user, scan, changes) of every audited check, oldest first."""
     records = session.scalars(
-        select(AuditRecord)
-        .where(AuditRecord.subject == AuditSubject.SCAN)
-        .order_by(AuditRecord.id)
+        select(AuditRecord).where(AuditRecord.subject == AuditSubject.SCAN).order_by(AuditRecord.id)
     )
     return [(record.user_id, record.subject_id, record.changes) for record in records]
 
@@ -153,10 +159,16 @@ def test_every_check_is_audited_as_the_inspectors(inspector, session, tenants, l
     check(inspector, code=f"{labelled.code.text}\n{tampered}")
     genuine, forged = scans(session)
     assert audit_of_checks(session) == [
-        (tenants.inspector.id, genuine.id, {"code": [None, labelled.code.text],
-                                            "verdict": [None, "valid"]}),
-        (tenants.inspector.id, forged.id, {"code": [None, tampered],
-                                           "verdict": [None, "bad signature"]}),
+        (
+            tenants.inspector.id,
+            genuine.id,
+            {"code": [None, labelled.code.text], "verdict": [None, "valid"]},
+        ),
+        (
+            tenants.inspector.id,
+            forged.id,
+            {"code": [None, tampered], "verdict": [None, "bad signature"]},
+        ),
     ]
     [record] = session.scalars(
         select(AuditRecord).where(
@@ -187,7 +199,9 @@ def test_a_tampered_code_is_forged_but_shows_whose_batch_it_names(inspector, ses
     assert labelled.batch.code in page
     [scan] = scans(session)
     assert (scan.verdict, scan.batch_id, scan.label_code_id) == (
-        Verdict.BAD_SIGNATURE, labelled.batch.id, None
+        Verdict.BAD_SIGNATURE,
+        labelled.batch.id,
+        None,
     )
 
 
@@ -268,8 +282,9 @@ def test_a_jpeg_taken_at_an_angle_is_read(inspector, session, labelled):
         (b"", "Choose a photo of a label."),
     ],
 )
-def test_a_file_that_is_no_photo_is_a_422_with_a_message(inspector, session, tenants, data,
-                                                         message):
+def test_a_file_that_is_no_photo_is_a_422_with_a_message(
+    inspector, session, tenants, data, message
+):
     response = check(inspector, photo=photo(data))
     assert response.status_code == 422
     assert message in text_of(response)
@@ -342,8 +357,9 @@ def test_operators_may_check_too(client, tenants, labelled):
 # ---- the offline lists ----
 
 
-def test_offline_lists_hold_the_key_set_and_the_recalled_lots(inspector, session, tenants,
-                                                               labelled):
+def test_offline_lists_hold_the_key_set_and_the_recalled_lots(
+    inspector, session, tenants, labelled
+):
     tenants.product_a.gtin = "08934567000017"
     recall_batch(session, tenants.staff_a, labelled.batch.id, "Nhiễm mặn")
     response = inspector.get("/verify/offline.json")
@@ -379,31 +395,39 @@ def iso(moment: datetime) -> str:
     return moment.isoformat().replace("+00:00", "Z")
 
 
-def test_queued_checks_are_checked_again_and_recorded_at_their_time(inspector, session,
-                                                                    labelled):
+def test_queued_checks_are_checked_again_and_recorded_at_their_time(inspector, session, labelled):
     an_hour_ago = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
     tampered = labelled.code.text.replace("?", "x?", 1)
-    body = {"checks": [
-        {"code": labelled.code.text, "checked_at": iso(an_hour_ago), "verdict": "valid"},
-        # The browser's verdict is not trusted: the server's is stored.
-        {"code": tampered, "checked_at": iso(an_hour_ago + timedelta(minutes=2)),
-         "verdict": "valid"},
-    ]}
+    body = {
+        "checks": [
+            {"code": labelled.code.text, "checked_at": iso(an_hour_ago), "verdict": "valid"},
+            # The browser's verdict is not trusted: the server's is stored.
+            {
+                "code": tampered,
+                "checked_at": iso(an_hour_ago + timedelta(minutes=2)),
+                "verdict": "valid",
+            },
+        ]
+    }
     response = send_queued(inspector, body)
     assert response.status_code == 200
     answer = response.get_json()
     assert answer["recorded"] == 2
     assert [(r["verdict"], r["offline_verdict"], r["recorded"]) for r in answer["results"]] == [
-        ("valid", "valid", True), ("bad signature", "valid", True),
+        ("valid", "valid", True),
+        ("bad signature", "valid", True),
     ]
     genuine, forged = scans(session)
     assert (genuine.scanned_at, genuine.verdict, genuine.label_code_id) == (
-        an_hour_ago, Verdict.VALID, labelled.code.id
+        an_hour_ago,
+        Verdict.VALID,
+        labelled.code.id,
     )
     assert (genuine.is_inspection, forged.is_inspection) == (True, True)
     assert [scan_id for _, scan_id, _ in audit_of_checks(session)] == [genuine.id, forged.id]
     assert (forged.scanned_at, forged.verdict) == (
-        an_hour_ago + timedelta(minutes=2), Verdict.BAD_SIGNATURE
+        an_hour_ago + timedelta(minutes=2),
+        Verdict.BAD_SIGNATURE,
     )
 
 
@@ -424,8 +448,12 @@ def test_a_phone_clock_a_little_ahead_counts_as_now(inspector, session, labelled
 
 
 def queued_check(**changes: Any) -> dict[str, Any]:
-    return {"code": BASE + "/b/X?k=a&s=b", "checked_at": iso(datetime.now(UTC)),
-            "verdict": "valid", **changes}
+    return {
+        "code": BASE + "/b/X?k=a&s=b",
+        "checked_at": iso(datetime.now(UTC)),
+        "verdict": "valid",
+        **changes,
+    }
 
 
 @pytest.mark.parametrize(
@@ -436,23 +464,30 @@ def queued_check(**changes: Any) -> dict[str, Any]:
         ({"checks": []}, ["checks"]),
         ({"checks": [queued_check()] * 501}, ["checks"]),
         ({"checks": [queued_check(checked_at="yesterday")]}, ["checks", "0", "checked_at"]),
-        ({"checks": [queued_check(checked_at="2026-11-24T10:00:00")]},
-         ["checks", "0", "checked_at"]),
-        ({"checks": [queued_check(), queued_check(verdict="genuine")]},
-         ["checks", "1", "verdict"]),
+        (
+            {"checks": [queued_check(checked_at="2026-11-24T10:00:00")]},
+            ["checks", "0", "checked_at"],
+        ),
+        ({"checks": [queued_check(), queued_check(verdict="genuine")]}, ["checks", "1", "verdict"]),
         ({"checks": [queued_check(code="")]}, ["checks", "0", "code"]),
         ({"checks": [queued_check(code="x" * 513)]}, ["checks", "0", "code"]),
         ({"checks": [queued_check(extra=1)]}, ["checks", "0", "extra"]),
-        ({"checks": [queued_check(
-            checked_at=iso(datetime.now(UTC) + timedelta(hours=1)))]},
-         ["checks", "0", "checked_at"]),
-        ({"checks": [queued_check(), queued_check(
-            checked_at=iso(datetime.now(UTC) - timedelta(days=31)))]},
-         ["checks", "1", "checked_at"]),
+        (
+            {"checks": [queued_check(checked_at=iso(datetime.now(UTC) + timedelta(hours=1)))]},
+            ["checks", "0", "checked_at"],
+        ),
+        (
+            {
+                "checks": [
+                    queued_check(),
+                    queued_check(checked_at=iso(datetime.now(UTC) - timedelta(days=31))),
+                ]
+            },
+            ["checks", "1", "checked_at"],
+        ),
     ],
 )
-def test_bad_queued_input_is_a_422_naming_the_problem(inspector, session, tenants, body,
-                                                      problem):
+def test_bad_queued_input_is_a_422_naming_the_problem(inspector, session, tenants, body, problem):
     response = send_queued(inspector, body)
     assert response.status_code == 422
     answer = response.get_json()
@@ -492,9 +527,14 @@ def test_the_service_worker_keeps_the_page_its_files_and_the_lists(inspector, te
     # Its scope is /verify itself, which is not under the script's folder /verify/.
     assert response.headers["Service-Worker-Allowed"] == "/verify"
     script = response.get_data(as_text=True)
-    for path in ("/verify", "/verify/offline.json", "/static/js/label-verifier.js",
-                 "/static/js/verify-page.js", "/static/js/verify-queue.js",
-                 "/static/css/verify-page.css"):
+    for path in (
+        "/verify",
+        "/verify/offline.json",
+        "/static/js/label-verifier.js",
+        "/static/js/verify-page.js",
+        "/static/js/verify-queue.js",
+        "/static/css/verify-page.css",
+    ):
         assert json.dumps(path) in script, path
     assert "{{" not in script
 

@@ -120,7 +120,7 @@ class BatchSize:
 
     @property
     def counted_from(self) -> str | None:
-        """"unit_codes", "quantity" (a count unit) or None when the batch cannot say."""
+        """ "unit_codes", "quantity" (a count unit) or None when the batch cannot say."""
         if self.unit_codes > 0:
             return "unit_codes"
         if self.quantity is not None and self.quantity > 0 and is_count_unit(self.unit):

@@ -19,9 +19,7 @@ from trace.batches.services.codes import UnitRun
 from trace.common.pagination import Page
 from trace.db import db, writes
 
-blueprint = Blueprint(
-    "api_codes", __name__, description="The signed codes a batch's labels carry"
-)
+blueprint = Blueprint("api_codes", __name__, description="The signed codes a batch's labels carry")
 
 ID = "<id:batch_id>"
 

@@ -158,9 +158,7 @@ def user_for_token(session: Session, token: str) -> User | None:
     transaction of its own: a request that only reads stays read-only, and on SQLite it
     cannot fail for having read before writing.
     """
-    api_token = session.scalar(
-        select(ApiToken).where(ApiToken.token_hash == _token_hash(token))
-    )
+    api_token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     if api_token is None or api_token.is_revoked or not api_token.user.is_active:
         return None
     now = utcnow()

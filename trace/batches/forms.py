@@ -247,4 +247,3 @@ class EventForm(RegistryForm):
         if "input_batch_ids" in self and self.type.data == EventType.PROCESSING.value:
             values["input_batch_ids"] = read_ids(self.input_batch_ids.data)
         return values
-

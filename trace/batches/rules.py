@@ -26,8 +26,6 @@ def lot(raw: str) -> str:
     return text
 
 
-
-
 def lot_stem(product_code: str | None, product_name: str) -> str:
     """How a generated lot starts: the product's code, or one made from its name.
 

@@ -137,5 +137,3 @@ def _commune_of(record: Any) -> Any:
 def commune_field() -> Computed:
     """The commune named by the record's ``commune_code``, with its name and province."""
     return Computed(CommuneOut, _commune_of, required=True, allow_none=True)
-
-

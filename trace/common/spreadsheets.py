@@ -106,8 +106,10 @@ def read_table(data: bytes, filename: str) -> Sheet:
         raise refuse(_l("The file is empty."))
     if len(data) > MAX_FILE_BYTES:
         raise refuse(
-            _l("The file is larger than %(size)d MB: split it into several files.",
-               size=MAX_FILE_BYTES // (1024 * 1024))
+            _l(
+                "The file is larger than %(size)d MB: split it into several files.",
+                size=MAX_FILE_BYTES // (1024 * 1024),
+            )
         )
     if data.startswith(OLE_MAGIC) or suffix == ".xls":
         raise refuse(_l("Old Excel files (.xls) cannot be read: save it as .xlsx or CSV UTF-8."))
@@ -131,8 +133,11 @@ def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
     for number, row in rows:
         if len(row) > MAX_COLUMNS:
             raise refuse(
-                _l("Row %(row)d has more than %(count)s columns.",
-                   row=number, count=count_text(MAX_COLUMNS))
+                _l(
+                    "Row %(row)d has more than %(count)s columns.",
+                    row=number,
+                    count=count_text(MAX_COLUMNS),
+                )
             )
         if _is_blank(row):
             continue
@@ -142,8 +147,10 @@ def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
             continue
         if len(data_rows) >= MAX_ROWS:
             raise refuse(
-                _l("The file has more than %(count)s rows: split it into several files.",
-                   count=count_text(MAX_ROWS))
+                _l(
+                    "The file has more than %(count)s rows: split it into several files.",
+                    count=count_text(MAX_ROWS),
+                )
             )
         cells += sum(1 for cell in row if cell is not None and cell != "")
         if cells > MAX_CELLS:
@@ -156,15 +163,20 @@ def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
 
 def too_many_cells() -> InvalidInput:
     return refuse(
-        _l("The file has more than %(count)s cells: split it into several files.",
-           count=count_text(MAX_CELLS))
+        _l(
+            "The file has more than %(count)s cells: split it into several files.",
+            count=count_text(MAX_CELLS),
+        )
     )
 
 
 def too_many_lines() -> InvalidInput:
     return refuse(
-        _l("The file has more than %(count)s lines, blank ones included: remove the blank lines "
-           "or split it into several files.", count=count_text(MAX_LINES))
+        _l(
+            "The file has more than %(count)s lines, blank ones included: remove the blank lines "
+            "or split it into several files.",
+            count=count_text(MAX_LINES),
+        )
     )
 
 
@@ -182,7 +194,7 @@ def _decode(data: bytes) -> str:
     """UTF-8 with or without BOM, UTF-16 (Excel's "Unicode Text"), or Vietnamese Windows text."""
     try:
         if data.startswith(codecs.BOM_UTF8):
-            return data[len(codecs.BOM_UTF8):].decode("utf-8")
+            return data[len(codecs.BOM_UTF8) :].decode("utf-8")
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return data.decode("utf-16")
         try:
@@ -223,8 +235,11 @@ def _physical_lines(text: str) -> Iterator[str]:
             raise too_many_lines()
         if line.end() - line.start() > MAX_LINE_CHARS:
             raise refuse(
-                _l("Line %(line)s of the file is longer than %(count)s characters.",
-                   line=count_text(number), count=count_text(MAX_LINE_CHARS))
+                _l(
+                    "Line %(line)s of the file is longer than %(count)s characters.",
+                    line=count_text(number),
+                    count=count_text(MAX_LINE_CHARS),
+                )
             )
         yield line.group()
 
@@ -280,14 +295,20 @@ def _check_unpacked_sizes(archive: zipfile.ZipFile) -> None:
         unpacked += member.file_size
         if member.file_size > MAX_PART_BYTES and member.filename not in worksheets:
             raise refuse(
-                _l("A part of the workbook (%(name)s) is larger than %(size)d MB once "
-                   "unpacked: save the file again from Excel, or split it.",
-                   name=member.filename[:100], size=MAX_PART_BYTES // (1024 * 1024))
+                _l(
+                    "A part of the workbook (%(name)s) is larger than %(size)d MB once "
+                    "unpacked: save the file again from Excel, or split it.",
+                    name=member.filename[:100],
+                    size=MAX_PART_BYTES // (1024 * 1024),
+                )
             )
     if unpacked > MAX_UNPACKED_BYTES:
         raise refuse(
-            _l("The workbook is larger than %(size)d MB once unpacked: split it into "
-               "several files.", size=MAX_UNPACKED_BYTES // (1024 * 1024))
+            _l(
+                "The workbook is larger than %(size)d MB once unpacked: split it into "
+                "several files.",
+                size=MAX_UNPACKED_BYTES // (1024 * 1024),
+            )
         )
 
 
@@ -321,8 +342,11 @@ def _first_sheet_rows(reader: Any) -> Iterator[tuple[int, list[Cell]]]:
     reader.read_workbook()
     apply_stylesheet(reader.archive, reader.wb)
     path = next(
-        (rel.target for _, rel in reader.parser.find_sheets()
-         if rel.target in reader.valid_files and "chartsheet" not in rel.Type),
+        (
+            rel.target
+            for _, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ),
         None,
     )
     if path is None:
@@ -330,8 +354,12 @@ def _first_sheet_rows(reader: Any) -> Iterator[tuple[int, list[Cell]]]:
     workbook = reader.wb
     with reader.archive.open(path) as source:
         parser = WorkSheetParser(
-            source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
-            date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats,
+            source,
+            reader.shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
         )
         yield from _parsed_rows(parser)
 
@@ -372,8 +400,11 @@ def _keep_value(values: dict[int, Cell], cell: dict[str, Any], element: Any) -> 
         return
     if column > MAX_COLUMNS:
         raise refuse(
-            _l("Row %(row)d has more than %(count)s columns.",
-               row=cell["row"], count=count_text(MAX_COLUMNS))
+            _l(
+                "Row %(row)d has more than %(count)s columns.",
+                row=cell["row"],
+                count=count_text(MAX_COLUMNS),
+            )
         )
     values[column] = value
 
@@ -402,8 +433,11 @@ class _XmlBudget:
             self.in_cell, self.in_this_cell = True, 0
         elif self.in_cell:
             self.in_this_cell += 1
-        if (self.cells > MAX_CELLS or self.elements > MAX_XML_ELEMENTS
-                or self.in_this_cell > MAX_ELEMENTS_IN_CELL):
+        if (
+            self.cells > MAX_CELLS
+            or self.elements > MAX_XML_ELEMENTS
+            or self.in_this_cell > MAX_ELEMENTS_IN_CELL
+        ):
             raise too_many_cells()
 
     def cell_ended(self) -> None:

@@ -321,9 +321,3 @@ def _belongs_to(seed: UserSeed) -> str:
         commune = find_commune(seed.commune_code)
         return commune.full_name if commune else seed.commune_code
     return ""
-
-
-
-
-
-

@@ -35,16 +35,30 @@ def report_group() -> None:
 @report_group.command("13.4")
 @with_appcontext
 @click.option("--commune", default=None, help="The commune's official 2025 code (31528).")
-@click.option("--province", default=None,
-              help="A province's official code (92): its communes, as CSV.")
-@click.option("--all-communes", is_flag=True,
-              help="With --province: every commune, also those with no cooperative.")
-@click.option("--format", "output_format", type=click.Choice(FORMATS), required=True,
-              help="pdf or csv.")
-@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write.")
-@click.option("--language", type=click.Choice(LANGUAGES), default=DEFAULT_LANGUAGE,
-              show_default=True, help="The language of the report.")
+@click.option(
+    "--province", default=None, help="A province's official code (92): its communes, as CSV."
+)
+@click.option(
+    "--all-communes",
+    is_flag=True,
+    help="With --province: every commune, also those with no cooperative.",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), required=True, help="pdf or csv."
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The language of the report.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the evidence as JSON.")
 def indicator_13_4(
     commune: str | None,
@@ -92,8 +106,13 @@ def _province_report(province: str, all_communes: bool, out: Path) -> dict[str, 
         "traced": overview.traced,
         "communes_meeting_indicator": overview.communes_meeting_indicator,
         "communes": [
-            {"code": row.commune_code, "name": row.commune_name,
-             "key_products": row.key_products, "traced": row.traced, "share": row.share}
+            {
+                "code": row.commune_code,
+                "name": row.commune_name,
+                "key_products": row.key_products,
+                "traced": row.traced,
+                "share": row.share,
+            }
             for row in overview.rows
         ],
     }

@@ -100,8 +100,13 @@ def commune_csv(evidence: CommuneEvidence) -> str:
     rows.append(
         [
             str(_l("Total")),
-            str(_l("%(traced)d of %(count)d key products traced",
-                   traced=evidence.traced_count, count=len(evidence.products))),
+            str(
+                _l(
+                    "%(traced)d of %(count)d key products traced",
+                    traced=evidence.traced_count,
+                    count=len(evidence.products),
+                )
+            ),
             "",
             yes_no(evidence.meets_indicator),
             "",
@@ -132,8 +137,12 @@ def province_csv(overview: ProvinceOverview) -> str:
     rows.append(
         [
             "",
-            str(_l("Total: %(count)d communes meet indicator 13.4",
-                   count=overview.communes_meeting_indicator)),
+            str(
+                _l(
+                    "Total: %(count)d communes meet indicator 13.4",
+                    count=overview.communes_meeting_indicator,
+                )
+            ),
             overview.key_products,
             overview.traced,
             share_percent(total_share),

@@ -50,12 +50,20 @@ def _heading(document: ReportDocument, evidence: CommuneEvidence) -> None:
     commune = evidence.commune
     document.paragraph(str(TITLE), Weight.BOLD, 15)
     document.paragraph(
-        str(_l("%(commune)s, %(province)s (commune code %(code)s)", commune=commune.name,
-               province=commune.province_name, code=commune.code)),
-        Weight.BOLD, 11,
+        str(
+            _l(
+                "%(commune)s, %(province)s (commune code %(code)s)",
+                commune=commune.name,
+                province=commune.province_name,
+                code=commune.code,
+            )
+        ),
+        Weight.BOLD,
+        11,
     )
-    document.paragraph(str(_l("As of %(day)s", day=format_date(evidence.as_of, "long"))),
-                       Weight.REGULAR, 10)
+    document.paragraph(
+        str(_l("As of %(day)s", day=format_date(evidence.as_of, "long"))), Weight.REGULAR, 10
+    )
     document.space(3)
     document.paragraph(_verdict(evidence), Weight.BOLD, 11)
     document.paragraph(str(RULE), Weight.REGULAR, 9)
@@ -65,11 +73,17 @@ def _heading(document: ReportDocument, evidence: CommuneEvidence) -> None:
 
 def _verdict(evidence: CommuneEvidence) -> str:
     if not evidence.products:
-        return str(_l("The commune has no key product registered: it does not meet indicator "
-                      "13.4."))
-    counts = str(_l("%(traced)d of %(count)d key products traced (%(share)s%%).",
-                    traced=evidence.traced_count, count=len(evidence.products),
-                    share=share_percent(evidence.share)))
+        return str(
+            _l("The commune has no key product registered: it does not meet indicator 13.4.")
+        )
+    counts = str(
+        _l(
+            "%(traced)d of %(count)d key products traced (%(share)s%%).",
+            traced=evidence.traced_count,
+            count=len(evidence.products),
+            share=share_percent(evidence.share),
+        )
+    )
     if evidence.meets_indicator:
         return f"{_l('The commune meets indicator 13.4.')} {counts}"
     return f"{_l('The commune does not meet indicator 13.4.')} {counts}"
@@ -83,8 +97,9 @@ def _product_block(document: ReportDocument, product: ProductEvidence) -> None:
     document.ensure_room(height)
     top = document.y_mm
     if product.latest_code_url:
-        document.qr(product.latest_code_url, PAGE_WIDTH_MM - MARGIN_MM - QR_SIZE_MM, top,
-                    QR_SIZE_MM)
+        document.qr(
+            product.latest_code_url, PAGE_WIDTH_MM - MARGIN_MM - QR_SIZE_MM, top, QR_SIZE_MM
+        )
     for text, weight, size in lines:
         document.paragraph(text, weight, size, width)
     document.y_mm = top + height - 3
@@ -105,9 +120,18 @@ def _product_lines(product: ProductEvidence) -> list[tuple[str, Weight, float]]:
         (product.product_name + stars, Weight.BOLD, 11),
         (product.cooperative_name, Weight.REGULAR, 9.5),
         (verdict, Weight.BOLD, 9.5),
-        (str(_l("Batches: %(batches)d · Labels issued: %(labels)d · Consumer scans: %(scans)d",
-                batches=product.batch_count, labels=product.labels_issued,
-                scans=product.consumer_scans)), Weight.REGULAR, 9),
+        (
+            str(
+                _l(
+                    "Batches: %(batches)d · Labels issued: %(labels)d · Consumer scans: %(scans)d",
+                    batches=product.batch_count,
+                    labels=product.labels_issued,
+                    scans=product.consumer_scans,
+                )
+            ),
+            Weight.REGULAR,
+            9,
+        ),
         (f"{_l('Certificates')}: {certificates}", Weight.REGULAR, 9),
         (f"{_l('Latest public page')}: {page}", Weight.REGULAR, 7.5),
     ]
@@ -118,12 +142,19 @@ def _totals(document: ReportDocument, evidence: CommuneEvidence) -> None:
     document.space(2)
     document.paragraph(str(_l("Totals")), Weight.BOLD, 11)
     document.paragraph(
-        str(_l("Key products: %(count)d · Traced: %(traced)d · Batches: %(batches)d · "
-               "Labels issued: %(labels)d · Consumer scans: %(scans)d",
-               count=len(evidence.products), traced=evidence.traced_count,
-               batches=evidence.batch_count, labels=evidence.labels_issued,
-               scans=evidence.consumer_scans)),
-        Weight.REGULAR, 9.5,
+        str(
+            _l(
+                "Key products: %(count)d · Traced: %(traced)d · Batches: %(batches)d · "
+                "Labels issued: %(labels)d · Consumer scans: %(scans)d",
+                count=len(evidence.products),
+                traced=evidence.traced_count,
+                batches=evidence.batch_count,
+                labels=evidence.labels_issued,
+                scans=evidence.consumer_scans,
+            )
+        ),
+        Weight.REGULAR,
+        9.5,
     )
     document.paragraph(
         f"{_l('Meets indicator 13.4')}: {yes_no(evidence.meets_indicator)}", Weight.BOLD, 9.5
@@ -144,18 +175,24 @@ class ReportDocument:
         self.ops: list[bytes] = []
         self.y_mm = MARGIN_MM
 
-    def paragraph(self, text: str, weight: Weight, size_pt: float,
-                  width_mm: float = TEXT_WIDTH_MM) -> None:
+    def paragraph(
+        self, text: str, weight: Weight, size_pt: float, width_mm: float = TEXT_WIDTH_MM
+    ) -> None:
         """The text wrapped to the width, a new page whenever a line does not fit."""
         line_mm = size_pt * LEADING / PT_PER_MM
         for line in self.wrap(text, weight, size_pt, width_mm):
             self.ensure_room(line_mm)
             baseline = self.y_mm + size_pt / PT_PER_MM
-            self.ops.append(b"BT /%b %b Tf 1 0 0 1 %b %b Tm %b Tj ET\n" % (
-                FONT_RESOURCES[weight], num(size_pt), num(MARGIN_MM * PT_PER_MM),
-                num((PAGE_HEIGHT_MM - baseline) * PT_PER_MM),
-                self.fonts[weight].encode(line),
-            ))
+            self.ops.append(
+                b"BT /%b %b Tf 1 0 0 1 %b %b Tm %b Tj ET\n"
+                % (
+                    FONT_RESOURCES[weight],
+                    num(size_pt),
+                    num(MARGIN_MM * PT_PER_MM),
+                    num((PAGE_HEIGHT_MM - baseline) * PT_PER_MM),
+                    self.fonts[weight].encode(line),
+                )
+            )
             self.y_mm += line_mm
 
     def height_of(self, lines: list[tuple[str, Weight, float]], width_mm: float) -> float:
@@ -183,8 +220,9 @@ class ReportDocument:
                 lines.append(current)
             current = word
             while not fits(current):
-                cut = max(1, max(n for n in range(1, len(current) + 1)
-                                 if n == 1 or fits(current[:n])))
+                cut = max(
+                    1, max(n for n in range(1, len(current) + 1) if n == 1 or fits(current[:n]))
+                )
                 lines.append(current[:cut])
                 current = current[cut:]
         return [*lines, current] if current else lines
@@ -195,8 +233,10 @@ class ReportDocument:
     def rule_line(self) -> None:
         """A thin grey line across the text width, then a little space."""
         y = num((PAGE_HEIGHT_MM - self.y_mm) * PT_PER_MM)
-        self.ops.append(b"q 0.6 G 0.5 w %b %b m %b %b l S Q\n" % (
-            num(MARGIN_MM * PT_PER_MM), y, num((PAGE_WIDTH_MM - MARGIN_MM) * PT_PER_MM), y))
+        self.ops.append(
+            b"q 0.6 G 0.5 w %b %b m %b %b l S Q\n"
+            % (num(MARGIN_MM * PT_PER_MM), y, num((PAGE_WIDTH_MM - MARGIN_MM) * PT_PER_MM), y)
+        )
         self.y_mm += 3
 
     def qr(self, text: str, x_mm: float, top_mm: float, size_mm: float) -> None:
@@ -206,8 +246,10 @@ class ReportDocument:
         module = size_mm / modules * PT_PER_MM
         origin_x = x_mm * PT_PER_MM + 4 * module
         origin_y = (PAGE_HEIGHT_MM - top_mm) * PT_PER_MM - 4 * module
-        ops = [b"q 0 g %b 0 0 %b %b %b cm\n" % (num(module), num(-module), num(origin_x),
-                                                 num(origin_y))]
+        ops = [
+            b"q 0 g %b 0 0 %b %b %b cm\n"
+            % (num(module), num(-module), num(origin_x), num(origin_y))
+        ]
         for row in range(matrix.size):
             column = 0
             while column < matrix.size:
@@ -231,24 +273,38 @@ class ReportDocument:
         writer = self.writer
         for weight, font in self.fonts.items():
             font.write(writer, self.font_numbers[weight])
-        fonts = b" ".join(b"/%b %d 0 R" % (FONT_RESOURCES[weight], number)
-                          for weight, number in self.font_numbers.items())
+        fonts = b" ".join(
+            b"/%b %d 0 R" % (FONT_RESOURCES[weight], number)
+            for weight, number in self.font_numbers.items()
+        )
         kids = b" ".join(b"%d 0 R" % number for number in self.page_numbers)
-        writer.write_object(self.pages_number, (
-            b"<< /Type /Pages /Kids [%b] /Count %d /MediaBox [0 0 %b %b] "
-            b"/Resources << /Font << %b >> /ProcSet [/PDF /Text] >> >>"
-            % (kids, len(self.page_numbers), num(PAGE_WIDTH_MM * PT_PER_MM),
-               num(PAGE_HEIGHT_MM * PT_PER_MM), fonts)
-        ))
+        writer.write_object(
+            self.pages_number,
+            (
+                b"<< /Type /Pages /Kids [%b] /Count %d /MediaBox [0 0 %b %b] "
+                b"/Resources << /Font << %b >> /ProcSet [/PDF /Text] >> >>"
+                % (
+                    kids,
+                    len(self.page_numbers),
+                    num(PAGE_WIDTH_MM * PT_PER_MM),
+                    num(PAGE_HEIGHT_MM * PT_PER_MM),
+                    fonts,
+                )
+            ),
+        )
         root = writer.add_object(b"<< /Type /Catalog /Pages %d 0 R >>" % self.pages_number)
         info = b"<< /Producer %b /Title %b >>" % (
-            pdf_text_string("trace-agri reports").encode(), pdf_text_string(self.title).encode())
+            pdf_text_string("trace-agri reports").encode(),
+            pdf_text_string(self.title).encode(),
+        )
         writer.close(root, writer.add_object(info))
 
     def _finish_page(self) -> None:
         contents = self.writer.add_stream(b"".join(self.ops))
-        self.page_numbers.append(self.writer.add_object(
-            b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>" % (self.pages_number, contents)
-        ))
+        self.page_numbers.append(
+            self.writer.add_object(
+                b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>" % (self.pages_number, contents)
+            )
+        )
         self.ops = []
         self.y_mm = MARGIN_MM

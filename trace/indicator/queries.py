@@ -49,9 +49,11 @@ class CodeCounts:
 def key_product_communes(commune_codes: Collection[str]) -> Select[tuple[str, int]]:
     """(commune code, product id) for every live key product found in one of the communes,
     through its cooperative's address or through one of the cooperative's farming areas."""
-    live_key_products = select(Product.id, Product.cooperative_id).where(
-        Product.is_key_product.is_(True), Product.archived_at.is_(None)
-    ).subquery()
+    live_key_products = (
+        select(Product.id, Product.cooperative_id)
+        .where(Product.is_key_product.is_(True), Product.archived_at.is_(None))
+        .subquery()
+    )
     by_address = (
         select(Cooperative.commune_code.label("commune_code"), live_key_products.c.id)
         .join(live_key_products, live_key_products.c.cooperative_id == Cooperative.id)
@@ -91,10 +93,15 @@ def key_products(session: Session, product_ids: Collection[int]) -> list[KeyProd
     ).all()
     # Sorted here, not in SQL: PostgreSQL's collation and SQLite's would disagree.
     found = [KeyProductRow(*row) for row in rows]
-    return sorted(found, key=lambda row: (
-        row.cooperative_name.casefold(), row.cooperative_id, row.product_name.casefold(),
-        row.product_id,
-    ))
+    return sorted(
+        found,
+        key=lambda row: (
+            row.cooperative_name.casefold(),
+            row.cooperative_id,
+            row.product_name.casefold(),
+            row.product_id,
+        ),
+    )
 
 
 def code_counts(session: Session, product_ids: Collection[int]) -> dict[int, CodeCounts]:
@@ -138,9 +145,7 @@ def latest_batch_codes(session: Session, product_ids: Collection[int]) -> dict[i
         .subquery()
     )
     rows = session.execute(
-        select(newest_first.c.product_id, newest_first.c.text).where(
-            newest_first.c.position == 1
-        )
+        select(newest_first.c.product_id, newest_first.c.text).where(newest_first.c.position == 1)
     ).all()
     return {row.product_id: row.text for row in rows}
 

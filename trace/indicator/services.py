@@ -255,12 +255,18 @@ def province_overview(
     for commune_code, product_id in pairs:
         key_counts[commune_code] += 1
         traced_counts[commune_code] += product_id in traced_ids
-    shown = set(communes) if include_all else (
-        queries.communes_with_cooperatives(session, list(communes)) | set(key_counts)
+    shown = (
+        set(communes)
+        if include_all
+        else (queries.communes_with_cooperatives(session, list(communes)) | set(key_counts))
     )
     rows = tuple(
-        CommuneRow(commune_code, communes[commune_code], key_counts[commune_code],
-                   traced_counts[commune_code])
+        CommuneRow(
+            commune_code,
+            communes[commune_code],
+            key_counts[commune_code],
+            traced_counts[commune_code],
+        )
         for commune_code in sorted(shown)
     )
     return ProvinceOverview(code, name, today, rows, include_all)

@@ -174,5 +174,3 @@ def _cooperatives_to_filter(user: User) -> list[Cooperative]:
     if user.role is Role.COOPERATIVE:
         return []
     return list(db.session.scalars(select(Cooperative).order_by(Cooperative.name)).all())
-
-

@@ -17,8 +17,12 @@ def linkset(anchor: str, title: str, titles: dict[str, str], verify_url: str) ->
     ``anchor`` is the label URL without its query; ``titles`` names the page per language.
     """
     pages = [
-        {"href": f"{anchor}?lang={language}", "title": text, "type": "text/html",
-         "hreflang": [language]}
+        {
+            "href": f"{anchor}?lang={language}",
+            "title": text,
+            "type": "text/html",
+            "hreflang": [language],
+        }
         for language, text in titles.items()
     ]
     return {
@@ -28,8 +32,11 @@ def linkset(anchor: str, title: str, titles: dict[str, str], verify_url: str) ->
                 f"{GS1}defaultLink": [{"href": anchor, "title": title, "type": "text/html"}],
                 f"{GS1}pip": pages,
                 f"{GS1}verificationService": [
-                    {"href": verify_url, "title": "POST {\"code\": \"<the QR text>\"}",
-                     "type": "application/json"}
+                    {
+                        "href": verify_url,
+                        "title": 'POST {"code": "<the QR text>"}',
+                        "type": "application/json",
+                    }
                 ],
             }
         ]

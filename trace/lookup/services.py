@@ -49,7 +49,6 @@ PUBLIC_STEPS = (
 )
 
 
-
 @dataclass(frozen=True)
 class PublicBatch:
     """The batch's facts a consumer may read."""
@@ -155,12 +154,8 @@ _LABEL = (
     )
     .join(_PRODUCTS, _PRODUCTS.c.id == _BATCHES.c.product_id)
     .join(_COOPERATIVES, _COOPERATIVES.c.id == _BATCHES.c.cooperative_id)
-    .outerjoin(
-        _UNIT, and_(_UNIT.batch_id == _BATCHES.c.id, _UNIT.serial == bindparam("serial"))
-    )
-    .outerjoin(
-        _ISSUED, and_(_ISSUED.batch_id == _BATCHES.c.id, _ISSUED.text == bindparam("text"))
-    )
+    .outerjoin(_UNIT, and_(_UNIT.batch_id == _BATCHES.c.id, _UNIT.serial == bindparam("serial")))
+    .outerjoin(_ISSUED, and_(_ISSUED.batch_id == _BATCHES.c.id, _ISSUED.text == bindparam("text")))
     .outerjoin(_KEY, _KEY.kid == bindparam("kid"))
 )
 _LABEL_BY_GTIN = _LABEL.where(

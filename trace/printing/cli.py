@@ -24,27 +24,47 @@ from trace.printing.services import PrintRun, print_run
 @click.command("labels")
 @with_appcontext
 @click.argument("batch")
-@click.option("--layout", default="a4-3x8", show_default=True,
-              help="roll-50x30, roll-40x25, a4-3x8, a4-4x10 or custom (then --width-mm ...).")
+@click.option(
+    "--layout",
+    default="a4-3x8",
+    show_default=True,
+    help="roll-50x30, roll-40x25, a4-3x8, a4-4x10 or custom (then --width-mm ...).",
+)
 @click.option("--count", default="1", show_default=True, help="How many labels (1-10000).")
 @click.option("--serialised", is_flag=True, help="Issue one unit code per label, with serials.")
-@click.option("--lines", default=None,
-              help="Comma-separated lines to show (default all): cooperative, origin, lot, "
-              "date, expiry, planting_area, ocop, tagline.")
+@click.option(
+    "--lines",
+    default=None,
+    help="Comma-separated lines to show (default all): cooperative, origin, lot, "
+    "date, expiry, planting_area, ocop, tagline.",
+)
 @click.option("--language", default="vi", show_default=True, help="vi or en.")
 @click.option("--dpi", default="300", show_default=True, help="Resolution of a PNG.")
 @click.option("--width-mm", "width_mm", default="", help="Custom layout: label width.")
 @click.option("--height-mm", "height_mm", default="", help="Custom layout: label height.")
 @click.option("--columns", default="1", help="Custom layout: labels across.")
 @click.option("--rows", default="1", help="Custom layout: labels down.")
-@click.option("--margin-left-mm", "margin_left_mm", default="",
-              help="Custom layout (default: the grid centred on the page).")
-@click.option("--margin-top-mm", "margin_top_mm", default="",
-              help="Custom layout (default: the grid centred on the page).")
+@click.option(
+    "--margin-left-mm",
+    "margin_left_mm",
+    default="",
+    help="Custom layout (default: the grid centred on the page).",
+)
+@click.option(
+    "--margin-top-mm",
+    "margin_top_mm",
+    default="",
+    help="Custom layout (default: the grid centred on the page).",
+)
 @click.option("--gap-x-mm", "gap_x_mm", default="0", help="Custom layout.")
 @click.option("--gap-y-mm", "gap_y_mm", default="0", help="Custom layout.")
-@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The file to write: .pdf (every sheet) or .png (the first sheet).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write: .pdf (every sheet) or .png (the first sheet).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
     """Render the labels of BATCH (its batch code, or its lot when only one batch has it)."""
@@ -63,10 +83,14 @@ def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
         "pages": pages,
         "serialised": options.is_serialised,
     }
-    echo_data(summary, as_json, lambda data: (
-        f"Wrote {data['labels']} labels of {data['batch']} on {data['pages']} page(s) "
-        f"to {data['file']}"
-    ))
+    echo_data(
+        summary,
+        as_json,
+        lambda data: (
+            f"Wrote {data['labels']} labels of {data['batch']} on {data['pages']} page(s) "
+            f"to {data['file']}"
+        ),
+    )
 
 
 def find_batch(given: str) -> Batch:
@@ -94,9 +118,10 @@ def _write(run: PrintRun, out: Path) -> int:
         raise InvalidInput(errors={"out": [f"no such folder: {folder}"]})
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".labels-", suffix=out.suffix)
     try:
-        with os.fdopen(handle, "wb") as file, click.progressbar(
-            length=total, label="Drawing pages", file=sys.stderr
-        ) as bar:
+        with (
+            os.fdopen(handle, "wb") as file,
+            click.progressbar(length=total, label="Drawing pages", file=sys.stderr) as bar,
+        ):
             run.render(file, on_page=lambda page: bar.update(1))
             bar.update(total - bar.pos)  # a PNG is one page drawn without page callbacks
         os.replace(temporary, out)
@@ -104,4 +129,3 @@ def _write(run: PrintRun, out: Path) -> int:
         if os.path.exists(temporary):
             os.unlink(temporary)
     return total
-

@@ -24,9 +24,7 @@ class PrintForm(RegistryForm):
     margin_top_mm = StringField(_l("Top margin (mm)"), render_kw=MILLIMETRES)
     gap_x_mm = StringField(_l("Gap between columns (mm)"), default="0", render_kw=MILLIMETRES)
     gap_y_mm = StringField(_l("Gap between rows (mm)"), default="0", render_kw=MILLIMETRES)
-    count = StringField(
-        _l("How many labels"), default="24", render_kw={"inputmode": "numeric"}
-    )
+    count = StringField(_l("How many labels"), default="24", render_kw={"inputmode": "numeric"})
     serialised = BooleanField(
         _l("One code per item (serialised)"),
         description=_l(

@@ -67,7 +67,3 @@ class Scan(Base):
     # A market inspector's check (verify page), not a buyer's visit: buyers' counts and
     # the clone rules about buyers leave it out.
     is_inspection: Mapped[bool] = mapped_column(default=False, server_default=false())
-
-
-
-

@@ -42,9 +42,7 @@ _FIRST_SCAN = (
         # The window counts every matching row before LIMIT keeps the first.
         func.count().over(),
     )
-    .where(
-        SCANS.c.label_code_id == bindparam("label_code_id"), SCANS.c.is_inspection.is_(False)
-    )
+    .where(SCANS.c.label_code_id == bindparam("label_code_id"), SCANS.c.is_inspection.is_(False))
     .order_by(SCANS.c.id)
     .limit(1)
 )

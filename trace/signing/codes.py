@@ -263,9 +263,7 @@ def b64url_decode(text: str) -> bytes:
 
 
 def _reserved_segment(match: re.Match[str]) -> bool:
-    return any(
-        segment in ("01", "b") for segment in match.group(3).split("/")
-    )
+    return any(segment in ("01", "b") for segment in match.group(3).split("/"))
 
 
 def _dates_of(data: LabelData) -> list[str]:
@@ -354,9 +352,7 @@ def _label_data(address: str, dates: dict[str, str]) -> LabelData:
 
 
 def _decode_value(segment: str) -> str:
-    decoded = re.sub(
-        r"%([0-9A-Fa-f]{2})", lambda hit: chr(int(hit.group(1), 16)), segment
-    )
+    decoded = re.sub(r"%([0-9A-Fa-f]{2})", lambda hit: chr(int(hit.group(1), 16)), segment)
     if not decoded or not set(decoded) <= _AI82:
         raise MalformedCode("a path value is empty or outside the GS1 AI 82 set")
     return decoded

@@ -23,9 +23,7 @@ class KeyPassphraseMissing(SigningError):
 class KeyUnreadable(SigningError):
     """Raised when a stored private key cannot be decrypted (wrong passphrase) or is not Ed25519."""
 
-    message = _l(
-        "The private key could not be decrypted: check TRACE_KEY_PASSPHRASE."
-    )
+    message = _l("The private key could not be decrypted: check TRACE_KEY_PASSPHRASE.")
 
 
 class NoCurrentKey(SigningError):

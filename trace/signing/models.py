@@ -57,5 +57,3 @@ class IssuingKey(Base):
     def __repr__(self) -> str:
         # Never the private key, even encrypted.
         return f"<IssuingKey {self.kid} current={self.is_current} revoked={self.is_revoked}>"
-
-

@@ -36,8 +36,18 @@ ENCRYPT = b"Encrypt"
 OBJECT_STREAM = b"ObjStm"
 FLATE = b"FlateDecode"
 OTHER_FILTERS = frozenset(
-    {b"ASCIIHexDecode", b"ASCII85Decode", b"LZWDecode", b"RunLengthDecode", b"Crypt",
-     b"AHx", b"A85", b"LZW", b"RL", b"Fl"}
+    {
+        b"ASCIIHexDecode",
+        b"ASCII85Decode",
+        b"LZWDecode",
+        b"RunLengthDecode",
+        b"Crypt",
+        b"AHx",
+        b"A85",
+        b"LZW",
+        b"RL",
+        b"Fl",
+    }
 )
 
 # A name: a slash and the regular characters after it (PDF 32000-1, 7.2.2 and 7.3.5).

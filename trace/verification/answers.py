@@ -138,4 +138,3 @@ def _place(commune_code: str) -> dict[str, str | None]:
         "commune": commune.name if commune else None,
         "province": commune.province_name if commune else None,
     }
-

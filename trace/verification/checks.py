@@ -106,9 +106,7 @@ class CodeCheck:
         return parsed.kid if parsed is not None else None
 
 
-def judge_codes(
-    session: Session, texts: list[str], *, with_facts: bool = True
-) -> list[JudgedCode]:
+def judge_codes(session: Session, texts: list[str], *, with_facts: bool = True) -> list[JudgedCode]:
     """Each code's verdict and the batch it names, with the page's facts if asked; reads only."""
     judged = []
     for text in texts:

@@ -45,8 +45,10 @@ def codes_in_photo(photo: FileStorage, max_bytes: int) -> list[str]:
             _refuse(NOT_A_PHOTO)
         except click.ClickException:
             _refuse(
-                _l("No QR code could be read in this photo. Take it again closer, in good "
-                   "light, with the whole code in the picture.")
+                _l(
+                    "No QR code could be read in this photo. Take it again closer, in good "
+                    "light, with the whole code in the picture."
+                )
             )
     return texts
 
@@ -58,8 +60,13 @@ def _check_header(data: bytes) -> None:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 format_name, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ):
         _refuse(NOT_A_PHOTO)
     if format_name not in READABLE_FORMATS:
         _refuse(NOT_A_PHOTO)

@@ -87,19 +87,3 @@ class VerificationOut(Schema):
     label = fields.Nested(LabelFactsOut, required=True, allow_none=True)
     batch = fields.Nested(BatchFactsOut, required=True, allow_none=True)
     unit = fields.Nested(UnitOut, required=True, allow_none=True)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

@@ -82,4 +82,3 @@ def judged_online(
         elif is_recalled:
             verdict = Verdict.RECALLED_BATCH
     return Verification(verdict, offline.text, offline.parsed, issued if is_issued else None)
-

@@ -203,8 +203,7 @@ def browser_strings() -> dict[str, Any]:
         "checked_offline": _("Checked offline, with the lists from %(age)s.", age="{age}"),
         "lists_age": _("Lists for checking offline: from %(age)s.", age="{age}"),
         "no_lists": _(
-            "This phone has no lists for checking offline yet: open this page once with a "
-            "network."
+            "This phone has no lists for checking offline yet: open this page once with a network."
         ),
         "unsupported": _(
             "This browser cannot check signatures offline: use a recent Chrome or Safari."
@@ -230,9 +229,7 @@ def browser_strings() -> dict[str, Any]:
             "expiresOn": _("Expiry date"),
             "kid": _("Signing key"),
         },
-        "recalled_on": _(
-            "This batch was recalled on %(day)s: do not eat or use it.", day="{day}"
-        ),
+        "recalled_on": _("This batch was recalled on %(day)s: do not eat or use it.", day="{day}"),
         "reason": _("Reason:"),
         "camera_failed": _("The camera could not be opened. Allow the camera, or take a photo."),
         "camera_stop": _("Stop the camera"),

@@ -112,8 +112,6 @@ def _this_page_without_lang() -> str:
     return request.path + (f"?{query}" if query else "")
 
 
-
-
 # The all-digit formats the pages use, written as Babel writes them (zero-padded, the year
 # in four digits) without Babel's pattern machinery: a fifth of the cost, and a label page
 # shows up to a dozen dates.
@@ -149,8 +147,6 @@ def moment_format(value: datetime | None = None, format: str | None = None) -> s
 def _in_vietnam(moment: datetime) -> datetime:
     """As Flask-Babel rebases: a time without a zone is UTC."""
     return local_time(moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC))
-
-
 
 
 @blueprint.get("/lang/<any(vi, en):code>")

@@ -18,8 +18,6 @@ from trace.registry.models import FarmingArea
 MAX_QUANTITY = Decimal("999999999.999")
 
 
-
-
 def check_date(
     errors: FieldErrors, field: str, raw: Any, allow_future: bool = False
 ) -> date | None:

@@ -28,8 +28,7 @@ MAX_PROBLEMS_SHOWN = 1000
 # Room for the form's other fields and the multipart envelope around the file.
 MAX_REQUEST_BYTES = MAX_FILE_BYTES + 1024 * 1024
 SPREADSHEET_TYPES = (
-    ".csv,.xlsx,text/csv,"
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 TEMPLATE_TYPES = {
     "csv": "text/csv; charset=utf-8",

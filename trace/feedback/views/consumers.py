@@ -52,8 +52,9 @@ def share_position(scan_id: int) -> ResponseReturnValue:
     if not isinstance(body, dict):
         body = {}
     try:
-        add_position(db.session, scan_id, body.get("token"), body.get("latitude"),
-                     body.get("longitude"))
+        add_position(
+            db.session, scan_id, body.get("token"), body.get("latitude"), body.get("longitude")
+        )
     except InvalidInput as error:
         return jsonify(code=422, message=str(error.message), errors=error.errors), 422
     refresh_after_scans()

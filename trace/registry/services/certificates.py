@@ -184,7 +184,6 @@ def _apply(
         setattr(certificate, name, value)
 
 
-
 def _owned(
     session: Session,
     errors: FieldErrors,

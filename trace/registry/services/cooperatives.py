@@ -134,7 +134,6 @@ def _apply(
         setattr(cooperative, name, value)
 
 
-
 def _matching(errors: FieldErrors, name: str, raw: Any, pattern: re.Pattern[str]) -> str:
     text = str(raw or "").strip()
     # The pattern bounds a phone's length; an address is bounded here, as its column is.

@@ -125,7 +125,6 @@ def _apply(session: Session, area: FarmingArea, values: Mapping[str, Any], is_ne
         setattr(area, name, value)
 
 
-
 def _code(session: Session, errors: FieldErrors, area: FarmingArea, raw: Any) -> str | None:
     pattern = current_app.config["TRACE_PLANTING_AREA_CODE_PATTERN"]
     code = errors.check("code", validation.planting_area_code, str(raw or ""), pattern)

@@ -31,9 +31,3 @@ def archive(session: Session, row: Any) -> None:
     if row.archived_at is None:
         row.archived_at = utcnow()
     session.flush()
-
-
-
-
-
-

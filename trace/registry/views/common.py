@@ -24,26 +24,6 @@ blueprint = Blueprint("registry", __name__)
 RecordT = TypeVar("RecordT")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def cooperative_choices(user: User) -> list[tuple[str, str]]:
     """The cooperatives an operator may file a new record under (not the archived ones)."""
     statement = scope_to_caller(
@@ -75,8 +55,6 @@ def prepare_place(form: CommuneFields, user: User, default_commune: str | None) 
     form.fill_place_choices()
     if form.wants_communes() and form.place_problems():
         any_form.commune_code.data = ""
-
-
 
 
 @blueprint.context_processor

@@ -81,31 +81,3 @@ def _importing_cooperative(
     if cooperative is None:
         raise InvalidInput(errors={"cooperative_id": [str(_l("Choose the cooperative."))]})
     return cooperative
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-

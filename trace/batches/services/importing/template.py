@@ -52,58 +52,81 @@ def _column(
 
 COLUMNS = (
     _column(
-        "product", "Mã sản phẩm",
+        "product",
+        "Mã sản phẩm",
         ("Sản phẩm", "Mã SP", "Product", "Product code", "GTIN", "Mã vạch"),
-        True, 16,
+        True,
+        16,
         "Mã ngắn của sản phẩm đã khai trong danh mục (như ST25), hoặc mã vạch GTIN của nó.",
     ),
     _column(
-        "farming_areas", "Mã vùng trồng",
-        ("Mã vùng nuôi", "Mã số vùng trồng", "Vùng trồng", "Farming area", "Farming areas",
-         "Farming area codes", "Planting area code", "Planting area codes"),
-        True, 30,
+        "farming_areas",
+        "Mã vùng trồng",
+        (
+            "Mã vùng nuôi",
+            "Mã số vùng trồng",
+            "Vùng trồng",
+            "Farming area",
+            "Farming areas",
+            "Farming area codes",
+            "Planting area code",
+            "Planting area codes",
+        ),
+        True,
+        30,
         "Mã số vùng trồng hoặc vùng nuôi đã đăng ký (như VN-STRG-0012). "
         "Lô lấy từ nhiều vùng: ghi các mã cách nhau bằng dấu chấm phẩy (;).",
     ),
     _column(
-        "lot", "Số lô",
+        "lot",
+        "Số lô",
         ("Lô", "Mã lô", "Lot", "Lot number", "Batch"),
-        False, 22,
+        False,
+        22,
         "Để trống để hệ thống tự đặt: mã sản phẩm, ngày thu hoạch và số thứ tự "
         "(như ST25-261118-01). Nếu tự ghi: tối đa 20 chữ cái không dấu, chữ số, gạch ngang, "
         "dấu chấm hoặc gạch dưới, không trùng lô đã có và không lặp lại trong tệp.",
     ),
     _column(
-        "harvested_on", "Ngày thu hoạch",
+        "harvested_on",
+        "Ngày thu hoạch",
         ("Harvest date", "Harvested", "Date harvested"),
-        False, 16,
-        "Ngày/tháng/năm (20/11/2026) hoặc năm-tháng-ngày (2026-11-20); "
-        "không được sau hôm nay.",
+        False,
+        16,
+        "Ngày/tháng/năm (20/11/2026) hoặc năm-tháng-ngày (2026-11-20); không được sau hôm nay.",
     ),
     _column(
-        "packed_on", "Ngày đóng gói",
+        "packed_on",
+        "Ngày đóng gói",
         ("Packing date", "Packed", "Date packed"),
-        False, 16,
+        False,
+        16,
         "Ghi như ngày thu hoạch; không được trước ngày thu hoạch, không được sau hôm nay.",
     ),
     _column(
-        "expires_on", "Hạn sử dụng",
+        "expires_on",
+        "Hạn sử dụng",
         ("Hạn dùng", "Expiry date", "Expiry", "Expires", "Best before", "Use by"),
-        False, 16,
+        False,
+        16,
         "Để trống để tính theo số ngày bảo quản của sản phẩm, kể từ ngày đóng gói "
         "(hoặc ngày thu hoạch). Nếu ghi thì phải sau ngày đóng gói.",
     ),
     _column(
-        "quantity", "Số lượng",
+        "quantity",
+        "Số lượng",
         ("Khối lượng", "Quantity", "Qty", "Amount"),
-        False, 12,
+        False,
+        12,
         "Số lớn hơn 0, tối đa 3 chữ số thập phân; phần thập phân sau dấu phẩy hoặc dấu chấm "
         "(12,5 hoặc 12.5).",
     ),
     _column(
-        "unit", "Đơn vị",
+        "unit",
+        "Đơn vị",
         ("Đơn vị tính", "ĐVT", "Unit"),
-        False, 12,
+        False,
+        12,
         "Như kg, túi, hộp. Để trống để dùng đơn vị của sản phẩm.",
     ),
 )
@@ -146,8 +169,14 @@ def template_xlsx(example: list[Cell]) -> bytes:
             [column.header, "Có" if column.is_required else "Không", column.guide]
             for column in COLUMNS
         ]
-        + [["", "", "Mỗi dòng là một lô hàng. Dòng 1 là tên cột: giữ nguyên. "
-            "Nếu có dòng sai, hệ thống không nhập dòng nào và chỉ ra từng ô cần sửa."]],
+        + [
+            [
+                "",
+                "",
+                "Mỗi dòng là một lô hàng. Dòng 1 là tên cột: giữ nguyên. "
+                "Nếu có dòng sai, hệ thống không nhập dòng nào và chỉ ra từng ô cần sửa.",
+            ]
+        ],
         widths=[18, 10, 90],
     )
     return write_xlsx(HEADERS, [example], [c.width for c in COLUMNS], SHEET_TITLE, guide)
