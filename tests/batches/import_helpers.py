@@ -6,10 +6,12 @@ import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Sequence
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from openpyxl import Workbook
 
@@ -58,6 +60,67 @@ def xlsx_bytes(rows: Sequence[Sequence[Any]], headers: Sequence[str] = HEADERS) 
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+SHEET_NS = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+SHARED_STRINGS = "xl/sharedStrings.xml"
+# A part written piece by piece: (bytes, times) pairs, streamed so that hundreds of MB of
+# XML cost the test little memory.
+Pieces = Sequence[tuple[bytes, int]]
+
+
+def workbook_with_parts(
+    path: Path,
+    parts: Mapping[str, Pieces],
+    rows: Sequence[Sequence[Any]] = (),
+    headers: Sequence[str] = HEADERS,
+) -> Path:
+    """An XLSX as openpyxl saves it, with parts replaced or added (openpyxl writes no shared
+    strings: added, they are declared so that a reader finds them)."""
+    saved = zipfile.ZipFile(io.BytesIO(xlsx_bytes(rows, headers)))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in saved.namelist():
+            if name not in parts:
+                archive.writestr(name, _declared(saved, name, parts))
+        for name, pieces in parts.items():
+            with archive.open(name, "w", force_zip64=True) as stream:
+                _write_pieces(stream, pieces)
+    return path
+
+
+def _declared(saved: zipfile.ZipFile, name: str, parts: Mapping[str, Pieces]) -> bytes:
+    content = saved.read(name)
+    if name != "[Content_Types].xml" or SHARED_STRINGS not in parts:
+        return content
+    override = (
+        f'<Override PartName="/{SHARED_STRINGS}" ContentType="application/'
+        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+    )
+    return content.replace(b"</Types>", override.encode() + b"</Types>")
+
+
+def _write_pieces(stream: IO[bytes], pieces: Pieces) -> None:
+    for piece, times in pieces:
+        batch = max(1, 1_000_000 // len(piece))
+        for _ in range(times // batch):
+            stream.write(piece * batch)
+        stream.write(piece * (times % batch))
+
+
+def sheet_xml(*rows: tuple[bytes, int]) -> Pieces:
+    """A worksheet part whose sheetData holds the pieces given."""
+    start = b'<?xml version="1.0"?><worksheet xmlns="' + SHEET_NS + b'"><sheetData>'
+    return [(start, 1), *rows, (b"</sheetData></worksheet>", 1)]
+
+
+def shared_strings_xml(
+    strings: Sequence[str], filler: Callable[[int], bytes], count: int
+) -> Pieces:
+    """A shared strings part: the strings given, then ``count`` made by ``filler``."""
+    start = b'<?xml version="1.0"?><sst xmlns="' + SHEET_NS + b'">'
+    given = "".join(f"<si><t>{text}</t></si>" for text in strings).encode()
+    filled = b"".join(filler(number) for number in range(count))
+    return [(start + given, 1), (filled, 1), (b"</sst>", 1)]
 
 
 def days_ago(days: int) -> date:

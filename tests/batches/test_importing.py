@@ -131,6 +131,24 @@ def test_an_xlsx_file_with_real_dates_and_numbers_imports(session, tenants):
     assert second.expires_on == days_ago(4) + timedelta(days=365)
 
 
+def test_a_formula_without_a_saved_value_is_a_row_error_naming_its_cell(session, tenants):
+    """openpyxl and some exporters save formulas uncomputed: the quantity is not lost silently."""
+    catalogue = make_catalogue(session, tenants.cooperative_a)
+    data = xlsx_bytes(
+        [
+            good_row(catalogue, quantity=12),
+            good_row(catalogue, quantity="=G2*2"),
+        ]
+    )
+    [problem] = problems_of(session, tenants.staff_a, data, "lo-hang.xlsx")
+    assert problem == (
+        3,
+        "Số lượng",
+        "Cell G3 holds a formula without a computed value: open the file in "
+        "Excel, save it, then import it again, or type the value itself.",
+    )
+
+
 @pytest.mark.parametrize(
     "headers",
     [

@@ -30,7 +30,8 @@ from trace.batches.models import Batch, BatchStatus
 from trace.batches.services.importing import import_batches
 from trace.batches.services.importing.template import HEADERS
 from trace.common.clock import local_today
-from trace.common.spreadsheets import read_table, write_csv
+from trace.common.spreadsheet_writing import write_csv
+from trace.common.spreadsheets import read_table
 from trace.db import db, utcnow
 from trace.registry.models import Cooperative, FarmingArea, FarmingAreaKind, Product
 

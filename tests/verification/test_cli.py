@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import struct
 import subprocess
 import sys
+import zlib
 from datetime import date
 
 import pytest
@@ -119,6 +122,97 @@ def test_bad_input_exits_non_zero_with_one_line(runner, tmp_path):
     assert verify(runner).exit_code == 2
     malformed = verify(runner, "hello")
     assert (malformed.exit_code, "(malformed code)" in malformed.stdout) == (1, True)
+
+
+def png_header(width, height):
+    """A tiny PNG declaring a width and height; its few pixels would never fill them."""
+
+    def chunk(kind, data):
+        checksum = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 100))
+        + chunk(b"IEND", b"")
+    )
+
+
+def jpeg_header(width, height):
+    start_of_frame = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    start_of_scan = b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00\x00\x3f\x00"
+    return b"\xff\xd8" + start_of_frame + start_of_scan + b"\0" * 16 + b"\xff\xd9"
+
+
+def truncated_png():
+    image = io.BytesIO()
+    qr_image("https://id.example/01/08934567000017/10/X").save(image, "PNG")
+    return image.getvalue()[: len(image.getvalue()) // 2]
+
+
+TOO_LARGE = "Ảnh quá lớn: tối đa 40 megapixel"
+UNREADABLE = "Không đọc được ảnh"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("bom.png", png_header(100_000, 100_000), TOO_LARGE),
+        ("bom.jpg", jpeg_header(65_000, 65_000), TOO_LARGE),
+        ("400mp.png", png_header(20_000, 20_000), TOO_LARGE),
+        # 177 megapixels: under Pillow's error, over its warning; decoded, it took 1.85 GB.
+        ("13300.png", png_header(13_300, 13_300), TOO_LARGE),
+        # Under Pillow's limits, over the web's: refused by its header all the same.
+        ("48mp.png", png_header(8_000, 6_000), TOO_LARGE),
+        ("truncated.png", truncated_png(), UNREADABLE),
+        ("label.png", b"not an image", UNREADABLE),
+        ("drawing.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', UNREADABLE),
+    ],
+)
+def test_every_bad_image_is_one_error_line_and_exit_2(runner, tmp_path, name, data, reason):
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = verify(runner, str(path))
+    assert result.exit_code == 2, result.output
+    [line] = result.output.strip().splitlines()
+    assert line.startswith(f"Error: {path}: {reason}"), line
+
+
+# An OSC title, a bell, a screen clear and colours faking a verdict; a C1 escape; a
+# right-to-left override; a line break that would start a line of its own.
+HOSTILE_CODE = (
+    "\x1b]0;PWNED\x07\x1b[2J\x1b[31mVALID (valid)\x1b[0m \x9b31m \u202eilav\nVALID (valid)"
+)
+RAW_CONTROLS = ("\x1b", "\x07", "\x9b", "\u202e")
+
+
+def test_a_code_that_holds_terminal_controls_is_shown_escaped(runner, tmp_path):
+    photo = tmp_path / "nhan.png"
+    qr_image(HOSTILE_CODE).save(photo)
+    # zxing-cpp names most controls (<ESC>) itself, not the right-to-left override.
+    for given in (HOSTILE_CODE, str(photo)):
+        result = verify(runner, given)
+        assert result.exit_code == 1
+        assert not any(control in result.output for control in RAW_CONTROLS), result.output
+        lines = result.output.splitlines()
+        assert lines[0] == "NOT VALID (malformed code)"
+        assert not any(line.startswith("VALID") for line in lines)
+        assert "\\u202eilav" in lines[-1]
+    typed = verify(runner, HOSTILE_CODE).output.splitlines()[-1]
+    assert typed == (
+        "\\x1b]0;PWNED\\x07\\x1b[2J\\x1b[31mVALID (valid)\\x1b[0m \\x9b31m "
+        "\\u202eilav\\nVALID (valid)"
+    )
+    as_json = verify(runner, HOSTILE_CODE, "--json")
+    assert not any(control in as_json.output for control in RAW_CONTROLS), as_json.output
+    assert json.loads(as_json.stdout)["code"] == HOSTILE_CODE
+
+
+def test_a_code_too_long_for_a_file_name_is_checked_as_a_code(runner):
+    result = verify(runner, "x" * 300)
+    assert (result.exit_code, "(malformed code)" in result.stdout) == (1, True)
 
 
 def test_a_broken_key_set_file_exits_2(runner, tmp_path, code_text):

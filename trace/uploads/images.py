@@ -8,7 +8,11 @@ archives: polyglots) are gone.
 from __future__ import annotations
 
 import io
-from typing import NoReturn
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, NoReturn
 
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -32,35 +36,48 @@ _SRGB = ImageCms.createProfile("sRGB")
 
 def reencode_image(data: bytes) -> CheckedFile:
     """Check an image's declared size, decode it and re-encode it as PNG or JPEG."""
+    with opened_within_limits(io.BytesIO(data)) as image:
+        return _reencode(image)
+
+
+@contextmanager
+def opened_within_limits(
+    source: Path | IO[bytes],
+    formats: tuple[str, ...] = ACCEPTED_FORMATS,
+    max_pixels: int = MAX_PIXELS,
+) -> Iterator[Image.Image]:
+    """An image opened by its header, refused (``InvalidInput``) before a pixel is decoded
+    when it declares too many; what fails while the block decodes it is refused too."""
     try:
-        with Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS) as image:
-            _refuse_oversized(*image.size)
-            return _reencode(image)
-    # Pillow's own limit is higher than ours, so its warning only matters where warnings
-    # are turned into errors (the tests); its error comes at twice that limit.
+        with warnings.catch_warnings():
+            # Pillow warns past its own limit (higher than ours) and raises at twice it.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(source, formats=formats) as image:
+                _refuse_oversized(*image.size, max_pixels=max_pixels)
+                yield image
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _refuse_bomb()
+        _refuse_bomb(max_pixels)
     except _UNREADABLE:
         _refuse_unreadable()
 
 
-def _refuse_oversized(width: int, height: int) -> None:
+def _refuse_oversized(width: int, height: int, max_pixels: int) -> None:
     if width < 1 or height < 1:
         _refuse_unreadable()
-    if width > MAX_SIDE or height > MAX_SIDE or width * height > MAX_PIXELS:
-        _refuse_bomb()
+    if width > MAX_SIDE or height > MAX_SIDE or width * height > max_pixels:
+        _refuse_bomb(max_pixels)
 
 
 def _refuse_unreadable() -> NoReturn:
     refuse(_l("The image could not be read. It may be damaged or incomplete."))
 
 
-def _refuse_bomb() -> NoReturn:
+def _refuse_bomb(max_pixels: int) -> NoReturn:
     refuse(
         _l(
             "The image is too large: at most %(megapixels)s megapixels and %(side)s pixels"
             " on each side.",
-            megapixels=MAX_PIXELS // 1_000_000,
+            megapixels=max_pixels // 1_000_000,
             side=MAX_SIDE,
         )
     )

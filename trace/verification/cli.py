@@ -2,7 +2,8 @@
 
 With ``--keys`` the check is the offline one: the key set file and nothing else, neither
 the database nor the network, so an inspector's laptop can run it in a market. Exits 0
-only when every code checked is valid, 1 when one is not, 2 on bad input.
+only when every code checked is valid, 1 when one is not, 2 on bad input. A code's text
+comes from whoever printed the label: what a terminal would act on is shown escaped.
 """
 
 from __future__ import annotations
@@ -17,13 +18,24 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy.exc import SQLAlchemyError
 
-from trace.common.cli import echo_data
 from trace.db import db
+from trace.errors import InvalidInput
 from trace.signing.codes import CodeError
+from trace.uploads.images import MAX_PIXELS, opened_within_limits
 from trace.verification.answers import verification_json
 from trace.verification.services import Verification, verify_code, verify_offline
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
+# What Pillow is asked to open; a phone's JPEG may then say it is an MPO.
+OPENED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
+READABLE_FORMATS = (*OPENED_FORMATS, "MPO")
+DECODED_MODES = ("L", "RGB", "RGBA")
+
+
+class BadImage(click.ClickException):
+    """Raised for an image that cannot be checked: one line, and exit 2 as for bad input."""
+
+    exit_code = 2
 
 
 @click.command("verify")
@@ -49,7 +61,8 @@ def verify(code_or_image: str, keys_file: Path | None, as_json: bool) -> None:
     else:
         verifications = _online(texts)
     answers = [verification_json(verification) for verification in verifications]
-    echo_data(answers[0] if len(answers) == 1 else answers, as_json, _render)
+    data = answers[0] if len(answers) == 1 else answers
+    click.echo(_json_text(data) if as_json else _render(data))
     sys.exit(0 if all(verification.is_valid for verification in verifications) else 1)
 
 
@@ -57,32 +70,65 @@ def codes_in(code_or_image: str) -> list[str]:
     """The code itself, or the text of every QR code found in the image file it names."""
     path = Path(code_or_image)
     looks_like_code = code_or_image.lower().startswith(("http://", "https://"))
-    if not looks_like_code and path.is_file():
+    if not looks_like_code and _is_file(path):
         return decode_image(path)
     if not looks_like_code and path.suffix.lower() in IMAGE_SUFFIXES:
-        raise click.BadParameter(f"no such file: {code_or_image}", param_hint="CODE_OR_IMAGE")
+        raise BadImage(f"no such file: {shown(code_or_image)}")
     return [code_or_image]
 
 
-def decode_image(path: Path) -> list[str]:
-    """Every QR code zxing-cpp finds in the photo, in reading order, each once."""
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # a code too long to be a file's name, say
+        return False
+
+
+def decode_image(path: Path, max_pixels: int = MAX_PIXELS) -> list[str]:
+    """Every QR code zxing-cpp finds in the photo, in reading order, each once.
+
+    The image's header is checked first against the upload pixel limit, so a small file
+    declaring a huge image is refused before it is decoded.
+    """
     import zxingcpp
-    from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with opened_within_limits(path, OPENED_FORMATS, max_pixels) as image:
             image.load()
+            pixels = image if image.mode in DECODED_MODES else image.convert("RGB")
             qr_codes = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-            barcodes = zxingcpp.read_barcodes(image, formats=qr_codes)
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise click.BadParameter(
-            f"{path} is not an image that can be read ({error.__class__.__name__})",
-            param_hint="CODE_OR_IMAGE",
-        ) from None
+            barcodes = zxingcpp.read_barcodes(pixels, formats=qr_codes)
+    except InvalidInput as refused:
+        reasons = " ".join(str(reason) for reasons in refused.errors.values() for reason in reasons)
+        raise BadImage(f"{shown(str(path))}: {reasons}") from None
     texts = list(dict.fromkeys(barcode.text for barcode in barcodes if barcode.valid))
     if not texts:
-        raise click.ClickException(f"no QR code could be read in {path}")
+        raise click.ClickException(f"no QR code could be read in {shown(str(path))}")
     return texts
+
+
+def shown(text: str) -> str:
+    """Text with what is not printable escaped as Python writes it (``\\x1b``, ``\\u202e``):
+    a code cannot move the cursor, clear the screen or reorder what the terminal shows."""
+    return "".join(
+        character if character.isprintable() else character.encode("unicode_escape").decode()
+        for character in text
+    )
+
+
+def _json_text(data: Any) -> str:
+    """The answer as JSON; JSON escapes only C0 controls, so the C1 ones (``\\x9b`` starts a
+    terminal sequence) and the invisible format characters are escaped here too."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return "".join(
+        character if character.isprintable() or character == "\n" else _json_escape(character)
+        for character in text
+    )
+
+
+def _json_escape(character: str) -> str:
+    units = character.encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
 
 
 def read_key_set(path: Path) -> Mapping[str, Any]:
@@ -139,4 +185,4 @@ def _render_one(answer: dict[str, Any]) -> str:
     if answer["unit"] is not None:
         lines.append(f"Unit {answer['unit']['serial']}")
     lines.append(answer["code"])
-    return "\n".join(lines)
+    return "\n".join(shown(line) for line in lines)

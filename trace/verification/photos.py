@@ -20,11 +20,10 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 from trace.errors import InvalidInput
-from trace.verification.cli import decode_image
+from trace.verification.cli import READABLE_FORMATS, BadImage, decode_image
 
 # A 48-megapixel phone camera's full-size photo, and some room: more is not a photo.
 MAX_PIXELS = 50_000_000
-READABLE_FORMATS = frozenset({"JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF", "MPO"})
 FIELD = "photo"
 NOT_A_PHOTO = _l("This file is not a photo that can be read. Choose a JPEG or PNG.")
 
@@ -41,8 +40,8 @@ def codes_in_photo(photo: FileStorage, max_bytes: int) -> list[str]:
         path = Path(folder) / "photo"
         path.write_bytes(data)
         try:
-            texts = decode_image(path)
-        except click.BadParameter:
+            texts = decode_image(path, max_pixels=MAX_PIXELS)
+        except BadImage:
             _refuse(NOT_A_PHOTO)
         except click.ClickException:
             _refuse(

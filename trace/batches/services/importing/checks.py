@@ -25,7 +25,13 @@ from trace.batches.services.importing.template import COLUMNS, ImportColumn, hea
 from trace.common.cells import read_amount, read_date, text_of
 from trace.common.clock import local_today
 from trace.common.field_errors import FieldErrors
-from trace.common.spreadsheets import Cell, Sheet, refuse
+from trace.common.spreadsheets import (
+    Cell,
+    Sheet,
+    UncomputedFormula,
+    refuse,
+    uncomputed_formula_message,
+)
 from trace.errors import InvalidInput
 from trace.registry import validation
 from trace.registry.models import Cooperative, FarmingArea, Product
@@ -129,7 +135,7 @@ class Lookups:
         return code[len(self.cooperative.code_prefix) + 1 :]
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedBatch:
     """A row that passed every check, ready to insert."""
 
@@ -219,7 +225,13 @@ def _check_row(
         found = columns.get(key)
         return cells[found.index] if found is not None and found.index < len(cells) else None
 
-    problems: list[ImportProblem] = []
+    problems = [
+        _problem(number, columns, key, uncomputed_formula_message(value))
+        for key in columns
+        if isinstance(value := cell(key), UncomputedFormula)
+    ]
+    if problems:
+        return problems, None  # read as text, its cells would only be named again, worse
     errors = FieldErrors()
     product = _product(errors, text_of(cell("product")), lookups)
     areas = _areas(errors, text_of(cell("farming_areas")), lookups)

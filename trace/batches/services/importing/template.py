@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trace.common.clock import local_today
-from trace.common.spreadsheets import Cell, Guide, write_csv, write_xlsx
+from trace.common.spreadsheet_writing import Guide, write_csv, write_xlsx
+from trace.common.spreadsheets import Cell
 from trace.registry.models import FarmingArea, Product
 
 
