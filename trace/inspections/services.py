@@ -305,12 +305,18 @@ def _readable(user: User, filters: InspectionFilters) -> Select[tuple[Inspection
     if filters.outcome is not None:
         statement = statement.where(Inspection.outcome == filters.outcome)
     if filters.date_from is not None:
-        start, _ = local_day_bounds(max(filters.date_from, EARLIEST_FILTER_DAY))
+        start, _ = local_day_bounds(_within_filter_days(filters.date_from))
         statement = statement.where(Inspection.inspected_at >= start)
     if filters.date_to is not None:
-        _, end = local_day_bounds(min(filters.date_to, LATEST_FILTER_DAY))
+        _, end = local_day_bounds(_within_filter_days(filters.date_to))
         statement = statement.where(Inspection.inspected_at < end)
     return statement
+
+
+def _within_filter_days(day: date) -> date:
+    """The day, moved into the filter's range from either side (a ``date_to`` of year 1
+    overflows as surely as a ``date_from`` of year 9999)."""
+    return min(max(day, EARLIEST_FILTER_DAY), LATEST_FILTER_DAY)
 
 
 def _newest_first(statement: Select[tuple[Inspection]]) -> Select[tuple[Inspection]]:
