@@ -17,17 +17,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
 from tests.batches.import_helpers import shared_strings_xml, sheet_xml, workbook_with_parts
+from tests.bench.bench_import import fresh_app, make_rows
 from tests.conftest import TEST_KEY_PASSPHRASE, base_config, migrate_to_head
 from tests.factories import make_cooperative
 from trace import create_app
+from trace.batches.models import Batch
 from trace.batches.services.importing.template import HEADERS
-from trace.common.spreadsheets import MAX_FILE_BYTES
+from trace.common.spreadsheet_writing import write_csv
+from trace.common.spreadsheets import MAX_FILE_BYTES, MAX_ROWS
 from trace.config import PROJECT_ROOT
 from trace.db import db
+from trace.signing import services as keys
 
 MAX_PEAK_MB = 300
+BENCH_TAX_CODE = "2200784316"  # the cooperative of tests/bench/bench_import.py
 MAX_SECONDS = 30  # the web workers' timeout; the refusals below take a few seconds at most
 # The command, reporting its peak resident memory; a 1.5 GB address-space limit stops a
 # runaway reader (the old one took 2.8 GB) before it takes the machine's memory. The peak is
@@ -57,6 +63,31 @@ class Outcome:
     seconds: float
 
 
+def measured_import(database_url: str, path: Path, tax_code: str) -> Outcome:
+    """``flask import`` of ``path`` in a subprocess, with its peak memory and time."""
+    environment = {
+        **os.environ,
+        "TRACE_DATABASE_URL": database_url,
+        "TRACE_SECRET_KEY": "import-limits",
+        "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
+        "PYTHONPATH": str(PROJECT_ROOT),
+    }
+    command = [sys.executable, "-c", MEASURED_COMMAND, "import", str(path)]
+    started = time.monotonic()
+    result = subprocess.run(
+        [*command, "--cooperative", tax_code],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    seconds = time.monotonic() - started
+    peak = re.search(r"peak_kb=(\d+)", result.stderr)
+    assert peak is not None, result.stderr
+    return Outcome(result.returncode, result.stderr, int(peak[1]) / 1024, seconds)
+
+
 @pytest.fixture(scope="module")
 def run_import(tmp_path_factory) -> Callable[[Path], Outcome]:
     folder = tmp_path_factory.mktemp("import-limits")
@@ -67,39 +98,7 @@ def run_import(tmp_path_factory) -> Callable[[Path], Outcome]:
         tax_code = make_cooperative(db.session).tax_code
         db.session.commit()
         db.engine.dispose()
-    environment = {
-        **os.environ,
-        "TRACE_DATABASE_URL": url,
-        "TRACE_SECRET_KEY": "import-limits",
-        "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
-        "PYTHONPATH": str(PROJECT_ROOT),
-    }
-
-    def run(path: Path) -> Outcome:
-        command = [
-            sys.executable,
-            "-c",
-            MEASURED_COMMAND,
-            "import",
-            str(path),
-            "--cooperative",
-            tax_code,
-        ]
-        started = time.monotonic()
-        result = subprocess.run(
-            command,
-            cwd=PROJECT_ROOT,
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        seconds = time.monotonic() - started
-        peak = re.search(r"peak_kb=(\d+)", result.stderr)
-        assert peak is not None, result.stderr
-        return Outcome(result.returncode, result.stderr, int(peak[1]) / 1024, seconds)
-
-    return run
+    return lambda path: measured_import(url, path, tax_code)
 
 
 def blank_lines_csv(path: Path) -> Path:
@@ -182,3 +181,21 @@ def test_the_command_reads_no_more_of_a_huge_file_than_it_takes(run_import, tmp_
     assert outcome.exit_code == 1
     assert "Tệp lớn hơn 20 MB" in outcome.stderr
     assert outcome.peak_mb < MAX_PEAK_MB, outcome
+
+
+def test_the_largest_file_accepted_imports_in_bounded_memory_and_time(tmp_path):
+    """The worst case that is no attack: as many batches as a file may hold, all saved."""
+    app = fresh_app(tmp_path, "largest.db")
+    with app.app_context():
+        keys.create_key(db.session, TEST_KEY_PASSPHRASE.encode())
+        db.session.commit()
+        db.engine.dispose()
+    path = tmp_path / "lo-hang.csv"
+    path.write_bytes(write_csv(HEADERS, make_rows(MAX_ROWS)))
+    outcome = measured_import(f"sqlite:///{tmp_path / 'largest.db'}", path, BENCH_TAX_CODE)
+    assert outcome.exit_code == 0, outcome.stderr
+    assert outcome.peak_mb < MAX_PEAK_MB, outcome
+    assert outcome.seconds < MAX_SECONDS, outcome
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Batch)) == MAX_ROWS
+        db.engine.dispose()

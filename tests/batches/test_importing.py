@@ -384,8 +384,8 @@ def test_missing_unknown_and_repeated_columns_are_named(session, tenants):
 def test_too_large_files_and_too_many_rows_are_refused(session, tenants):
     rows = b"ST25,VN-1\r\n" * (MAX_ROWS + 1)
     data = "Mã sản phẩm,Mã vùng trồng\r\n".encode() + rows
-    assert "more than 200.000 rows" in file_error(session, tenants.staff_a, data)
-    assert "larger than 20 MB" in file_error(session, tenants.staff_a, data * 10)
+    assert "more than 100.000 rows" in file_error(session, tenants.staff_a, data)
+    assert "larger than 20 MB" in file_error(session, tenants.staff_a, data * 20)
 
 
 def test_the_template_files_read_back_with_every_column():

@@ -59,7 +59,7 @@ def import_command(file: Path, tax_code: str, as_json: bool) -> None:
 
     Every bad row is listed with its row number, column and reason. Download the template
     from the batch import page, or see the README, for the columns. The limits are the web
-    page's: 20 MB, 200,000 rows, 250,000 lines (blank ones included), 1,800,000 cells.
+    page's: 20 MB, 100,000 rows, 250,000 lines (blank ones included), 1,800,000 cells.
     """
     progress = ProgressBars()
     with command_transaction():
