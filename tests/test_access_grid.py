@@ -38,10 +38,16 @@ class Access:
     is_api: bool = False
     # The URL names a record of cooperative A: other tenants must not see it exist.
     is_owned: bool = False
+    # Answers everyone alike by the server's state, never by who asks: 200, or 503 (readyz).
+    is_probe: bool = False
+    # Reached only with a bearer token of its own setting (metrics): to every role, 404.
+    needs_own_token: bool = False
 
 
 PUBLIC = Access(roles=None)
 PUBLIC_API = Access(roles=None, is_api=True)
+PROBE = Access(roles=None, is_probe=True)
+OWN_TOKEN = Access(roles=None, needs_own_token=True)
 SIGNED_IN = Access(roles=ALL_ROLES)
 ANY_TOKEN = Access(roles=ALL_ROLES, is_api=True)
 # Registry pages: everyone signed in reads within their scope; staff and operators write.
@@ -65,6 +71,11 @@ GRID: dict[str, Access] = {
     "static": PUBLIC,
     "site.home": PUBLIC,
     "site.health": PUBLIC,
+    # Public, for load balancers: 200 or 503 by the server's state alone.
+    "site.readiness": PROBE,
+    # TRACE_METRICS_TOKEN's bearer token only (tests/web/test_metrics.py): no session or API
+    # token of any role reaches it.
+    "metrics.metrics": OWN_TOKEN,
     "site.dashboard": SIGNED_IN,
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
@@ -272,6 +283,8 @@ def _url_for(app, rule: Rule, tenants) -> str:
 
 
 def _expected(access: Access, caller: str, user) -> str:
+    if access.needs_own_token:
+        return "hidden"
     if access.roles is None:
         return "allowed"
     if user is None:
@@ -283,10 +296,12 @@ def _expected(access: Access, caller: str, user) -> str:
     return "allowed"
 
 
-def _outcome(response) -> str:
+def _outcome(response, access: Access) -> str:
+    if access.is_probe and response.status_code == 503:
+        return "allowed"  # unready, to everyone alike: the answer it exists to give
     if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
         return "sign-in"
-    return {401: "unauthorized", 403: "forbidden", 404: "hidden"}.get(
+    return {401: "unauthorized", 403: "forbidden", 404: "hidden", 503: "unavailable"}.get(
         response.status_code, "allowed" if response.status_code < 500 else "server error"
     )
 
@@ -317,7 +332,7 @@ def test_every_route_answers_each_role_as_the_grid_says(app, session, tenants, c
         path = _url_for(app, rule, tenants)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = _request(app.test_client(), session, method, path, access, user)
-            expected, actual = _expected(access, caller, user), _outcome(response)
+            expected, actual = _expected(access, caller, user), _outcome(response, access)
             response.close()
             if expected != actual:
                 mismatches.append(f"{method} {path}: expected {expected}, got {actual}")

@@ -45,8 +45,13 @@ SETTINGS: dict[str, str | None] = {
     "TRACE_UPLOAD_MAX_BYTES": str(5 * 1024 * 1024),
     # Planting-area codes have no single national format: letters and digits in groups
     # joined by dashes (VN-STRG-0012, 52-VT-0001...), 3 to 40 characters.
+    # The bearer token Prometheus sends to /metrics; unset, metrics are off and /metrics is a 404.
+    "TRACE_METRICS_TOKEN": None,
     "TRACE_PLANTING_AREA_CODE_PATTERN": r"^(?=.{3,40}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$",
 }
+
+
+METRICS_TOKEN_MIN_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -85,6 +90,7 @@ def build_config(
     if not idle_minutes.isdigit() or not 1 <= int(idle_minutes) <= 720:
         raise ConfigError("TRACE_SESSION_IDLE_MINUTES must be a whole number from 1 to 720")
     settings["TRACE_SESSION_IDLE_MINUTES"] = int(idle_minutes)
+    settings["TRACE_METRICS_TOKEN"] = _metrics_token(settings["TRACE_METRICS_TOKEN"])
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )
@@ -139,6 +145,21 @@ def check_rate_limit_storage(environ: Mapping[str, str], workers: int) -> str | 
     if environ.get("TRACE_ENV", SETTINGS["TRACE_ENV"]) == PRODUCTION:
         raise ConfigError(message)
     return message
+
+
+def _metrics_token(value: str | None) -> str | None:
+    """None (metrics off), or a token long enough not to be guessed: ``/metrics`` has no
+    rate limit of its own."""
+    token = (value or "").strip()
+    if not token:
+        return None
+    if len(token) < METRICS_TOKEN_MIN_LENGTH or not token.isprintable() or " " in token:
+        raise ConfigError(
+            f"TRACE_METRICS_TOKEN must be at least {METRICS_TOKEN_MIN_LENGTH} printable "
+            "characters without spaces (for instance: python -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))')"
+        )
+    return token
 
 
 def _development_secret_key(instance_path: Path, is_production: bool) -> str:

@@ -7,9 +7,16 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from trace.config import check_rate_limit_storage
+from trace.config import ConfigError, check_rate_limit_storage
+
+# prometheus_client's variable: where each worker writes its metrics for the others to read.
+METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
+_made_metrics_dir: list[str] = []  # the folder on_starting made, which on_exit removes
 
 
 def on_starting(server: Any) -> None:
@@ -19,6 +26,47 @@ def on_starting(server: Any) -> None:
     warning = check_rate_limit_storage(os.environ, server.cfg.workers)
     if warning:
         server.log.warning("Rate limits: %s", warning)
+    if os.environ.get("TRACE_METRICS_TOKEN"):
+        _prepare_metrics_dir(server)
+
+
+def _prepare_metrics_dir(server: Any) -> None:
+    """Give the workers a folder for their metrics, empty: files left by a previous run
+    would be added to this one's counts (prometheus_client's multiprocess mode).
+
+    The folder is ``PROMETHEUS_MULTIPROC_DIR`` when set (emptied of its metric files), else
+    a new temporary one, removed when gunicorn exits. The variable must be set before a
+    worker imports prometheus_client, so the app must not be loaded in the arbiter first.
+    """
+    if getattr(server.cfg, "preload_app", False):
+        raise ConfigError(
+            "metrics (TRACE_METRICS_TOKEN) need the app loaded in each worker: drop --preload"
+        )
+    given = os.environ.get(METRICS_DIR)
+    if given:
+        directory = Path(given)
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("*.db"):
+            stale.unlink()
+    else:
+        directory = Path(tempfile.mkdtemp(prefix="trace-metrics-"))
+        _made_metrics_dir.append(str(directory))
+        os.environ[METRICS_DIR] = str(directory)
+    server.log.info("Metrics: each worker writes its own in %s", directory)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker has gone: its live gauges' files go with it; its counters stay counted."""
+    if os.environ.get(METRICS_DIR):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server: Any) -> None:
+    """Remove the metrics folder on_starting made (never one the operator gave)."""
+    while _made_metrics_dir:
+        shutil.rmtree(_made_metrics_dir.pop(), ignore_errors=True)
 
 
 def post_worker_init(worker: object) -> None:

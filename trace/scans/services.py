@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from trace.common.field_errors import FieldErrors
 from trace.db import utcnow
 from trace.errors import InvalidInput
+from trace.scans.metrics import count_when_committed
 from trace.scans.models import Scan
 from trace.scans.places import Province, province_near
 from trace.signing.codes import MAX_CODE_LENGTH, Verdict
@@ -198,6 +199,7 @@ def record_scan(
     # On the session's connection: nothing is flushed, and the ORM's execution path is
     # skipped.
     scan_id: int = session.connection().execute(_INSERT_SCAN, values).scalar_one()
+    count_when_committed(session, verdict)
     return scan_id
 
 

@@ -1,4 +1,4 @@
-"""The site's own pages: the front page, the signed-in dashboard and the health check."""
+"""The site's own pages: the front page, the signed-in dashboard, liveness and readiness."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from trace.auth.access import login_required
 from trace.common.communes import find_commune
 from trace.db import db
 from trace.web.dashboard import cooperative_overviews
+from trace.web.readiness import check_readiness
 
 blueprint = Blueprint("site", __name__)
 
@@ -36,3 +37,17 @@ def health() -> ResponseReturnValue:
     """For load balancers: answers 200 once the database answers."""
     db.session.execute(text("SELECT 1"))
     return jsonify(status="ok")
+
+
+@blueprint.get("/readyz")
+def readiness() -> ResponseReturnValue:
+    """For load balancers and orchestrators: 200 when this worker should get traffic, 503
+    naming the reasons when not (``web/readiness.py``). Never cached."""
+    checked = check_readiness(db.session)
+    if checked.is_ready:
+        response = jsonify(status="ready")
+    else:
+        response = jsonify(status="unready", reasons=list(checked.reasons))
+        response.status_code = 503
+    response.headers["Cache-Control"] = "no-store"
+    return response
