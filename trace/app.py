@@ -39,7 +39,7 @@ from trace.signing.views import blueprint as signing_blueprint
 from trace.uploads import views as upload_views
 from trace.verification.cli import verify
 from trace.verification.views import blueprint as verify_blueprint
-from trace.web import i18n, metrics, security, site, templating
+from trace.web import i18n, logs, metrics, security, site, templating
 from trace.web.template_environment import LanguageEnvironment
 
 
@@ -95,6 +95,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     metrics.init_app(app)  # first: its clock runs around every other hook
+    logs.init_app(app)  # next: the request id is known to every later hook's log lines
     database.init_app(app)
     migrate.init_app(app, None, directory=str(PROJECT_ROOT / "migrations"))
     i18n.init_app(app, babel)

@@ -123,7 +123,9 @@ def _handle_http_exception(error: HTTPException) -> Any:
 
 
 def _handle_unexpected(error: Exception) -> Any:
-    log.exception("unexpected error on %s %s", request.method, request.path)
+    # The route, not the path: a label's path is its code (web/logs.py says what is logged).
+    rule = request.url_rule
+    log.exception("unexpected error on %s %s", request.method, rule.rule if rule else "-")
     return error_response(500, str(_http_message(500)), None)
 
 

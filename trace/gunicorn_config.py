@@ -1,6 +1,7 @@
 """gunicorn's settings for this application, read with ``--config python:trace.gunicorn_config``.
 
-Options given on the command line (``--workers``, ``--bind``) still apply beside these.
+Options given on the command line (``--workers``, ``--bind``) still apply beside these, and
+take precedence over them (``--access-logfile``, ``--access-logformat`` too).
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from trace.config import ConfigError, check_rate_limit_storage
+from gunicorn.glogging import Logger
+
+from trace.config import PRODUCTION, ConfigError, check_rate_limit_storage
+from trace.web.logs import ENVIRON_ENDPOINT, ENVIRON_REQUEST_ID, UNMATCHED, JsonFormatter
 
 # prometheus_client's variable: where each worker writes its metrics for the others to read.
 METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -78,3 +82,54 @@ def post_worker_init(worker: object) -> None:
     21-23 ms (tests/bench, five alternating runs each).
     """
     gc.freeze()
+
+
+class JsonLogger(Logger):
+    """gunicorn's own lines and its access log as JSON lines, like the app's (web/logs.py).
+
+    An access line names the request's id, method, endpoint, status and duration, never the
+    path or the query (which hold label codes and tokens). An access log format given on
+    the command line is written as given instead, raw path and all.
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in (*self.error_log.handlers, *self.access_log.handlers):
+            handler.setFormatter(JsonFormatter())
+
+    def exception(self, msg: str, *args: Any, **kwargs: Any) -> None:
+        """A worker's error while serving names the request's method, not its path."""
+        if msg == "Error handling request %s %s":
+            msg, args = "Error handling request %s (path not logged)", args[:1]
+        elif msg == "Error handling request %s":
+            msg, args = "Error handling request (path not logged)", ()
+        super().exception(msg, *args, **kwargs)
+
+    def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        if self.cfg.access_log_format != self.cfg.settings["access_log_format"].default:
+            super().access(resp, req, environ, request_time)
+            return
+        status = str(resp.status).split(None, 1)[0]
+        method = environ.get("REQUEST_METHOD", "-")
+        endpoint = environ.get(ENVIRON_ENDPOINT, UNMATCHED)
+        self.access_log.info(
+            "%s %s %s",
+            method,
+            endpoint,
+            status,
+            extra={
+                "request_id": environ.get(ENVIRON_REQUEST_ID),
+                "method": method,
+                "endpoint": endpoint,
+                "status": int(status) if status.isdigit() else status,
+                "duration_ms": round(request_time.total_seconds() * 1000, 1),
+                "pid": os.getpid(),
+            },
+        )
+
+
+if os.environ.get("TRACE_ENV") == PRODUCTION:
+    logger_class = JsonLogger
+    accesslog = "-"  # to stdout, one JSON line per answer

@@ -7,31 +7,20 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import pytest
-import redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.bench.serving import production_gunicorn
-from tests.conftest import SKIPPED_LOUDLY, migrate_to_head
+from tests.conftest import migrate_to_head
+from tests.web.conftest import free_port
 
-# Production refuses two workers without a shared rate-limit store; this helper's database.
-REDIS_URL = os.environ.get("TRACE_TEST_METRICS_REDIS_URL", "redis://127.0.0.1:6379/13")
 TOKEN = "metrics-token-for-the-workers-test-0123456789"
-MADE_FOLDER = re.compile(r"Metrics: each worker writes its own in (\S+)")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+MADE_FOLDER = re.compile(r"Metrics: each worker writes its own in ([^\s\"]+)")
 
 
 def _get(url: str, token: str | None = None) -> tuple[int, str]:
@@ -68,23 +57,10 @@ def _worker_pids(scrape) -> set[int]:
     }
 
 
-@pytest.fixture
-def redis_url():
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        SKIPPED_LOUDLY.add(f"metrics across workers (no Redis at {REDIS_URL})")
-        pytest.skip(f"no Redis at {REDIS_URL}")
-    finally:
-        client.close()
-    return REDIS_URL
-
-
 def test_two_workers_add_up_and_a_dead_worker_keeps_its_counts(tmp_path: Path, redis_url):
     database_url = f"sqlite:///{tmp_path / 'metrics.db'}"
     migrate_to_head(database_url)
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     settings = {
         "TRACE_DATABASE_URL": database_url,
