@@ -16,9 +16,9 @@ from types import SimpleNamespace
 import pytest
 
 from tests.bench.serving import production_gunicorn
-from trace import gunicorn_config
 from tests.conftest import base_config, make_test_app, migrate_to_head
 from tests.web.conftest import free_port
+from trace import gunicorn_config
 from trace.web import logs
 
 MADE_HERE = re.compile(r"[0-9a-f]{32}")
