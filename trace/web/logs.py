@@ -105,14 +105,14 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, ensure_ascii=False, default=str)
 
 
-class _JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _JsonHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is when a line is written (as Python's last-resort
     handler does), and is recognised, so that ``log_json_to_stderr`` installs it once."""
 
     def __init__(self) -> None:
         logging.Handler.__init__(self)
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 
