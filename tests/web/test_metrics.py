@@ -9,6 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import TEST_KEY_PASSPHRASE
 from tests.scan_fixtures import scan_of
+from trace.auth.services import issue_api_token
 from trace.config import ConfigError, build_config
 from trace.signing import services as keys
 from trace.signing.codes import Verdict
@@ -63,6 +64,17 @@ def test_a_missing_or_wrong_token_gets_the_unknown_url_answer(client, authorizat
     assert answer.status_code == 404
     assert answer.get_data() == unknown_url_page(client)
     assert b"trace_" not in answer.get_data()
+
+
+@metrics_on
+def test_an_operator_s_session_or_api_token_does_not_open_it(client, tenants, session):
+    operator = tenants.user("operator")
+    api_token = {"Authorization": f"Bearer {issue_api_token(session, operator)}"}
+    assert client.get("/metrics", headers=api_token).status_code == 404
+    with client.session_transaction() as browser_session:
+        browser_session["_user_id"] = str(operator.id)
+        browser_session["_fresh"] = True
+    assert client.get("/metrics").status_code == 404
 
 
 @metrics_on
