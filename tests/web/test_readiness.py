@@ -5,6 +5,7 @@ the liveness check it was."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -71,26 +72,29 @@ def test_an_unreachable_database_is_a_reason(unreachable_url):
     assert (status, body) == (503, {"status": "unready", "reasons": ["database_unreachable"]})
 
 
-def _postgres_database(name: str) -> str:
-    assert POSTGRES_URL
-    return POSTGRES_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def behind_url(request, tmp_path: Path) -> Iterator[str]:
     """A database of its own, migrated to head with a current key, then downgraded by one."""
     if request.param == "sqlite":
         yield from _migrated_then_downgraded(f"sqlite:///{tmp_path / 'behind.db'}")
         return
+    with _postgres_database_of_its_own("readyz_behind") as url:
+        yield from _migrated_then_downgraded(url)
+
+
+@contextmanager
+def _postgres_database_of_its_own(suffix: str) -> Iterator[str]:
+    """An empty PostgreSQL database named after this run's (test_hN_suffix), dropped after."""
     if not POSTGRES_URL:
         pytest.skip("TRACE_TEST_POSTGRES_URL is not set")
-    name = POSTGRES_URL.rsplit("/", 1)[1] + "_readyz_behind"
+    base, own = POSTGRES_URL.rsplit("/", 1)
+    name = f"{own}_{suffix}"
     server = make_engine(POSTGRES_URL).execution_options(isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        yield from _migrated_then_downgraded(_postgres_database(name))
+        yield f"{base}/{name}"
     finally:
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -121,9 +125,21 @@ def test_a_schema_one_revision_behind_is_a_reason(behind_url):
     assert (revision,) != head_revisions()
 
 
-def test_a_database_never_migrated_names_both_reasons(tmp_path):
-    app = make_test_app(base_config(f"sqlite:///{tmp_path / 'empty.db'}"))
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request, tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no tables at all."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    with _postgres_database_of_its_own("readyz_empty") as url:
+        yield url
+
+
+def test_a_database_never_migrated_names_both_reasons(empty_url):
+    app = make_test_app(base_config(empty_url))
     status, body = _readyz(app.test_client())
+    with app.app_context():
+        db.engine.dispose()
     assert status == 503
     assert body["reasons"] == ["schema_not_at_head", "no_current_signing_key"]
 
