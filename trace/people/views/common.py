@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from flask import Blueprint, current_app, url_for
 from flask.typing import ResponseReturnValue
 
+from trace.common.views import page_url
 from trace.people.mail import MailNotSent, link_message, mail_settings, send_messages
 from trace.people.services import IssuedLink
 
@@ -21,6 +23,11 @@ def _not_stored(response: ResponseReturnValue) -> ResponseReturnValue:
     """Pages that show a link hold a secret: no cache keeps them."""
     response.headers["Cache-Control"] = "no-store"  # type: ignore[union-attr]
     return response
+
+
+@blueprint.context_processor
+def _template_helpers() -> dict[str, Any]:
+    return {"page_url": page_url}
 
 
 def link_url(token: str) -> str:
