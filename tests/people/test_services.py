@@ -58,7 +58,8 @@ def test_an_invitation_makes_an_account_without_a_password_and_a_72_hour_link(se
     assert link.expires_at - link.created_at == timedelta(hours=72)
     # Only the hash is kept: the token itself is nowhere in the table.
     stored = session.scalars(select(AccountLink.token_hash)).all()
-    assert issued.token not in stored and links.token_hash(issued.token) in stored
+    assert issued.token not in stored
+    assert links.token_hash(issued.token) in stored
     [record] = _audits(session, person, AuditAction.INVITED)
     assert record.actor == tenants.operator.email
     assert record.changes["role"] == [None, "cooperative"]
@@ -117,7 +118,8 @@ def test_a_link_sets_the_password_once_and_is_then_gone(session, tenants):
     with pytest.raises(LinkGone):
         services.set_password_with_link(session, issued.token, "another long passphrase here")
     [record] = _audits(session, person, AuditAction.PASSWORD_SET)
-    assert record.actor == person.email and record.changes == {"through": [None, "invite"]}
+    assert record.actor == person.email
+    assert record.changes == {"through": [None, "invite"]}
 
 
 def test_the_password_policy_applies_and_leaves_the_link_usable(session, tenants):
@@ -170,7 +172,8 @@ def test_disabling_ends_sessions_tokens_and_links_and_is_audited(session, tenant
     issued = services.issue_reset_link(session, tenants.operator, person)
     version = person.session_version
     assert services.disable_person(session, tenants.operator, person)
-    assert not person.is_active and person.session_version > version
+    assert not person.is_active
+    assert person.session_version > version
     assert accounts.user_for_token(session, token) is None
     with pytest.raises(LinkGone):
         links.live_link(session, issued.token)
@@ -220,8 +223,10 @@ def test_a_new_role_ends_sessions_and_is_audited(session, tenants):
         cooperative_tax_code=tenants.cooperative_b.tax_code,
         commune_code=None,
     )
-    assert changed and person.session_version == version + 1
-    assert person.role is Role.COOPERATIVE and person.commune_code is None
+    assert changed
+    assert person.session_version == version + 1
+    assert person.role is Role.COOPERATIVE
+    assert person.commune_code is None
     [record] = _audits(session, person, AuditAction.CHANGED)
     assert record.changes["role"] == ["commune_officer", "cooperative"]
     assert record.changes["cooperative_id"] == [None, tenants.cooperative_b.id]
@@ -268,9 +273,11 @@ def test_the_command_line_disables_enables_and_sets_passwords_audited(runner, se
     assert result.exit_code == 0, result.output
     for action in (AuditAction.DISABLED, AuditAction.ENABLED, AuditAction.PASSWORD_SET):
         [record] = _audits(session, person, action)
-        assert record.actor == "command line" and record.user_id is None
+        assert record.actor == "command line"
+        assert record.user_id is None
     result = runner.invoke(args=["users", "disable", tenants.operator.email])
-    assert result.exit_code == 1 and result.output.startswith("Error: ")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
 
 
 def test_an_invited_account_cannot_sign_in_with_any_password(session, tenants):

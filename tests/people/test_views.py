@@ -30,17 +30,22 @@ def test_operators_list_search_and_filter_people(client, session, tenants):
     make_user(session, Role.INSPECTOR, email="hoa.le@qltt.vn", display_name="Lê Thị Hoa")
     log_in(client, tenants.operator.email)
     page = client.get("/users").get_data(as_text=True)
-    assert tenants.staff_a.email in page and tenants.officer_b.email in page
+    assert tenants.staff_a.email in page
+    assert tenants.officer_b.email in page
     found = client.get("/users?q=HOA.LE").get_data(as_text=True)
-    assert "hoa.le@qltt.vn" in found and tenants.staff_a.email not in found
+    assert "hoa.le@qltt.vn" in found
+    assert tenants.staff_a.email not in found
     staff = client.get(f"/users?role=cooperative&cooperative_id={tenants.cooperative_a.id}")
     text = staff.get_data(as_text=True)
-    assert tenants.staff_a.email in text and tenants.staff_b.email not in text
+    assert tenants.staff_a.email in text
+    assert tenants.staff_b.email not in text
     officers = client.get(f"/users?commune={tenants.officer_a.commune_code}").get_data(as_text=True)
-    assert tenants.officer_a.email in officers and tenants.officer_b.email not in officers
+    assert tenants.officer_a.email in officers
+    assert tenants.officer_b.email not in officers
     services.disable_person(session, tenants.operator, tenants.inspector)
     disabled = client.get("/users?status=disabled").get_data(as_text=True)
-    assert tenants.inspector.email in disabled and tenants.staff_a.email not in disabled
+    assert tenants.inspector.email in disabled
+    assert tenants.staff_a.email not in disabled
     # Nonsense filters are ignored, never a 500.
     assert client.get("/users?role=king&status=x&cooperative_id=abc&page=-3").status_code == 200
 
@@ -51,15 +56,18 @@ def test_the_list_is_paginated(client, session, tenants):
     log_in(client, tenants.operator.email)
     first = client.get("/users?q=page").get_data(as_text=True)
     second = client.get("/users?q=page&page=2").get_data(as_text=True)
-    assert "page00@example.vn" in first and "page24@example.vn" not in first
-    assert "page24@example.vn" in second and 'rel="prev"' in second
+    assert "page00@example.vn" in first
+    assert "page24@example.vn" not in first
+    assert "page24@example.vn" in second
+    assert 'rel="prev"' in second
 
 
 def test_staff_see_only_their_own_cooperatives_people(client, tenants):
     log_in(client, tenants.staff_b.email)
     page = client.get("/users").get_data(as_text=True)
     assert tenants.staff_b.email in page
-    assert tenants.staff_a.email not in page and tenants.operator.email not in page
+    assert tenants.staff_a.email not in page
+    assert tenants.operator.email not in page
     # Asking for A's people by filter shows nothing of A.
     asked = client.get(f"/users?cooperative_id={tenants.cooperative_a.id}").get_data(as_text=True)
     assert tenants.staff_a.email not in asked
@@ -83,7 +91,8 @@ def test_an_operator_invites_and_the_invitee_sets_a_password(app, client, sessio
     [url] = set(LINK.findall(response.get_data(as_text=True)))
     invitee = app.test_client()
     form = invitee.get(url)
-    assert form.status_code == 200 and "minh.tran@ubnd.vn" in form.get_data(as_text=True)
+    assert form.status_code == 200
+    assert "minh.tran@ubnd.vn" in form.get_data(as_text=True)
     weak = invitee.post(
         url,
         data={
@@ -101,7 +110,8 @@ def test_an_operator_invites_and_the_invitee_sets_a_password(app, client, sessio
             "csrf_token": csrf_token_from(form.get_data(as_text=True)),
         },
     )
-    assert done.status_code == 302 and done.headers["Location"].endswith("/dashboard")
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/dashboard")
     assert invitee.get("/dashboard").status_code == 200
     assert log_in(app.test_client(), "minh.tran@ubnd.vn", NEW_PASSWORD).status_code == 302
     # Used once: the link is gone, with a page that says what to do.
@@ -122,14 +132,16 @@ def test_an_invitation_with_mistakes_names_each_and_creates_no_one(client, sessi
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert 'href="#email"' in page and 'href="#display_name"' in page
+    assert 'href="#email"' in page
+    assert 'href="#display_name"' in page
     assert 'href="#cooperative"' in page
     duplicate = _post(
         client,
         "/users/invite",
         {"email": tenants.staff_a.email, "display_name": "X", "role": "inspector"},
     )
-    assert duplicate.status_code == 422 and 'href="#email"' in duplicate.get_data(as_text=True)
+    assert duplicate.status_code == 422
+    assert 'href="#email"' in duplicate.get_data(as_text=True)
     assert _user_count(session) == before
 
 
@@ -149,7 +161,8 @@ def test_forms_without_a_csrf_token_change_nothing(client, session, tenants):
 def test_staff_of_b_invite_into_b_whatever_they_send(client, session, tenants):
     log_in(client, tenants.staff_b.email)
     page = client.get("/users/invite").get_data(as_text=True)
-    assert 'name="role"' not in page and 'name="cooperative"' not in page
+    assert 'name="role"' not in page
+    assert 'name="cooperative"' not in page
     response = _post(
         client,
         "/users/invite",
@@ -162,7 +175,8 @@ def test_staff_of_b_invite_into_b_whatever_they_send(client, session, tenants):
     )
     assert response.status_code == 200
     created = session.scalar(select(User).where(User.email == "sneaky@example.vn"))
-    assert created.role is Role.COOPERATIVE and created.cooperative_id == tenants.cooperative_b.id
+    assert created.role is Role.COOPERATIVE
+    assert created.cooperative_id == tenants.cooperative_b.id
     for path in (f"/users/{created.id}", "/users/import"):
         assert client.get(path).status_code == 403
 
@@ -220,7 +234,8 @@ def test_changing_a_role_applies_at_once(app, client, session, tenants):
         f"/users/{person.id}/role",
         {"role": "commune_officer", "cooperative": "", "commune_code": "abc"},
     )
-    assert bad.status_code == 422 and 'href="#commune_code"' in bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert 'href="#commune_code"' in bad.get_data(as_text=True)
     moved = _post(
         client,
         f"/users/{person.id}/role",
@@ -262,13 +277,15 @@ def test_the_last_operator_stays(client, session, tenants):
     )
     assert demoted.status_code == 422
     session.refresh(operator)
-    assert operator.role is Role.OPERATOR and operator.is_active
+    assert operator.role is Role.OPERATOR
+    assert operator.is_active
 
 
 def test_the_navigation_and_dashboard_lead_to_the_people(app, client, tenants):
     log_in(client, tenants.staff_a.email)
     dashboard = client.get("/dashboard").get_data(as_text=True)
-    assert 'href="/users/invite"' in dashboard and 'href="/users"' in dashboard
+    assert 'href="/users/invite"' in dashboard
+    assert 'href="/users"' in dashboard
     inspector = app.test_client()
     log_in(inspector, tenants.inspector.email)
     assert 'href="/users"' not in inspector.get("/dashboard").get_data(as_text=True)
