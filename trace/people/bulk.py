@@ -45,6 +45,7 @@ COLUMNS = {
     ),
 }
 TEMPLATE_HEADERS = ("email", "họ tên", "vai trò", "mã số thuế HTX hoặc mã xã")
+COLUMN_TITLES = dict(zip(COLUMNS, TEMPLATE_HEADERS, strict=True))
 # The file of links made, headed in Vietnamese like the template.
 LINKS_HEADERS = ("email", "họ tên", "vai trò", "liên kết mời", "hết hạn (UTC)")
 TEMPLATE_ROWS = (
@@ -176,7 +177,7 @@ def _check_rows(
             )
         person = _binding(session, email, name, values, tax_codes, row_problems)
         problems.extend(
-            RowProblem(row=number, column=COLUMNS[key][0], reason=str(reason))
+            RowProblem(row=number, column=COLUMN_TITLES[key], reason=str(reason))
             for key, reason in row_problems
         )
         if person is not None and not row_problems:
