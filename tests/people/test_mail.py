@@ -6,6 +6,7 @@ import email
 import re
 import socket
 from collections.abc import Iterator
+from email import policy
 from email.message import Message
 
 import pytest
@@ -27,7 +28,7 @@ class Inbox:
         self.logins: list[str] = []
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
-        self.messages.append(email.message_from_bytes(envelope.content))
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 OK"
 
     def authenticate(self, server, session, envelope, mechanism, auth_data) -> AuthResult:
@@ -98,7 +99,8 @@ def test_an_invitation_is_mailed_in_vietnamese_then_english(client, tenants, inb
     vietnamese, english = body.split("----------")
     assert shown in vietnamese
     assert shown in english
-    assert "Nguyễn Thị Lan" in vietnamese
+    assert "Xin chào Nguyễn Thị Lan" in vietnamese
+    assert "Lời mời tham gia" in message["Subject"]
     assert "Open this link to choose your password" in english
     assert "72" not in message["Subject"]  # the subject names the platform, not the time
 

@@ -56,12 +56,16 @@ TEMPLATE_ROWS = (
 ROLE_WORDS = {
     "operator": Role.OPERATOR,
     "van hanh": Role.OPERATOR,
+    "quan tri nen tang": Role.OPERATOR,
     "cooperative": Role.COOPERATIVE,
     "htx": Role.COOPERATIVE,
     "nhan vien htx": Role.COOPERATIVE,
+    "can bo hop tac xa": Role.COOPERATIVE,
+    "can bo htx": Role.COOPERATIVE,
     "inspector": Role.INSPECTOR,
     "kiem tra": Role.INSPECTOR,
     "quan ly thi truong": Role.INSPECTOR,
+    "can bo quan ly thi truong": Role.INSPECTOR,
     "commune officer": Role.COMMUNE_OFFICER,
     "can bo xa": Role.COMMUNE_OFFICER,
 }
