@@ -184,17 +184,19 @@ def change_binding(
 def _keep_an_operator(session: Session, person: User, message: Any) -> None:
     """Refuse to take ``person`` out of the active operators if no other would remain.
 
-    The operators' rows are locked first (PostgreSQL), so two operators demoting each
-    other at the same moment cannot both succeed; SQLite's writers take turns anyway.
+    Every active operator's row is locked first, always in the same order (PostgreSQL), so
+    two operators demoting each other at the same moment take turns and the second finds
+    itself the last; SQLite's writers take turns anyway.
     """
     if not person.is_active or person.role is not Role.OPERATOR:
         return
-    others = session.scalars(
+    active = session.scalars(
         select(User.id)
-        .where(User.role == Role.OPERATOR, User.is_active.is_(True), User.id != person.id)
+        .where(User.role == Role.OPERATOR, User.is_active.is_(True))
+        .order_by(User.id)
         .with_for_update()
     ).all()
-    if not others:
+    if not [user_id for user_id in active if user_id != person.id]:
         raise InvalidInput(message, errors={"role": [str(message)]})
 
 
