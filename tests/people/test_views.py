@@ -172,6 +172,8 @@ def test_staff_of_b_invite_into_b_whatever_they_send(client, session, tenants):
         },
     )
     assert response.status_code == 200
+    # Staff cannot issue a new link themselves: the page sends them to their operator.
+    assert "liên hệ quản trị nền tảng" in response.get_data(as_text=True)
     created = session.scalar(select(User).where(User.email == "sneaky@example.vn"))
     assert created.role is Role.COOPERATIVE
     assert created.cooperative_id == tenants.cooperative_b.id
