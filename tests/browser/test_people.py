@@ -24,6 +24,7 @@ from tests.factories import TEST_PASSWORD, make_cooperative, make_user
 from trace.auth.models import Role, User
 from trace.auth.services import issue_api_token
 from trace.db import db
+from trace.people.services import invite_person
 
 PHONE = {"width": 360, "height": 740}
 SCREENSHOTS = Path(os.environ.get("TRACE_SCREENSHOT_DIR", "/tmp/screens"))
@@ -159,3 +160,48 @@ def test_a_csv_with_one_bad_row_invites_no_one(page: Page, live_server, tmp_path
         return db.session.scalar(select(User.id).where(User.email == "hoa.le@qltt-example.vn"))
 
     assert in_app(live_server, invited) is None
+
+
+def test_the_people_pages_fit_a_phone_in_vietnamese(browser: Browser, live_server):
+    """Vietnamese runs longer than English: every people page still fits 360 px."""
+    context = browser.new_context(
+        locale="vi-VN", java_script_enabled=False, viewport=PHONE, base_url=live_server.url
+    )
+    phone = context.new_page()
+
+    def person_and_link() -> tuple[int, str]:
+        operator = db.session.scalar(
+            select(User).where(User.role == Role.OPERATOR, User.is_active.is_(True))
+        )
+        issued = invite_person(
+            db.session,
+            operator,
+            email="nguyen.van.an@ubnd-xa-example.vn",
+            display_name="Nguyễn Văn An",
+            role="inspector",
+        )
+        return issued.user.id, issued.token
+
+    try:
+        phone.goto("/login")
+        phone.locator("input[name=email]").fill(new_operator(live_server))
+        phone.locator("input[name=password]").fill(TEST_PASSWORD)
+        phone.locator("form button[type=submit]").last.click()
+        expect(phone).to_have_url(re.compile(r"/dashboard"))
+        person_id, token = in_app(live_server, person_and_link)
+        for name, path in (
+            ("dashboard", "/dashboard"),
+            ("list", "/users"),
+            ("invite", "/users/invite"),
+            ("person", f"/users/{person_id}"),
+            ("role", f"/users/{person_id}/role"),
+            ("disable", f"/users/{person_id}/disable"),
+            ("bulk", "/users/import"),
+            ("set-password", f"/account/link/{token}"),
+            ("link-gone", "/account/link/no-such-link"),
+        ):
+            phone.goto(path)
+            expect(phone.locator("html")).to_have_attribute("lang", "vi")
+            capture(phone, f"vi-{name}")
+    finally:
+        context.close()
