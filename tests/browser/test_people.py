@@ -8,6 +8,8 @@ catalogues. Screenshots at 360 px go to ``TRACE_SCREENSHOT_DIR``.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import urllib.error
@@ -160,6 +162,21 @@ def test_a_csv_with_one_bad_row_invites_no_one(page: Page, live_server, tmp_path
         return db.session.scalar(select(User.id).where(User.email == "hoa.le@qltt-example.vn"))
 
     assert in_app(live_server, invited) is None
+
+    # Corrected, the file invites both; their links download as a CSV, without JavaScript.
+    upload.write_bytes(upload.read_bytes().replace(b"not-an-email", b"an.nguyen@qltt-example.vn"))
+    page.get_by_label("CSV file").set_input_files(str(upload))
+    page.get_by_role("button", name="Check and invite").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("2 people invited")
+    capture(page, "bulk-done")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the links (CSV)").click()
+    saved = tmp_path / "links.csv"
+    download.value.save_as(saved)
+    rows = list(csv.reader(io.StringIO(saved.read_text(encoding="utf-8-sig"))))
+    assert [row[0] for row in rows[1:]] == ["hoa.le@qltt-example.vn", "an.nguyen@qltt-example.vn"]
+    assert all("/account/link/" in row[3] for row in rows[1:])
+    assert in_app(live_server, invited) is not None
 
 
 def test_the_people_pages_fit_a_phone_in_vietnamese(browser: Browser, live_server):
