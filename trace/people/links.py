@@ -42,6 +42,16 @@ def issue_link(
     """A new link for ``user``, replacing any still live; the token is returned only here."""
     now = utcnow()
     end_links(session, user, now)
+    token, link = new_link(user, purpose, created_by, now)
+    session.add(link)
+    session.flush()
+    return token, link
+
+
+def new_link(
+    user: User, purpose: LinkPurpose, created_by: User | None, now: datetime
+) -> tuple[str, AccountLink]:
+    """A link for a person who has no live one (just invited), not yet added to a session."""
     token = secrets.token_urlsafe(32)
     link = AccountLink(
         token_hash=token_hash(token),
@@ -51,8 +61,6 @@ def issue_link(
         expires_at=now + LIFETIMES[purpose],
         created_by_id=created_by.id if created_by is not None else None,
     )
-    session.add(link)
-    session.flush()
     return token, link
 
 

@@ -122,9 +122,13 @@ def invite_person(
         commune_code=commune_code or None,
     )
     token, link = links.issue_link(session, user, LinkPurpose.INVITE, actor)
+    audit_invitation(session, actor, user)
+    return IssuedLink(user=user, token=token, link=link)
+
+
+def audit_invitation(session: Session, actor: User, user: User) -> None:
     changes = {name: [None, value] for name, value in _account_facts(user).items()}
     audit_person(session, actor, user, AuditAction.INVITED, changes)
-    return IssuedLink(user=user, token=token, link=link)
 
 
 def _raise_with_account_problems(
