@@ -14,7 +14,8 @@ from sqlalchemy import func, select
 from tests.conftest import csrf_token_from, log_in
 from trace.auth.models import Role, User
 from trace.errors import InvalidInput
-from trace.people import bulk
+from trace.audit.models import AuditAction, AuditRecord, AuditSubject
+from trace.people import bulk, links
 
 HEADER = "email,họ tên,vai trò,mã số thuế HTX hoặc mã xã\n"
 
@@ -47,6 +48,15 @@ def test_a_good_file_invites_everyone(session, tenants):
     ]
     assert issued[0].user.cooperative_id == tenants.cooperative_a.id
     assert issued[1].user.commune_code == tenants.officer_a.commune_code
+    invited_ids = [entry.user.id for entry in issued]
+    audited = session.scalars(
+        select(AuditRecord.subject_id).where(
+            AuditRecord.subject == AuditSubject.USER, AuditRecord.action == AuditAction.INVITED
+        )
+    ).all()
+    assert sorted(set(audited) & set(invited_ids)) == sorted(invited_ids)
+    for entry in issued:
+        assert links.live_link(session, entry.token).created_by_id == tenants.operator.id
 
 
 def test_excel_semicolon_csv_without_a_bom_is_read(session, tenants):
