@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import csrf_token_from, log_in
+from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.auth.models import Role, User
 from trace.errors import InvalidInput
-from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.people import bulk, links
 
 HEADER = "email,họ tên,vai trò,mã số thuế HTX hoặc mã xã\n"
