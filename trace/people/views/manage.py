@@ -81,6 +81,8 @@ def disable(user_id: int) -> ResponseReturnValue:
     """A confirmation step first: disabling signs the person out everywhere at once."""
     user = caller()
     record = services.person_for(db.session, user, user_id)
+    if not record.is_active:
+        return redirect(url_for("people.person", user_id=user_id))
     form = ConfirmForm()
     if form.validate_on_submit():
         return _changed(
