@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+import io
 import re
 import socket
 from collections.abc import Iterator
@@ -26,6 +27,13 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.logins: list[str] = []
+        self.refused: set[str] = set()  # addresses the server answers 550 to
+
+    async def handle_RCPT(self, server, session, envelope, address, options) -> str:  # noqa: N802
+        if address in self.refused:
+            return "550 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd's name)
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
@@ -91,6 +99,7 @@ def test_an_invitation_is_mailed_in_vietnamese_then_english(client, tenants, inb
     response = _invite(client, tenants, "lan@example.vn")
     assert response.status_code == 200
     [shown] = set(LINK.findall(response.get_data(as_text=True)))
+    assert "Thư có liên kết cũng đã được gửi đi." in response.get_data(as_text=True)
     [message] = inbox.messages
     assert inbox.logins == [SMTP_USER]
     assert message["To"] == "lan@example.vn"
@@ -150,3 +159,31 @@ def test_without_smtp_settings_no_mail_is_tried(client, tenants):
 def test_smtp_settings_are_checked_at_start_up(tmp_path, settings, named):
     with pytest.raises(ConfigError, match=named):
         build_config({"TRACE_SECRET_KEY": "k", **settings}, None, tmp_path)
+
+
+def _upload(client, data: bytes):
+    token = csrf_token_from(client.get("/users/import").get_data(as_text=True))
+    return client.post(
+        "/users/import",
+        data={"csrf_token": token, "file": (io.BytesIO(data), "people.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_bulk_file_mails_everyone_and_a_refused_address_is_reported(client, tenants, inbox):
+    log_in(client, tenants.operator.email)
+    rows = "".join(f"person{number}@example.vn,Người {number},inspector,\n" for number in range(3))
+    header = "email,họ tên,vai trò,mã số thuế HTX hoặc mã xã\n"
+    response = _upload(client, (header + rows).encode())
+    assert response.status_code == 200
+    assert sorted(message["To"] for message in inbox.messages) == [
+        "person0@example.vn",
+        "person1@example.vn",
+        "person2@example.vn",
+    ]
+    assert "Đã gửi thư kèm liên kết cho cả 3 người" in response.get_data(as_text=True)
+    inbox.refused.add("late1@example.vn")
+    late = "".join(f"late{number}@example.vn,Người {number},inspector,\n" for number in range(3))
+    partly = _upload(client, (header + late).encode())
+    assert partly.status_code == 200
+    assert "Chỉ gửi được 2 trên 3 thư" in partly.get_data(as_text=True)

@@ -7,8 +7,10 @@ is not known before they first sign in.
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
@@ -21,7 +23,12 @@ from flask_babel import gettext as _
 from trace.people.models import LinkPurpose
 from trace.people.services import IssuedLink
 
+log = logging.getLogger(__name__)
+
 SMTP_TIMEOUT_SECONDS = 10
+# Mails are sent within the request: past this, the rest are left for the operator to pass
+# on, so that a slow server and a long file never cost the page that shows the links.
+SENDING_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -96,16 +103,34 @@ def _text(issued: IssuedLink, url: str) -> str:
     return f"{intro}\n\n{url}\n\n{outro}"
 
 
-def send_messages(settings: MailSettings, messages: Sequence[EmailMessage]) -> None:
-    """Send the mails over one connection; raise ``MailNotSent`` on any failure."""
+def send_messages(
+    settings: MailSettings, messages: Sequence[EmailMessage], seconds: float = SENDING_SECONDS
+) -> int:
+    """Send the mails over one connection, for at most ``seconds``; how many were accepted.
+
+    A recipient the server refuses is skipped; a connection that fails stops the sending.
+    Raise ``MailNotSent`` when not one mail could be sent.
+    """
+    deadline = time.monotonic() + seconds
+    sent = 0
     try:
         with _connect(settings) as server:
             if settings.user and settings.password:
                 server.login(settings.user, settings.password)
             for message in messages:
-                server.send_message(message)
+                if time.monotonic() > deadline:
+                    break
+                try:
+                    server.send_message(message)
+                except smtplib.SMTPRecipientsRefused as refused:
+                    log.warning("mail server refused %s", refused.recipients)
+                    continue
+                sent += 1
     except (OSError, smtplib.SMTPException) as error:
-        raise MailNotSent(f"{type(error).__name__}: {error}") from error
+        log.warning("account link mail stopped after %d: %s", sent, error)
+    if messages and not sent:
+        raise MailNotSent()
+    return sent
 
 
 def _connect(settings: MailSettings) -> smtplib.SMTP:

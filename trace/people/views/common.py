@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, current_app, url_for
 from flask.typing import ResponseReturnValue
 
 from trace.common.views import page_url
+from trace.db import commit_before_mailing, db
 from trace.people.mail import MailNotSent, link_message, mail_settings, send_messages
 from trace.people.services import IssuedLink
-
-log = logging.getLogger(__name__)
 
 blueprint = Blueprint("people", __name__)
 
@@ -34,19 +33,27 @@ def link_url(token: str) -> str:
     return url_for("people.account_link", token=token, _external=True)
 
 
-def mail_links(issued: Sequence[IssuedLink]) -> str | None:
-    """Mail each person their link when SMTP is set: "sent", "failed", or None (no SMTP).
+@dataclass(frozen=True)
+class MailOutcome:
+    """How many of the links left by mail, to tell the operator."""
 
-    Sent before the request commits, on purpose: the page then says truthfully whether
-    the mail left; were the commit to fail after, the mailed link would open nothing.
+    sent: int
+    total: int
+
+
+def mail_links(issued: Sequence[IssuedLink]) -> MailOutcome | None:
+    """Mail each person their link when SMTP is set (None when it is not).
+
+    The accounts are committed first (``commit_before_mailing``): a mailed link always
+    opens an account, and the mail server's time is not spent holding the write lock.
     """
     settings = mail_settings(current_app.config)
     if settings is None or not issued:
         return None
+    commit_before_mailing(db.session)
     messages = [link_message(settings, entry, link_url(entry.token)) for entry in issued]
     try:
-        send_messages(settings, messages)
-    except MailNotSent as error:
-        log.warning("account link mail not sent: %s", error)
-        return "failed"
-    return "sent"
+        sent = send_messages(settings, messages)
+    except MailNotSent:
+        sent = 0
+    return MailOutcome(sent=sent, total=len(messages))
