@@ -66,6 +66,7 @@ INSPECTION_READERS = INSPECTION_RECORDERS | {Role.COOPERATIVE}
 # A commune's indicator 13.4 evidence: its officer (commune A's, as the grid's records are A's)
 # and operators.
 COMMUNE_READERS = frozenset({Role.OPERATOR, Role.COMMUNE_OFFICER})
+PEOPLE_MANAGERS = frozenset({Role.OPERATOR, Role.COOPERATIVE})
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -194,6 +195,19 @@ GRID: dict[str, Access] = {
     "indicator.province_csv_file": Access(roles=OPERATORS_ONLY),
     "indicator.find": Access(roles=OPERATORS_ONLY),
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
+    # People: operators manage everyone; staff list and invite their own cooperative's
+    # (tests/people). A link opens for anyone holding it; the grid's is unknown (a 410 page).
+    "people.people": Access(roles=PEOPLE_MANAGERS),
+    "people.invite": Access(roles=PEOPLE_MANAGERS),
+    "people.person": Access(roles=OPERATORS_ONLY),
+    "people.change_role": Access(roles=OPERATORS_ONLY),
+    "people.disable": Access(roles=OPERATORS_ONLY),
+    "people.enable": Access(roles=OPERATORS_ONLY),
+    "people.reinvite": Access(roles=OPERATORS_ONLY),
+    "people.reset_link": Access(roles=OPERATORS_ONLY),
+    "people.bulk_invite": Access(roles=OPERATORS_ONLY),
+    "people.bulk_template": Access(roles=OPERATORS_ONLY),
+    "people.account_link": PUBLIC,
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
     ),
@@ -258,6 +272,11 @@ URL_VALUES: dict[str, Any] = {
     "report_id": lambda tenants: _report(),
     "commune_code": lambda tenants: tenants.cooperative_a.commune_code,
     "province_code": lambda tenants: "92",  # cooperative A's commune is in Cần Thơ
+    # A new colleague of cooperative A, so that disabling or re-linking touches no caller.
+    "user_id": lambda tenants: (
+        factories.make_user(db.session, Role.COOPERATIVE, cooperative=tenants.cooperative_a).id
+    ),
+    "token": lambda tenants: "no-such-link",
     "storage_key": lambda tenants: (
         factories.make_upload(
             db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN

@@ -188,6 +188,16 @@ def add_reports(session: Any, subject: Subject, n: int) -> None:
         file_report(session, code_text=code.text, message="Tem mờ", contact="", scan_id=scan_id)
 
 
+def add_people(session: Any, subject: Subject, n: int) -> None:
+    """Staff of a cooperative each and officers of a commune: the list names both."""
+    for number in range(n):
+        if number % 2:
+            factories.make_user(session, Role.COMMUNE_OFFICER, commune_code=factories.SOC_TRANG)
+            continue
+        cooperative = factories.make_cooperative(session)
+        factories.make_user(session, Role.COOPERATIVE, cooperative=cooperative)
+
+
 LISTS = {
     "api_batches": ListCase("/api/v1/batches?per_page=100", "operator", add_batches),
     "api_cooperatives": ListCase("/api/v1/cooperatives?per_page=100", "operator", add_cooperatives),
@@ -224,6 +234,7 @@ LISTS = {
         f"/communes/{factories.SOC_TRANG}/13.4.csv", "operator", add_cooperatives, is_api=False
     ),
     "web_province": ListCase("/provinces/92/13.4", "operator", add_cooperatives, is_api=False),
+    "web_people": ListCase("/users", "operator", add_people, is_api=False),
 }
 
 

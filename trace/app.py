@@ -31,6 +31,8 @@ from trace.indicator.cli import report_group
 from trace.indicator.views import blueprint as indicator_blueprint
 from trace.inspections.views import blueprint as inspection_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
+from trace.people import cli as people_cli
+from trace.people.views import blueprint as people_blueprint
 from trace.printing.cli import labels_command
 from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
@@ -75,6 +77,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         inspection_blueprint,
         verify_blueprint,
         indicator_blueprint,
+        people_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)
@@ -90,6 +93,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         alerts_group,
     ):
         app.cli.add_command(command)
+    for command in people_cli.COMMANDS:
+        users.add_command(command)
     return app
 
 

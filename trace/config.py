@@ -48,6 +48,14 @@ SETTINGS: dict[str, str | None] = {
     # The bearer token Prometheus sends to /metrics; unset, metrics are off and /metrics is a 404.
     "TRACE_METRICS_TOKEN": None,
     "TRACE_PLANTING_AREA_CODE_PATTERN": r"^(?=.{3,40}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$",
+    # Mail for account links (invitations, password resets); without a host none is sent
+    # and the operator passes each link on. TLS: starttls, ssl or none.
+    "TRACE_SMTP_HOST": None,
+    "TRACE_SMTP_PORT": "587",
+    "TRACE_SMTP_USER": None,
+    "TRACE_SMTP_PASSWORD": None,
+    "TRACE_SMTP_SENDER": None,
+    "TRACE_SMTP_TLS": "starttls",
 }
 
 
@@ -91,6 +99,7 @@ def build_config(
         raise ConfigError("TRACE_SESSION_IDLE_MINUTES must be a whole number from 1 to 720")
     settings["TRACE_SESSION_IDLE_MINUTES"] = int(idle_minutes)
     settings["TRACE_METRICS_TOKEN"] = _metrics_token(settings["TRACE_METRICS_TOKEN"])
+    _check_smtp(settings)
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )
@@ -126,6 +135,17 @@ def build_config(
     }
     config.update({key: value for key, value in overrides.items() if key not in SETTINGS})
     return config
+
+
+def _check_smtp(settings: dict[str, Any]) -> None:
+    port = str(settings["TRACE_SMTP_PORT"]).strip()
+    if not port.isdigit() or not 1 <= int(port) <= 65535:
+        raise ConfigError("TRACE_SMTP_PORT must be a port number from 1 to 65535")
+    settings["TRACE_SMTP_PORT"] = int(port)
+    if settings["TRACE_SMTP_TLS"] not in ("starttls", "ssl", "none"):
+        raise ConfigError("TRACE_SMTP_TLS must be 'starttls', 'ssl' or 'none'")
+    if settings["TRACE_SMTP_HOST"] and not settings["TRACE_SMTP_SENDER"]:
+        raise ConfigError("TRACE_SMTP_SENDER (the From address) is required with TRACE_SMTP_HOST")
 
 
 def check_rate_limit_storage(environ: Mapping[str, str], workers: int) -> str | None:

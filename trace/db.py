@@ -7,6 +7,8 @@ the view. Views and services never commit, with these exceptions, each named her
   page, and commits it there (retrying apart when SQLite refuses the upgrade);
 - ``commit_before_rendering``: a print download commits the codes it issued before its
   file is drawn, which takes seconds the write lock must not be held for;
+- ``commit_before_mailing``: an account link is mailed only once the account it opens is
+  committed, and the mail server's seconds are not spent holding the write lock;
 - ``write_apart``: bookkeeping (a token's last use, the clone rules after new scans) in a
   short transaction of its own once the request is done, so a read stays read-only.
 
@@ -148,6 +150,13 @@ def commit_before_rendering(session: Session) -> None:
     """Commit the codes a print download issued, before its file is drawn: drawing thousands
     of labels takes seconds, which the write lock must not be held for, and the codes stay
     issued even if the download is abandoned."""
+    session.commit()
+
+
+def commit_before_mailing(session: Session) -> None:
+    """Commit the accounts and links just made before mailing them: a mail must never carry
+    a link that a failed commit leaves opening nothing, and a slow mail server must not keep
+    other writers waiting."""
     session.commit()
 
 

@@ -6,12 +6,14 @@ from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch, LabelCode
 from trace.feedback.models import Report
 from trace.inspections.models import Inspection
+from trace.people.models import AccountLink
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.scans.models import Scan
 from trace.signing.models import IssuingKey
 from trace.uploads.models import Upload
 
 __all__ = [
+    "AccountLink",
     "Alert",
     "AlertWatermark",
     "ApiToken",

@@ -18,6 +18,12 @@ class AuditAction(enum.StrEnum):
     RECALLED = "recalled"
     IMPORTED = "imported"
     VERIFIED = "verified"  # an inspector checked a label
+    # What happens to a person's account (subject USER); CHANGED is a new role or binding.
+    INVITED = "invited"
+    DISABLED = "disabled"
+    ENABLED = "enabled"
+    LINK_ISSUED = "link_issued"  # a password-reset link
+    PASSWORD_SET = "password_set"  # noqa: S105 (an action's name)
 
 
 class AuditSubject(enum.StrEnum):
@@ -28,6 +34,7 @@ class AuditSubject(enum.StrEnum):
     SCAN = "scan"
     REPORT = "report"
     COOPERATIVE = "cooperative"  # created, or its details changed (commune, tax code...)
+    USER = "user"  # a person's account: invited, role changed, disabled, a new password
 
 
 class AuditRecord(Base):

@@ -12,6 +12,8 @@ from trace.auth.models import Role, User
 from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 
+# ``disable``, ``enable`` and ``set-password`` are added by ``trace.people.cli``, which
+# audits them (the audit layer sits above accounts).
 users = AppGroup(
     "users", help="Create, disable and re-enable users, set passwords, manage API tokens."
 )
@@ -92,40 +94,3 @@ def revoke_token(token: str, as_json: bool) -> None:
         "revoked_at": revoked.revoked_at,
     }
     echo_data(record, as_json, lambda data: f"Revoked {data['prefix']}… of {data['user']}")
-
-
-@users.command("disable")
-@click.argument("email")
-def disable_user(email: str) -> None:
-    """Stop EMAIL signing in: their sessions end and their API tokens are revoked at once."""
-    with command_transaction():
-        user = services.find_user_by_email(db.session, email)
-        services.disable_user(db.session, user)
-    click.echo(f"Disabled {user.email}: signed out everywhere, API tokens revoked")
-
-
-@users.command("enable")
-@click.argument("email")
-def enable_user(email: str) -> None:
-    """Let a disabled EMAIL sign in again (revoked tokens stay revoked)."""
-    with command_transaction():
-        user = services.find_user_by_email(db.session, email)
-        services.enable_user(db.session, user)
-    click.echo(f"Enabled {user.email}")
-
-
-@users.command("set-password")
-@click.argument("email")
-@click.password_option(
-    "--password",
-    prompt="New password",
-    envvar="TRACE_NEW_USER_PASSWORD",
-    help="At least 12 characters, not common, without the email or name; asked for twice, "
-    "hidden, when not given.",
-)
-def set_password(email: str, password: str) -> None:
-    """Give EMAIL a new password: their sessions end and their API tokens are revoked."""
-    with command_transaction():
-        user = services.find_user_by_email(db.session, email)
-        services.set_password(db.session, user, password)
-    click.echo(f"New password set for {user.email}: signed out everywhere, API tokens revoked")

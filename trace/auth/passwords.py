@@ -6,6 +6,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import Flask, current_app
 
+# Stored for an account whose owner has not set a password yet (an invitation): no argon2
+# hash looks like it, so no password ever verifies against it.
+UNUSABLE_PASSWORD_HASH = "!"  # noqa: S105 (a marker, no password)
+
 
 def init_app(app: Flask) -> None:
     """Tests pass cheaper parameters in ``PASSWORD_HASH_PARAMETERS``; production keeps defaults."""

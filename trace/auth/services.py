@@ -15,6 +15,7 @@ from trace.auth.access import COOPERATIVES
 from trace.auth.models import ApiToken, Role, User
 from trace.auth.password_policy import password_problem
 from trace.auth.passwords import (
+    UNUSABLE_PASSWORD_HASH,
     burn_verification_time,
     hash_password,
     needs_rehash,
@@ -28,6 +29,7 @@ from trace.errors import Conflict, InvalidInput, NotFound
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TOKEN_PREFIX = "trc_"  # noqa: S105 (a marker that makes leaked tokens easy to spot)
 TOKEN_DISPLAY_LENGTH = 12
+MAX_NAME_LENGTH = 120  # users.display_name
 # How precisely a token's last use is kept: writing it on every call would make every API
 # read a write, and on SQLite serialise all of them behind one lock.
 TOKEN_USE_GRANULARITY = timedelta(minutes=5)
@@ -41,20 +43,60 @@ def create_user(
     session: Session,
     *,
     email: str,
-    password: str,
+    password: str | None,
     role: Role | str,
     display_name: str = "",
     cooperative_tax_code: str | None = None,
     commune_code: str | None = None,
 ) -> User:
-    """Create a user; cooperative staff name their cooperative, officers their commune."""
+    """Create a user; cooperative staff name their cooperative, officers their commune.
+
+    Without a password (an invitation) the account cannot be signed in to until its owner
+    sets one through a link.
+    """
     email = normalise_email(email)
     errors: dict[str, list[str]] = {}
     if not EMAIL_PATTERN.match(email) or len(email) > 254:
         errors["email"] = [str(_l("Enter a valid email address."))]
-    problem = password_problem(password, email=email, display_name=display_name)
-    if problem is not None:
-        errors["password"] = [problem]
+    if len(display_name.strip()) > MAX_NAME_LENGTH:
+        errors["display_name"] = [
+            str(_l("Use at most %(count)d characters.", count=MAX_NAME_LENGTH))
+        ]
+    if password is not None:
+        problem = password_problem(password, email=email, display_name=display_name)
+        if problem is not None:
+            errors["password"] = [problem]
+    role, cooperative_id, commune = binding_for_role(
+        session, role, cooperative_tax_code, commune_code, errors
+    )
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise Conflict(_l("A user with this email already exists."), {"email": ["exists"]})
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=UNUSABLE_PASSWORD_HASH if password is None else hash_password(password),
+        role=role,
+        cooperative_id=cooperative_id,
+        commune_code=commune,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def binding_for_role(
+    session: Session,
+    role: Role | str,
+    cooperative_tax_code: str | None,
+    commune_code: str | None,
+    errors: dict[str, list[str]] | None = None,
+) -> tuple[Role, int | None, str | None]:
+    """The role with the cooperative or commune it binds to, as the users table requires
+    (staff to a cooperative, officers to a commune, no one else to either).
+
+    Raises ``InvalidInput`` naming every problem, with those already in ``errors``.
+    """
+    errors = errors if errors is not None else {}
     try:
         role = Role(role)
     except ValueError:
@@ -64,19 +106,7 @@ def create_user(
     commune = _commune_for_role(role, commune_code, errors)
     if errors:
         raise InvalidInput(errors=errors)
-    if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise Conflict(_l("A user with this email already exists."), {"email": ["exists"]})
-    user = User(
-        email=email,
-        display_name=display_name.strip(),
-        password_hash=hash_password(password),
-        role=role,
-        cooperative_id=cooperative_id,
-        commune_code=commune,
-    )
-    session.add(user)
-    session.flush()
-    return user
+    return role, cooperative_id, commune
 
 
 def _cooperative_for_role(
@@ -112,7 +142,7 @@ def _commune_for_role(role: Role, code: str | None, errors: dict[str, list[str]]
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None; equally slow either way."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.password_hash == UNUSABLE_PASSWORD_HASH:
         burn_verification_time(password)
         return None
     if not verify_password(user.password_hash, password):
