@@ -11,6 +11,7 @@ returned by anything here except ``private_key_of``, to the code that signs.
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import logging
 from collections.abc import Mapping, Sequence
@@ -263,3 +264,32 @@ def _audit(
         action=action,
         changes=changes,
     )
+
+
+class PassphraseState(enum.StrEnum):
+    """Whether keys can be made and used with the passphrase the app was given."""
+
+    READY = "ready"
+    # No TRACE_KEY_PASSPHRASE in production: nothing can be created, rotated or signed.
+    MISSING = "missing"
+    # Development without the setting: new keys are protected by a public passphrase.
+    DEVELOPMENT = "development"
+    # The current key does not decrypt with it: labels cannot be signed until it is fixed.
+    WRONG = "wrong"
+
+
+def passphrase_state(session: Session, config: Mapping[str, Any]) -> PassphraseState:
+    """What the operator must know of the key passphrase before creating or rotating keys."""
+    try:
+        passphrase = key_passphrase(config)
+    except KeyPassphraseMissing:
+        return PassphraseState.MISSING
+    current = _current_or_none(session)
+    if current is not None:
+        try:
+            private_key_of(current, passphrase)
+        except KeyUnreadable:
+            return PassphraseState.WRONG
+    if is_development_passphrase(passphrase):
+        return PassphraseState.DEVELOPMENT
+    return PassphraseState.READY
