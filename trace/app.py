@@ -13,8 +13,8 @@ from flask_login import current_user
 from trace import api
 from trace.alerts.cli import alerts_group
 from trace.alerts.views import blueprint as alerts_blueprint
-from trace.auth import passwords, sessions
-from trace.auth import account_views
+from trace.audit.views import blueprint as audit_blueprint
+from trace.auth import account_views, passwords, sessions
 from trace.auth import views as auth_views
 from trace.auth.cli import users
 from trace.auth.models import User
@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         feedback_blueprint,
         signing_blueprint,
         keys_blueprint,
+        audit_blueprint,
         alerts_blueprint,
         reports_blueprint,
         inspection_blueprint,

@@ -17,8 +17,6 @@ class KeyActionForm(FlaskForm):
 class KeyRevokeForm(RegistryForm):
     reason = TextAreaField(
         _l("Why is the key revoked?"),
-        description=_l(
-            "Kept in the audit records, for example: the server holding it was stolen."
-        ),
+        description=_l("Kept in the audit records, for example: the server holding it was stolen."),
         render_kw={"maxlength": REVOCATION_REASON_MAX, "rows": 3},
     )

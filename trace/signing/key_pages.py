@@ -49,7 +49,8 @@ def create_key() -> ResponseReturnValue:
         except IntegrityError:
             _changed_meanwhile()
         else:
-            flash(_("Key %(kid)s is created: it signs new labels from now on.", kid=key.kid), "success")
+            message = _("Key %(kid)s is created: it signs new labels from now on.", kid=key.kid)
+            flash(message, "success")
     return redirect(url_for("keys.key_list"))
 
 
@@ -87,7 +88,10 @@ def revoke_key(kid: str) -> ResponseReturnValue:
             flash(str(error.message), "error")
             return redirect(url_for("keys.key_list"))
         else:
-            flash(_("Key %(kid)s is revoked: the labels it signed no longer verify.", kid=key.kid), "success")
+            message = _(
+                "Key %(kid)s is revoked: the labels it signed no longer verify.", kid=key.kid
+            )
+            flash(message, "success")
             if not keys.has_current_key(db.session):
                 flash(_("No key signs new labels now: rotate to make a new one."), "error")
             return redirect(url_for("keys.key_list"))

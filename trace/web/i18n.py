@@ -15,8 +15,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
 from flask_login import user_logged_in
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Response as BaseResponse
 
 from trace.common.clock import local_time
 from trace.common.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
