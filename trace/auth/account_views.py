@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from trace.auth import account
@@ -37,7 +37,9 @@ def account_page() -> ResponseReturnValue:
         except InvalidInput as error:
             profile.attach_errors(error.errors)
         else:
-            flash(_("Your details are saved."), "success")
+            # Said in the language the next page will be in.
+            with force_locale(user.preferred_language):
+                flash(_("Your details are saved."), "success")
             back = url_for("account.account_page")
             return redirect(url_for("i18n.set_language", code=user.preferred_language, next=back))
     elif not profile.is_submitted():
@@ -100,8 +102,9 @@ def _render(
         tokens=account.active_tokens(db.session, user),
         new_token=take_over() if status == 200 else None,
     )
-    # The page may hold a new token in the clear: no cache may keep it.
-    return page, status, {"Cache-Control": "no-store"}
+    # It may hold a new token in the clear: like every signed-in page, no cache keeps it
+    # (trace/web/security.py).
+    return page, status
 
 
 def _language_in_force() -> str:
