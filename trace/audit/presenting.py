@@ -9,13 +9,14 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from trace.audit.models import AuditAction, AuditRecord, AuditSubject
 from trace.common.clock import local_time
 from trace.common.excel_csv import BYTE_ORDER_MARK, spreadsheet_safe
 
-SUBJECT_LABELS = {
+SUBJECT_LABELS: dict[str, LazyString] = {
     AuditSubject.BATCH: _l("Batch"),
     AuditSubject.EVENT: _l("Production step"),
     AuditSubject.KEY: _l("Signing key"),
@@ -24,7 +25,7 @@ SUBJECT_LABELS = {
     AuditSubject.REPORT: _l("Consumer's report"),
     AuditSubject.COOPERATIVE: _l("Cooperative"),
 }
-ACTION_LABELS = {
+ACTION_LABELS: dict[str, LazyString] = {
     AuditAction.CREATED: _l("Created"),
     AuditAction.CHANGED: _l("Changed"),
     AuditAction.RECALLED: _l("Recalled"),
@@ -45,12 +46,12 @@ CSV_HEADER = (
 
 def subject_label(subject: AuditSubject | str) -> str:
     """A record type in the reader's language; a type added later shows as stored."""
-    label = SUBJECT_LABELS.get(subject)  # type: ignore[call-overload]
+    label = SUBJECT_LABELS.get(subject)
     return str(label) if label is not None else str(subject)
 
 
 def action_label(action: AuditAction | str) -> str:
-    label = ACTION_LABELS.get(action)  # type: ignore[call-overload]
+    label = ACTION_LABELS.get(action)
     return str(label) if label is not None else str(action)
 
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 
 from trace.common.forms import RegistryForm
 from trace.signing.models import REVOCATION_REASON_MAX
 
 
-class KeyActionForm(FlaskForm):
+class KeyActionForm(RegistryForm):
     """Creating and rotating take no input: the form carries the CSRF token."""
 
 
