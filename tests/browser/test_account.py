@@ -10,7 +10,9 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.browser.conftest import LiveServer
-from tests.factories import TEST_PASSWORD
+from tests.factories import TEST_PASSWORD, make_user
+from trace.auth.models import Role
+from trace.db import db
 
 PHONE = {"width": 360, "height": 740}
 
@@ -67,6 +69,7 @@ def test_a_token_is_shown_once_then_revoked(
     assert token not in page.content()
     row = page.get_by_role("row", name=re.compile("Bảng tính kho"))
     expect(row).to_contain_text(token[:12])
+    assert page_width(page) <= PHONE["width"]
 
     row.get_by_role("link", name=re.compile("Thu hồi")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thu hồi mã “Bảng tính kho”?")
@@ -114,3 +117,32 @@ def test_the_preferred_language_takes_effect_at_sign_in(
         expect(fresh.get_by_role("heading", level=1)).to_have_text("Xin chào, Lê Thị Hoa")
     finally:
         other.close()
+
+
+def test_operator_pages_fit_a_phone(page: Page, live_server: LiveServer):
+    with live_server.app.app_context():
+        operator = make_user(db.session, Role.OPERATOR)
+        email = operator.email
+        db.session.commit()
+    page.set_viewport_size(PHONE)
+    sign_in(page, email)
+    page.get_by_role("link", name="Khóa ký").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Khóa ký")
+    expect(page.get_by_text("Đang ký tem mới")).to_be_visible()
+    assert page_width(page) <= PHONE["width"]
+    page.get_by_role("link", name=re.compile("^Thu hồi")).first.click()
+    expect(page.get_by_text("Thu hồi khóa nghĩa là gì")).to_be_visible()
+    assert page_width(page) <= PHONE["width"]
+    page.get_by_role("button", name="Đồng ý, thu hồi khóa này").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Hãy nêu lý do thu hồi khóa.")
+    page.get_by_role("link", name="Không, quay lại").click()
+
+    page.goto("/dashboard")
+    page.get_by_role("link", name="Nhật ký thao tác").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nhật ký thao tác")
+    expect(page.get_by_text("Dòng lệnh trên máy chủ").first).to_be_visible()
+    assert page_width(page) <= PHONE["width"]
+    page.get_by_label("Loại hồ sơ").select_option("key")
+    page.get_by_role("button", name="Hiển thị").click()
+    expect(page).to_have_url(re.compile(r"/audit\?.*subject=key"))
+    assert page_width(page) <= PHONE["width"]
