@@ -25,6 +25,8 @@ blueprint = Blueprint("account", __name__)
 def account_page() -> ResponseReturnValue:
     """The profile form posts here; after a save the language switch puts the choice in force."""
     user = caller()
+    if request.method == "GET":
+        return _render(user)
     profile = ProfileForm()
     if profile.validate_on_submit():
         try:
@@ -42,10 +44,7 @@ def account_page() -> ResponseReturnValue:
                 flash(_("Your details are saved."), "success")
             back = url_for("account.account_page")
             return redirect(url_for("i18n.set_language", code=user.preferred_language, next=back))
-    elif not profile.is_submitted():
-        profile.display_name.data = user.display_name
-        profile.preferred_language.data = user.preferred_language or _language_in_force()
-    return _render(user, profile=profile, status=422 if profile.errors else 200)
+    return _render(user, profile=profile, status=422)
 
 
 @blueprint.post("/account/tokens")
