@@ -77,9 +77,18 @@ def list_records(session: Session, user: User, filters: AuditFilters) -> Page[Au
 def export_records(
     session: Session, user: User, filters: AuditFilters, chunk: int = EXPORT_CHUNK
 ) -> Iterator[AuditRecord]:
-    """Every matching record, newest first, read a chunk at a time."""
+    """Every matching record, newest first, read a chunk at a time as they are consumed.
+
+    The caller is checked now, not when the first record is read: a streamed answer that
+    has begun cannot turn into a refusal.
+    """
     ensure_can_browse(user)
-    statement = _newest_first(_matching(filters)).limit(chunk)
+    return _in_chunks(session, _newest_first(_matching(filters)).limit(chunk), chunk)
+
+
+def _in_chunks(
+    session: Session, statement: Select[tuple[AuditRecord]], chunk: int
+) -> Iterator[AuditRecord]:
     last: AuditRecord | None = None
     while True:
         page = statement
@@ -96,7 +105,8 @@ def export_records(
             return
         last = rows[-1]
         # What was read is written out already: the session need not keep it.
-        session.expunge_all()
+        for row in rows:
+            session.expunge(row)
 
 
 def cooperative_names(session: Session, records: Iterable[AuditRecord]) -> Mapping[int, str]:
