@@ -10,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.conftest import log_in
+from trace.audit import browser
 
 
 def _page(client, query=""):
@@ -101,7 +102,7 @@ def test_a_cell_a_spreadsheet_would_run_is_defused(client, session, tenants, tim
     assert rows[0][2] == "'=1+1"
 
 
-def test_the_csv_is_streamed_a_line_at_a_time(client, tenants, timeline):
+def test_the_csv_is_streamed_in_pieces(client, tenants, timeline):
     log_in(client, tenants.operator.email)
 
     def read_as_a_server_does():
@@ -111,7 +112,9 @@ def test_the_csv_is_streamed_a_line_at_a_time(client, tenants, timeline):
 
     is_streamed, pieces = contextvars.Context().run(read_as_a_server_does)
     assert is_streamed
-    assert len(pieces) == 1 + 5  # the header, the timeline and the tenants' key
+    # The header alone, then the records (the timeline and the tenants' key) in one piece.
+    assert len(pieces) == 2
+    assert pieces[1].count(b"\r\n") == 5
 
 
 @pytest.mark.parametrize("caller", ["staff_a", "inspector", "officer_a"])
@@ -131,3 +134,20 @@ def test_the_dashboard_links_operators_to_keys_and_audit(app, tenants):
     staff = staff_member.get("/dashboard").get_data(as_text=True)
     assert 'href="/audit"' not in staff
     assert 'href="/account"' in staff
+
+
+def test_an_export_too_large_for_one_file_asks_for_shorter_dates(
+    client, tenants, timeline, monkeypatch
+):
+    monkeypatch.setattr(browser, "EXPORT_MAX", 3)
+    log_in(client, tenants.operator.email)
+    refused = client.get("/audit.csv?date_from=2026-11-01")
+    assert refused.status_code == 302
+    assert refused.headers["Location"] == "/audit?date_from=2026-11-01"
+    refused = client.get("/audit.csv")
+    assert refused.headers["Location"] == "/audit"
+    html = client.get("/audit").get_data(as_text=True)
+    assert "Có 5 bản ghi khớp điều kiện, nhiều hơn mức 3 bản ghi" in html
+    exactly_the_most = client.get("/audit.csv?action=created")  # two keys and a batch
+    assert exactly_the_most.status_code == 200
+    assert len(_csv_rows(exactly_the_most)) == 1 + 3

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Blueprint, Response, render_template, request, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
+from flask_babel import format_number
 from flask_babel import gettext as _
 
 from trace.audit import browser, presenting
@@ -54,6 +64,16 @@ def records_csv() -> ResponseReturnValue:
     """Streamed: an export of every record is written as it is read, a chunk at a time."""
     filters, _problems = read_filters()
     user = caller()
+    count = browser.count_records(db.session, user, filters)
+    if count > browser.EXPORT_MAX:
+        message = _(
+            "%(count)s records match, more than the %(most)s one file may hold: "
+            "choose a shorter date range.",
+            count=format_number(count),
+            most=format_number(browser.EXPORT_MAX),
+        )
+        flash(message, "error")
+        return redirect(url_for("audit.records", **filter_args(filters)))
     names = browser.all_cooperative_names(db.session)
     records = browser.export_records(db.session, user, filters)
     lines = stream_with_context(presenting.csv_lines(records, names))
