@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -73,7 +74,8 @@ def records_csv() -> ResponseReturnValue:
             most=format_number(browser.EXPORT_MAX),
         )
         flash(message, "error")
-        return redirect(url_for("audit.records", **filter_args(filters)))
+        kept: dict[str, Any] = filter_args(filters)
+        return redirect(url_for("audit.records", **kept))
     names = browser.all_cooperative_names(db.session)
     records = browser.export_records(db.session, user, filters)
     lines = stream_with_context(presenting.csv_lines(records, names))
