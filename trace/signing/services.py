@@ -81,9 +81,17 @@ def list_keys(session: Session) -> Sequence[IssuingKey]:
     return session.scalars(_ALL_KEYS).all()
 
 
-def find_key(session: Session, kid: str) -> IssuingKey:
-    """The key with this id, or ``NotFound``."""
-    key = session.scalars(select(IssuingKey).where(IssuingKey.kid == kid)).one_or_none()
+def find_key(session: Session, kid: str, for_update: bool = False) -> IssuingKey:
+    """The key with this id, or ``NotFound``.
+
+    ``for_update`` locks its row until the transaction ends (PostgreSQL; SQLite's writers
+    take turns already) and reads it as last committed: two operators revoking one key at
+    once, the second finds it revoked instead of writing its reason over the first's.
+    """
+    statement = select(IssuingKey).where(IssuingKey.kid == kid)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    key = session.scalars(statement).one_or_none()
     if key is None:
         raise NotFound(_l("No issuing key has this id."), errors={"kid": [kid]})
     return key
@@ -147,7 +155,7 @@ def revoke_key(
     if len(reason) > REVOCATION_REASON_MAX:
         message = _l("At most %(count)d characters.", count=REVOCATION_REASON_MAX)
         raise InvalidInput(errors={"reason": [str(message)]})
-    key = find_key(session, kid)
+    key = find_key(session, kid, for_update=True)
     if key.revoked_at is not None:
         raise Conflict(_l("This key is already revoked."), errors={"kid": [kid]})
     was_current = key.is_current
