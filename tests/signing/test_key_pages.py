@@ -163,9 +163,13 @@ def test_a_revoked_key_is_not_revoked_twice(client, tenants):
     assert _keys()[0].revocation_reason == "first"
 
 
-def test_an_unknown_key_is_not_found(client, tenants):
+@pytest.mark.parametrize("kid", ["AAAAAAAAAAA", "%00AAAAAAAAAA", "A" * 300, "é" * 11, "-"])
+def test_an_unknown_key_is_not_found(client, tenants, kid):
     log_in(client, tenants.operator.email)
-    assert client.get("/keys/AAAAAAAAAAA/revoke").status_code == 404
+    assert client.get(f"/keys/{kid}/revoke").status_code == 404
+    token = csrf_token_from(client.get("/keys").get_data(as_text=True))
+    response = client.post(f"/keys/{kid}/revoke", data={"reason": "x", "csrf_token": token})
+    assert response.status_code == 404
 
 
 def test_a_missing_passphrase_is_said_plainly_and_nothing_is_made(app, client, tenants):

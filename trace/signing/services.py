@@ -14,6 +14,7 @@ import base64
 import enum
 import hashlib
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -32,10 +33,11 @@ from trace.config import PRODUCTION
 from trace.db import utcnow
 from trace.errors import Conflict, InvalidInput, NotFound
 from trace.signing.errors import KeyPassphraseMissing, KeyUnreadable, NoCurrentKey
-from trace.signing.models import REVOCATION_REASON_MAX, IssuingKey
+from trace.signing.models import KID_LENGTH, REVOCATION_REASON_MAX, IssuingKey
 
 log = logging.getLogger(__name__)
 
+KID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{KID_LENGTH}}}")
 # Public on purpose: it only keeps development keys from sitting in the clear.
 DEVELOPMENT_PASSPHRASE = b"trace-development-passphrase-not-secret"
 
@@ -88,6 +90,9 @@ def find_key(session: Session, kid: str, for_update: bool = False) -> IssuingKey
     take turns already) and reads it as last committed: two operators revoking one key at
     once, the second finds it revoked instead of writing its reason over the first's.
     """
+    if not KID_PATTERN.fullmatch(kid):
+        # Not even the shape of a key id (PostgreSQL would refuse a NUL in it outright).
+        raise NotFound(_l("No issuing key has this id."), errors={"kid": [kid[:KID_LENGTH]]})
     statement = select(IssuingKey).where(IssuingKey.kid == kid)
     if for_update:
         statement = statement.with_for_update().execution_options(populate_existing=True)
