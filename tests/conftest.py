@@ -131,10 +131,12 @@ class IsolatedClient(FlaskClient):
 
     Without this, a request would reuse the test's own app context: its database session
     (so a request's rollback would undo the test's setup) and its ``g`` (so a signed-out
-    user would stay cached for the next request).
+    user would stay cached for the next request). The body is read in that context too, as a
+    server reads it: a streamed answer (``stream_with_context``) needs the request's context.
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -24,6 +24,7 @@ from trace.config import PROJECT_ROOT
 from trace.db import db
 from trace.feedback.services import file_report
 from trace.inspections.models import Inspection, InspectionOutcome
+from trace.signing.services import current_key
 from trace.uploads.models import UploadPurpose
 
 CALLERS = ["anonymous", "operator", "staff_a", "staff_b", "inspector", "officer_a", "officer_b"]
@@ -81,6 +82,18 @@ GRID: dict[str, Access] = {
     "auth.login": PUBLIC,
     "auth.logout": PUBLIC,
     "auth.change_password": SIGNED_IN,
+    # My account: everyone, each their own (tests/auth/test_account_views.py).
+    "account.account_page": SIGNED_IN,
+    "account.create_token": SIGNED_IN,
+    "account.revoke_token": SIGNED_IN,
+    # Signing keys and the audit records: operators only (tests/signing/test_key_pages.py,
+    # tests/audit/test_views.py).
+    "keys.key_list": Access(roles=OPERATORS_ONLY),
+    "keys.create_key": Access(roles=OPERATORS_ONLY),
+    "keys.rotate_key": Access(roles=OPERATORS_ONLY),
+    "keys.revoke_key": Access(roles=OPERATORS_ONLY),
+    "audit.records": Access(roles=OPERATORS_ONLY),
+    "audit.records_csv": Access(roles=OPERATORS_ONLY),
     "i18n.set_language": PUBLIC,
     "signing.jwks": PUBLIC,
     "api-docs.openapi_json": PUBLIC_API,
@@ -277,6 +290,8 @@ URL_VALUES: dict[str, Any] = {
         factories.make_user(db.session, Role.COOPERATIVE, cooperative=tenants.cooperative_a).id
     ),
     "token": lambda tenants: "no-such-link",
+    # The tenants' current key (``tenants`` makes one).
+    "kid": lambda tenants: current_key(db.session).kid,
     "storage_key": lambda tenants: (
         factories.make_upload(
             db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN

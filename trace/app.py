@@ -13,7 +13,8 @@ from flask_login import current_user
 from trace import api
 from trace.alerts.cli import alerts_group
 from trace.alerts.views import blueprint as alerts_blueprint
-from trace.auth import passwords, sessions
+from trace.audit.views import blueprint as audit_blueprint
+from trace.auth import account_views, passwords, sessions
 from trace.auth import views as auth_views
 from trace.auth.cli import users
 from trace.auth.models import User
@@ -37,6 +38,7 @@ from trace.printing.cli import labels_command
 from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
 from trace.signing.cli import keys_group
+from trace.signing.key_pages import blueprint as keys_blueprint
 from trace.signing.views import blueprint as signing_blueprint
 from trace.uploads import views as upload_views
 from trace.verification.cli import verify
@@ -64,6 +66,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for blueprint in (
         site.blueprint,
         auth_views.blueprint,
+        account_views.blueprint,
         i18n.blueprint,
         upload_views.blueprint,
         registry_blueprint,
@@ -72,6 +75,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         lookup_blueprint,
         feedback_blueprint,
         signing_blueprint,
+        keys_blueprint,
+        audit_blueprint,
         alerts_blueprint,
         reports_blueprint,
         inspection_blueprint,

@@ -183,7 +183,9 @@ def test_password_page_needs_sign_in_and_works_without_javascript(client, tenant
     for name in ("current_password", "new_password", "new_password_again", "csrf_token"):
         assert f'name="{name}"' in markup
     assert 'autocomplete="new-password"' in markup
-    assert 'href="/account/password"' in client.get("/dashboard").get_data(as_text=True)
+    # Reached from My account, which the header's email links to.
+    assert 'href="/account"' in client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/account/password"' in client.get("/account").get_data(as_text=True)
 
 
 def test_changing_the_password_keeps_this_session_and_ends_the_others(app, client, tenants):

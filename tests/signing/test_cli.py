@@ -51,6 +51,7 @@ def test_create_then_list_as_json(keys_cli, session):
     assert created.exit_code == 0, created.output
     key = json.loads(created.stdout)
     assert key["is_current"] is True
+    assert key["state"] == "current"
     assert len(key["kid"]) == 11
     listed = keys_cli("list", "--json")
     assert listed.exit_code == 0, listed.output
@@ -60,6 +61,7 @@ def test_create_then_list_as_json(keys_cli, session):
         "public_key",
         "created_at",
         "is_current",
+        "state",
         "activated_at",
         "revoked_at",
         "revocation_reason",

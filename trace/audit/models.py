@@ -49,7 +49,8 @@ class AuditRecord(Base):
     __table_args__ = (Index(None, "subject", "subject_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Indexed: the browser lists records newest first.
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     # Null when a command-line run made the change; ``actor`` still says who.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     actor: Mapped[str] = mapped_column(String(254))

@@ -49,6 +49,8 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # "vi" or "en", set on My account; null follows the browser and the language switch.
+    preferred_language: Mapped[str | None] = mapped_column(String(2))
 
     cooperative: Mapped[Cooperative | None] = relationship()
     api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")

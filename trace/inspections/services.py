@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -25,7 +25,7 @@ from trace.auth.access import get_for_caller, scope_to_caller
 from trace.auth.models import Role, User
 from trace.batches.models import Batch
 from trace.batches.services.common import check_ids
-from trace.common.clock import LOCAL_TIMEZONE
+from trace.common.clock import LOCAL_TIMEZONE, local_day_bounds, within_filter_days
 from trace.common.communes import find_commune
 from trace.common.excel_csv import excel_csv
 from trace.common.field_errors import FieldErrors, present
@@ -197,17 +197,6 @@ def inspections_csv(rows: Iterable[Inspection]) -> str:
     return excel_csv(CSV_HEADER, (_csv_values(row) for row in rows))
 
 
-# A filter's days are kept within these: year 1 or 9999 would overflow once moved to UTC, and
-# no inspection lies beyond them, so the same inspections are listed.
-EARLIEST_FILTER_DAY, LATEST_FILTER_DAY = date(1900, 1, 1), date(9000, 12, 31)
-
-
-def local_day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The UTC instants a day in Vietnam starts and ends (the end excluded)."""
-    start = datetime.combine(day, time.min, LOCAL_TIMEZONE)
-    return start.astimezone(UTC), (start + timedelta(days=1)).astimezone(UTC)
-
-
 def _subject(
     session: Session, errors: FieldErrors, user: User, values: Mapping[str, Any]
 ) -> InspectedLabel | None:
@@ -305,18 +294,12 @@ def _readable(user: User, filters: InspectionFilters) -> Select[tuple[Inspection
     if filters.outcome is not None:
         statement = statement.where(Inspection.outcome == filters.outcome)
     if filters.date_from is not None:
-        start, _ = local_day_bounds(_within_filter_days(filters.date_from))
+        start, _ = local_day_bounds(within_filter_days(filters.date_from))
         statement = statement.where(Inspection.inspected_at >= start)
     if filters.date_to is not None:
-        _, end = local_day_bounds(_within_filter_days(filters.date_to))
+        _, end = local_day_bounds(within_filter_days(filters.date_to))
         statement = statement.where(Inspection.inspected_at < end)
     return statement
-
-
-def _within_filter_days(day: date) -> date:
-    """The day, moved into the filter's range from either side (a ``date_to`` of year 1
-    overflows as surely as a ``date_from`` of year 9999)."""
-    return min(max(day, EARLIEST_FILTER_DAY), LATEST_FILTER_DAY)
 
 
 def _newest_first(statement: Select[tuple[Inspection]]) -> Select[tuple[Inspection]]:

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 from trace.signing import services as keys
-from trace.signing.models import IssuingKey
+from trace.signing.models import IssuingKey, KeyState
 
 keys_group = AppGroup(
     "keys",
@@ -28,6 +28,7 @@ def _describe(key: IssuingKey) -> dict[str, Any]:
         "public_key": key.public_key,
         "created_at": keys.rfc3339(key.created_at),
         "is_current": key.is_current,
+        "state": key.state.value,
         "activated_at": keys.rfc3339(key.activated_at) if key.activated_at else None,
         "revoked_at": keys.rfc3339(key.revoked_at) if key.revoked_at else None,
         "revocation_reason": key.revocation_reason,
@@ -35,9 +36,9 @@ def _describe(key: IssuingKey) -> dict[str, Any]:
 
 
 def _status(data: dict[str, Any]) -> str:
-    if data["revoked_at"]:
+    if data["state"] == KeyState.REVOKED:
         return f"revoked {data['revoked_at']}: {data['revocation_reason']}"
-    return "current" if data["is_current"] else "verifies only"
+    return "current" if data["state"] == KeyState.CURRENT else "verifies only"
 
 
 def _one_line(data: dict[str, Any]) -> str:

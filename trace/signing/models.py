@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Index, String, Text, text
@@ -12,6 +13,14 @@ from trace.db import Base, utcnow
 KID_LENGTH = 11  # 8 bytes of SHA-256, unpadded base64url
 PUBLIC_KEY_LENGTH = 43  # 32 raw bytes, unpadded base64url
 REVOCATION_REASON_MAX = 500
+
+
+class KeyState(enum.StrEnum):
+    """Where a key stands: it signs, it only verifies what it signed, or it verifies nothing."""
+
+    CURRENT = "current"
+    RETIRED = "retired"
+    REVOKED = "revoked"
 
 
 class IssuingKey(Base):
@@ -53,6 +62,12 @@ class IssuingKey(Base):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def state(self) -> KeyState:
+        if self.revoked_at is not None:
+            return KeyState.REVOKED
+        return KeyState.CURRENT if self.is_current else KeyState.RETIRED
 
     def __repr__(self) -> str:
         # Never the private key, even encrypted.

@@ -11,8 +11,10 @@ returned by anything here except ``private_key_of``, to the code that signs.
 from __future__ import annotations
 
 import base64
+import enum
 import hashlib
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -31,10 +33,11 @@ from trace.config import PRODUCTION
 from trace.db import utcnow
 from trace.errors import Conflict, InvalidInput, NotFound
 from trace.signing.errors import KeyPassphraseMissing, KeyUnreadable, NoCurrentKey
-from trace.signing.models import REVOCATION_REASON_MAX, IssuingKey
+from trace.signing.models import KID_LENGTH, REVOCATION_REASON_MAX, IssuingKey
 
 log = logging.getLogger(__name__)
 
+KID_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{KID_LENGTH}}}")
 # Public on purpose: it only keeps development keys from sitting in the clear.
 DEVELOPMENT_PASSPHRASE = b"trace-development-passphrase-not-secret"
 
@@ -80,9 +83,20 @@ def list_keys(session: Session) -> Sequence[IssuingKey]:
     return session.scalars(_ALL_KEYS).all()
 
 
-def find_key(session: Session, kid: str) -> IssuingKey:
-    """The key with this id, or ``NotFound``."""
-    key = session.scalars(select(IssuingKey).where(IssuingKey.kid == kid)).one_or_none()
+def find_key(session: Session, kid: str, for_update: bool = False) -> IssuingKey:
+    """The key with this id, or ``NotFound``.
+
+    ``for_update`` locks its row until the transaction ends (PostgreSQL; SQLite's writers
+    take turns already) and reads it as last committed: two operators revoking one key at
+    once, the second finds it revoked instead of writing its reason over the first's.
+    """
+    if not KID_PATTERN.fullmatch(kid):
+        # Not even the shape of a key id (PostgreSQL would refuse a NUL in it outright).
+        raise NotFound(_l("No issuing key has this id."), errors={"kid": [kid[:KID_LENGTH]]})
+    statement = select(IssuingKey).where(IssuingKey.kid == kid)
+    if for_update:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    key = session.scalars(statement).one_or_none()
     if key is None:
         raise NotFound(_l("No issuing key has this id."), errors={"kid": [kid]})
     return key
@@ -146,7 +160,7 @@ def revoke_key(
     if len(reason) > REVOCATION_REASON_MAX:
         message = _l("At most %(count)d characters.", count=REVOCATION_REASON_MAX)
         raise InvalidInput(errors={"reason": [str(message)]})
-    key = find_key(session, kid)
+    key = find_key(session, kid, for_update=True)
     if key.revoked_at is not None:
         raise Conflict(_l("This key is already revoked."), errors={"kid": [kid]})
     was_current = key.is_current
@@ -263,3 +277,32 @@ def _audit(
         action=action,
         changes=changes,
     )
+
+
+class PassphraseState(enum.StrEnum):
+    """Whether keys can be made and used with the passphrase the app was given."""
+
+    READY = "ready"
+    # No TRACE_KEY_PASSPHRASE in production: nothing can be created, rotated or signed.
+    MISSING = "missing"
+    # Development without the setting: new keys are protected by a public passphrase.
+    DEVELOPMENT = "development"
+    # The current key does not decrypt with it: labels cannot be signed until it is fixed.
+    WRONG = "wrong"
+
+
+def passphrase_state(session: Session, config: Mapping[str, Any]) -> PassphraseState:
+    """What the operator must know of the key passphrase before creating or rotating keys."""
+    try:
+        passphrase = key_passphrase(config)
+    except KeyPassphraseMissing:
+        return PassphraseState.MISSING
+    current = _current_or_none(session)
+    if current is not None:
+        try:
+            private_key_of(current, passphrase)
+        except KeyUnreadable:
+            return PassphraseState.WRONG
+    if is_development_passphrase(passphrase):
+        return PassphraseState.DEVELOPMENT
+    return PassphraseState.READY

@@ -5,21 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlencode
 
 from babel import Locale
 from babel.support import NullTranslations
-from flask import Blueprint, Flask, g, has_request_context, redirect, request, url_for
+from flask import Blueprint, Flask, Response, g, has_request_context, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import Babel, format_date, format_datetime, get_locale, get_translations
+from flask_login import user_logged_in
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Response as BaseResponse
 
 from trace.common.clock import local_time
 from trace.common.languages import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES
 from trace.common.urls import safe_next_path
 
 LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_SECONDS = 365 * 24 * 3600
+_SIGNED_IN_LANGUAGE = "_trace_signed_in_language"  # a key of ``g``
 
 blueprint = Blueprint("i18n", __name__)
 
@@ -64,6 +69,33 @@ def init_app(app: Flask, babel: Babel) -> None:
     app.jinja_env.globals["other_languages"] = other_languages
     app.jinja_env.filters["dateformat"] = day_format
     app.jinja_env.filters["datetimeformat"] = moment_format
+    user_logged_in.connect(_adopt_preferred_language, app)
+    app.after_request(_remember_preferred_language)
+
+
+def _adopt_preferred_language(app: Flask, user: Any, **extra: Any) -> None:
+    """On sign-in, the language chosen on My account (if any) becomes the browser's choice.
+
+    It is the language switch's cookie that is set, so the switch still changes the language
+    for the rest of the visit, and the next sign-in brings the preference back.
+    """
+    language = getattr(user, "preferred_language", None)
+    if language in LANGUAGES:
+        setattr(g, _SIGNED_IN_LANGUAGE, language)
+
+
+def _remember_preferred_language(response: Response) -> Response:
+    language = g.pop(_SIGNED_IN_LANGUAGE, None)
+    if language is not None:
+        remember_language(response, language)
+    return response
+
+
+def remember_language(response: BaseResponse, code: str) -> None:
+    """Keep the visitor's language in the switch's cookie for a year."""
+    response.set_cookie(
+        LANGUAGE_COOKIE, code, max_age=LANGUAGE_COOKIE_SECONDS, samesite="Lax", httponly=True
+    )
 
 
 def request_catalogue() -> NullTranslations:
@@ -153,7 +185,5 @@ def _in_vietnam(moment: datetime) -> datetime:
 def set_language(code: str) -> ResponseReturnValue:
     """Remember the visitor's language and take them back where they were; works without JS."""
     response = redirect(safe_next_path(request.args.get("next")))
-    response.set_cookie(
-        LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
-    )
+    remember_language(response, code)
     return response
