@@ -30,6 +30,9 @@ from trace.feedback.views.inspectors import blueprint as reports_blueprint
 from trace.indicator.cli import report_group
 from trace.indicator.views import blueprint as indicator_blueprint
 from trace.inspections.views import blueprint as inspection_blueprint
+from trace.jobs import running as jobs
+from trace.jobs.cli import jobs_group
+from trace.jobs.views import blueprint as jobs_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
 from trace.printing.cli import labels_command
 from trace.printing.views import blueprint as printing_blueprint
@@ -75,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         inspection_blueprint,
         verify_blueprint,
         indicator_blueprint,
+        jobs_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)
@@ -88,6 +92,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         labels_command,
         report_group,
         alerts_group,
+        jobs_group,
     ):
         app.cli.add_command(command)
     return app
@@ -101,6 +106,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     passwords.init_app(app)
+    jobs.init_app(app)
     security.init_app(app)
     # current_user is a template global, read only where a page shows the account: Flask-Login's
     # own context processor would load the visitor on every page, the public one included.

@@ -45,6 +45,10 @@ SETTINGS: dict[str, str | None] = {
     "TRACE_UPLOAD_MAX_BYTES": str(5 * 1024 * 1024),
     # Planting-area codes have no single national format: letters and digits in groups
     # joined by dashes (VN-STRG-0012, 52-VT-0001...), 3 to 40 characters.
+    # Imports of more rows, and PDF label runs of more labels, run in the background as
+    # jobs (the web answers at once with the job's page); smaller ones answer directly.
+    "TRACE_JOB_THRESHOLD_ROWS": "1000",
+    "TRACE_JOB_THRESHOLD_LABELS": "1000",
     "TRACE_PLANTING_AREA_CODE_PATTERN": r"^(?=.{3,40}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$",
 }
 
@@ -85,6 +89,11 @@ def build_config(
     if not idle_minutes.isdigit() or not 1 <= int(idle_minutes) <= 720:
         raise ConfigError("TRACE_SESSION_IDLE_MINUTES must be a whole number from 1 to 720")
     settings["TRACE_SESSION_IDLE_MINUTES"] = int(idle_minutes)
+    for name in ("TRACE_JOB_THRESHOLD_ROWS", "TRACE_JOB_THRESHOLD_LABELS"):
+        threshold = str(settings[name]).strip()
+        if not threshold.isdigit() or int(threshold) < 1:
+            raise ConfigError(f"{name} must be a whole number of at least 1")
+        settings[name] = int(threshold)
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )
@@ -117,6 +126,8 @@ def build_config(
         "PASSWORD_HASH_PARAMETERS": {},
         # A worker runs the clone rules after new scans at most this often (tests: always).
         "ALERT_REFRESH_SECONDS": 10.0,
+        # The jobs' queue when there is no Redis (tests give each app a file of its own).
+        "JOB_QUEUE_FILE": str(instance_path / "jobs-queue.db"),
     }
     config.update({key: value for key, value in overrides.items() if key not in SETTINGS})
     return config

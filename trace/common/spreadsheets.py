@@ -16,6 +16,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -125,6 +126,29 @@ def read_table(data: bytes, filename: str) -> Sheet:
             raise refuse(NOT_A_WORKBOOK)
         raise refuse(_l("Choose a CSV or XLSX file."))
     return _sheet(_csv_rows(_decode(data)))
+
+
+# A worksheet's declared size, in the first bytes of its XML: <dimension ref="A1:H1001"/>.
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]+\d+(?::[A-Z]+(\d+))?\"")
+DIMENSION_SEARCH_BYTES = 4096
+
+
+def estimated_rows(data: bytes, filename: str) -> int | None:
+    """About how many lines a file holds, told cheaply without reading it: a CSV's line
+    breaks, a workbook's declared size (None when its first worksheet does not say)."""
+    if not data.startswith(ZIP_MAGIC):
+        return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            sheets = sorted(name for name in archive.namelist() if WORKSHEET_PART.fullmatch(name))
+            if not sheets:
+                return None
+            with archive.open(sheets[0]) as part:
+                head = part.read(DIMENSION_SEARCH_BYTES)
+    except (zipfile.BadZipFile, OSError, RuntimeError, ValueError, EOFError, zlib.error):
+        return None
+    match = DIMENSION.search(head)
+    return int(match.group(1) or 1) if match else None
 
 
 def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:

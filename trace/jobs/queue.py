@@ -1,0 +1,86 @@
+"""The queue the jobs wait in: huey, on a SQLite file of the instance folder by default and
+on Redis when ``TRACE_REDIS_URL`` is set, so a single server needs nothing more.
+
+The queue holds only a job's public id; the job row and its files hold the rest. A job is
+put in the queue once the transaction that created its row has committed, so a worker
+never looks for a row that is not there yet (or never will be).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, current_app
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+QUEUE_NAME = "trace"
+_PENDING = "trace.jobs.to_enqueue"
+# How often the worker fails jobs whose worker died and deletes expired downloads.
+MAINTENANCE_EVERY_MINUTES = 5
+
+
+@dataclass
+class JobQueue:
+    """An app's huey and the one task it runs: ``run`` a job by its public id."""
+
+    huey: Huey
+    run: Any  # huey's TaskWrapper: calling it enqueues
+
+    def enqueue(self, public_id: str) -> None:
+        self.run(public_id)
+
+
+def make_huey(config: dict[str, Any]) -> Huey:
+    """Redis when the app has a Redis URL, else the SQLite file the configuration names."""
+    if config.get("TRACE_REDIS_URL"):
+        return RedisHuey(QUEUE_NAME, url=config["TRACE_REDIS_URL"], results=False)
+    path = Path(config["JOB_QUEUE_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey(QUEUE_NAME, filename=str(path), results=False)
+
+
+def init_app(app: Flask, run_job: Callable[[str], None], maintain: Callable[[], None]) -> JobQueue:
+    """Give the app its queue; its tasks run ``run_job`` and ``maintain`` in an app context."""
+    huey = make_huey(app.config)
+
+    def run_job_task(public_id: str) -> None:
+        with app.app_context():
+            run_job(public_id)
+
+    def maintain_task() -> None:
+        with app.app_context():
+            maintain()
+
+    task = huey.task(name="trace.run_job")(run_job_task)
+    every = crontab(minute=f"*/{MAINTENANCE_EVERY_MINUTES}")
+    huey.periodic_task(every, name="trace.maintain_jobs")(maintain_task)
+    queue = JobQueue(huey=huey, run=task)
+    app.extensions["trace.jobs"] = queue
+    return queue
+
+
+def job_queue(app: Flask | None = None) -> JobQueue:
+    queue: JobQueue = (app or current_app).extensions["trace.jobs"]
+    return queue
+
+
+def enqueue_after_commit(session: Session, public_id: str) -> None:
+    """Queue the job once ``session`` commits; forget it if the session rolls back."""
+    session.info.setdefault(_PENDING, []).append((job_queue(), public_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_pending(session: Session) -> None:
+    for queue, public_id in session.info.pop(_PENDING, []):
+        queue.enqueue(public_id)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous_transaction: Any) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction ended
+        session.info.pop(_PENDING, None)
