@@ -38,6 +38,8 @@ class Access:
     is_api: bool = False
     # The URL names a record of cooperative A: other tenants must not see it exist.
     is_owned: bool = False
+    # Roles not named get a 404 too, as if the record did not exist (a job: its cooperative's).
+    hides_from_other_roles: bool = False
 
 
 PUBLIC = Access(roles=None)
@@ -60,6 +62,9 @@ INSPECTION_READERS = INSPECTION_RECORDERS | {Role.COOPERATIVE}
 # A commune's indicator 13.4 evidence: its officer (commune A's, as the grid's records are A's)
 # and operators.
 COMMUNE_READERS = frozenset({Role.OPERATOR, Role.COMMUNE_OFFICER})
+JOB_READERS = frozenset({Role.OPERATOR, Role.COOPERATIVE})
+JOB_OF_A = Access(roles=JOB_READERS, is_owned=True, hides_from_other_roles=True)
+API_JOB_OF_A = Access(roles=JOB_READERS, is_api=True, is_owned=True, hides_from_other_roles=True)
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -182,6 +187,12 @@ GRID: dict[str, Access] = {
     "indicator.province": Access(roles=OPERATORS_ONLY),
     "indicator.province_csv_file": Access(roles=OPERATORS_ONLY),
     "indicator.find": Access(roles=OPERATORS_ONLY),
+    # A job of A started by staff A: only A's staff and operators see it, others get a 404.
+    "jobs.job": JOB_OF_A,
+    "jobs.job_json": JOB_OF_A,
+    "jobs.download": JOB_OF_A,
+    "api_jobs.job": API_JOB_OF_A,
+    "api_jobs.job_file": API_JOB_OF_A,
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     "uploads.fetch": Access(
         roles=frozenset({Role.OPERATOR, Role.INSPECTOR, Role.COOPERATIVE}), is_owned=True
@@ -247,6 +258,9 @@ URL_VALUES: dict[str, Any] = {
     "report_id": lambda tenants: _report(),
     "commune_code": lambda tenants: tenants.cooperative_a.commune_code,
     "province_code": lambda tenants: "92",  # cooperative A's commune is in Cần Thơ
+    "public_id": lambda tenants: (
+        factories.make_job(db.session, tenants.cooperative_a, tenants.staff_a).public_id
+    ),
     "storage_key": lambda tenants: (
         factories.make_upload(
             db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
@@ -277,7 +291,7 @@ def _expected(access: Access, caller: str, user) -> str:
     if user is None:
         return "unauthorized" if access.is_api else "sign-in"
     if user.role not in access.roles:
-        return "forbidden"
+        return "hidden" if access.hides_from_other_roles else "forbidden"
     if access.is_owned and caller in ("staff_b", "officer_b"):
         return "hidden"
     return "allowed"

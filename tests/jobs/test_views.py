@@ -1,0 +1,141 @@
+"""Large imports and label runs as jobs on the web: 303 to the job page, the page while it
+waits and once done, its problems or its download; the worker's part is done in-process."""
+
+from __future__ import annotations
+
+from tests.batches.import_helpers import csv_bytes, good_row
+from tests.conftest import log_in
+from tests.jobs.conftest import (
+    batch_count,
+    do_job,
+    good_file,
+    job_row,
+    print_labels,
+    public_id_of,
+    upload,
+)
+from tests.printing.conftest import qr_texts_in_pdf
+from tests.registry.test_views_common import sign_in, text_of
+from trace.batches.services import codes
+from trace.jobs import files
+from trace.jobs.models import JobState
+
+REFRESH = '<noscript><meta http-equiv="refresh" content="3"></noscript>'
+
+
+def test_a_large_import_answers_at_once_then_the_page_shows_the_count(
+    app, client, session, tenants, catalogue
+):
+    log_in(client, tenants.staff_a.email)
+    public_id = public_id_of(upload(client, good_file(catalogue, rows=8)))
+    job = job_row(session, public_id)
+    assert (job.state, job.cooperative_id, job.user_id) == (
+        JobState.QUEUED,
+        tenants.cooperative_a.id,
+        tenants.staff_a.id,
+    )
+    assert batch_count(session) == 0
+    assert files.input_path(public_id, "lo-hang.csv").is_file()
+
+    waiting = client.get(f"/jobs/{public_id}?lang=en")
+    assert waiting.status_code == 200
+    assert REFRESH in waiting.get_data(as_text=True)
+    assert "Waiting to start" in text_of(waiting)
+    assert client.get(f"/jobs/{public_id}.json").json["state"] == "queued"
+
+    do_job(app, public_id)
+    done = client.get(f"/jobs/{public_id}?lang=en")
+    assert "8 batches imported." in text_of(done)
+    assert REFRESH not in done.get_data(as_text=True)
+    assert batch_count(session) == 8
+    assert not files.input_path(public_id, "lo-hang.csv").exists()  # the upload is gone
+    status = client.get(f"/jobs/{public_id}.json").json
+    assert status == {
+        "state": "done",
+        "is_finished": True,
+        "share": 100,
+        "done": 8,
+        "total": 8,
+        "progress_text": "8 of 8 rows (100%)",
+    }
+
+
+def test_a_large_import_with_a_bad_row_saves_nothing_and_lists_the_row(
+    app, client, session, tenants, catalogue
+):
+    rows = [good_row(catalogue) for _ in range(7)]
+    rows.insert(3, good_row(catalogue, product="KHONG-CO"))
+    log_in(client, tenants.staff_a.email)
+    public_id = public_id_of(upload(client, csv_bytes(rows)))
+    do_job(app, public_id)
+    job = job_row(session, public_id)
+    assert job.state is JobState.FAILED
+    assert [problem["row"] for problem in job.problems] == [5]  # the header is row 1
+    assert batch_count(session) == 0
+    page = text_of(client.get(f"/jobs/{public_id}?lang=en"))
+    assert "1 row needs correcting; nothing was imported." in page
+    assert "Row 5" in page
+    assert "Your cooperative has no product with this code or GTIN." in page  # in English
+
+
+def test_a_large_import_of_an_unreadable_file_fails_with_the_reason(app, client, session, tenants):
+    log_in(client, tenants.staff_a.email)
+    public_id = public_id_of(upload(client, b"PK\x03\x04 not a workbook", "lo-hang.xlsx"))
+    do_job(app, public_id)
+    assert job_row(session, public_id).state is JobState.FAILED
+    assert "not a valid XLSX workbook" in text_of(client.get(f"/jobs/{public_id}?lang=en"))
+
+
+def test_an_operator_names_the_cooperative_before_the_job_is_queued(
+    client, session, tenants, catalogue
+):
+    log_in(client, tenants.operator.email)
+    refused = upload(client, good_file(catalogue))
+    assert refused.status_code == 422
+    assert "Choose the cooperative." in text_of(refused)
+    queued = upload(client, good_file(catalogue), cooperative_id=str(tenants.cooperative_a.id))
+    assert job_row(session, public_id_of(queued)).cooperative_id == tenants.cooperative_a.id
+
+
+def test_a_small_import_is_still_done_within_the_request(client, session, tenants, catalogue):
+    log_in(client, tenants.staff_a.email)
+    response = upload(client, good_file(catalogue, rows=3))
+    assert response.status_code == 302
+    assert batch_count(session) == 3
+
+
+def test_a_large_label_run_is_drawn_by_the_worker_and_downloaded(
+    app, client, session, tenants, batch, tmp_path
+):
+    sign_in(client, tenants.staff_a)
+    public_id = public_id_of(print_labels(client, batch, count=30))
+    assert "Waiting to start" in text_of(client.get(f"/jobs/{public_id}?lang=en"))
+    do_job(app, public_id)
+    page = text_of(client.get(f"/jobs/{public_id}?lang=en"))
+    assert "30 labels drawn." in page
+    assert "Download tem-" in page
+    download = client.get(f"/jobs/{public_id}/download")
+    assert download.status_code == 200
+    assert download.mimetype == "application/pdf"
+    assert download.headers["Cache-Control"] == "private, no-store"
+    code = codes.batch_code(session, tenants.staff_a, batch.id).text
+    assert qr_texts_in_pdf(download.get_data(), tmp_path) == [code] * 30
+    download.close()
+
+
+def test_a_small_label_run_is_still_answered_with_the_file(client, tenants, batch):
+    sign_in(client, tenants.staff_a)
+    response = print_labels(client, batch, count=24)
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+
+
+def test_a_large_serialised_run_issues_its_units_in_the_worker(
+    app, client, session, tenants, batch
+):
+    sign_in(client, tenants.staff_a)
+    public_id = public_id_of(print_labels(client, batch, count=25, serialised="y"))
+    do_job(app, public_id)
+    job = job_row(session, public_id)
+    assert (job.state, job.done) == (JobState.DONE, 25)
+    assert codes.list_units(session, tenants.staff_a, batch.id).total == 25
