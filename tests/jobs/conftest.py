@@ -25,7 +25,7 @@ ROWS_THRESHOLD = 5
 LABELS_THRESHOLD = 24
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def small_thresholds(app: Flask) -> None:
     app.config["TRACE_JOB_THRESHOLD_ROWS"] = ROWS_THRESHOLD
     app.config["TRACE_JOB_THRESHOLD_LABELS"] = LABELS_THRESHOLD
@@ -60,8 +60,8 @@ def upload(client: Any, data: bytes, filename: str = "lo-hang.csv", **fields: An
         environ["wsgi.input"].close()
 
 
-def print_labels(client: Any, batch: Batch, count: int, **changes: Any) -> Any:
-    url = f"/batches/{batch.id}/labels"
+def print_labels(client: Any, batch_id: int, count: int, **changes: Any) -> Any:
+    url = f"/batches/{batch_id}/labels"
     token = csrf_token_from(client.get(url).get_data(as_text=True))
     data = {
         "csrf_token": token,

@@ -3,6 +3,8 @@ waits and once done, its problems or its download; the worker's part is done in-
 
 from __future__ import annotations
 
+import pytest
+
 from tests.batches.import_helpers import csv_bytes, good_row
 from tests.conftest import log_in
 from tests.jobs.conftest import (
@@ -19,6 +21,8 @@ from tests.registry.test_views_common import sign_in, text_of
 from trace.batches.services import codes
 from trace.jobs import files
 from trace.jobs.models import JobState
+
+pytestmark = pytest.mark.usefixtures("small_thresholds")
 
 REFRESH = '<noscript><meta http-equiv="refresh" content="3"></noscript>'
 
@@ -108,7 +112,7 @@ def test_a_large_label_run_is_drawn_by_the_worker_and_downloaded(
     app, client, session, tenants, batch, tmp_path
 ):
     sign_in(client, tenants.staff_a)
-    public_id = public_id_of(print_labels(client, batch, count=30))
+    public_id = public_id_of(print_labels(client, batch.id, count=30))
     assert "Waiting to start" in text_of(client.get(f"/jobs/{public_id}?lang=en"))
     do_job(app, public_id)
     page = text_of(client.get(f"/jobs/{public_id}?lang=en"))
@@ -125,7 +129,7 @@ def test_a_large_label_run_is_drawn_by_the_worker_and_downloaded(
 
 def test_a_small_label_run_is_still_answered_with_the_file(client, tenants, batch):
     sign_in(client, tenants.staff_a)
-    response = print_labels(client, batch, count=24)
+    response = print_labels(client, batch.id, count=24)
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
 
@@ -134,7 +138,7 @@ def test_a_large_serialised_run_issues_its_units_in_the_worker(
     app, client, session, tenants, batch
 ):
     sign_in(client, tenants.staff_a)
-    public_id = public_id_of(print_labels(client, batch, count=25, serialised="y"))
+    public_id = public_id_of(print_labels(client, batch.id, count=25, serialised="y"))
     do_job(app, public_id)
     job = job_row(session, public_id)
     assert (job.state, job.done) == (JobState.DONE, 25)

@@ -83,7 +83,8 @@ def download_expired(job: Job, now: datetime | None = None) -> bool:
 
 def jobs_by_state(session: Session) -> dict[str, int]:
     """How many jobs are in each state, every state named (for metrics)."""
-    counts = dict(session.execute(select(Job.state, func.count()).group_by(Job.state)).tuples())
+    rows = session.execute(select(Job.state, func.count()).group_by(Job.state)).tuples()
+    counts = dict(rows.all())
     return {state.value: counts.get(state, 0) for state in JobState}
 
 
