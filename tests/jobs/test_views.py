@@ -44,7 +44,7 @@ def test_a_large_import_answers_at_once_then_the_page_shows_the_count(
     waiting = client.get(f"/jobs/{public_id}?lang=en")
     assert waiting.status_code == 200
     assert REFRESH in waiting.get_data(as_text=True)
-    assert "Waiting to start" in text_of(waiting)
+    assert "Job waiting" in text_of(waiting)
     assert client.get(f"/jobs/{public_id}.json").json["state"] == "queued"
 
     do_job(app, public_id)
@@ -113,7 +113,7 @@ def test_a_large_label_run_is_drawn_by_the_worker_and_downloaded(
 ):
     sign_in(client, tenants.staff_a)
     public_id = public_id_of(print_labels(client, batch.id, count=30))
-    assert "Waiting to start" in text_of(client.get(f"/jobs/{public_id}?lang=en"))
+    assert "Job waiting" in text_of(client.get(f"/jobs/{public_id}?lang=en"))
     do_job(app, public_id)
     page = text_of(client.get(f"/jobs/{public_id}?lang=en"))
     assert "30 labels drawn." in page

@@ -103,7 +103,7 @@ def test_from_upload_to_result_without_javascript(site, tmp_path):
     bad_rows[6] = good_row(site.catalogue, quantity="-3")
     bad = public_id_of(upload(client, csv_bytes(bad_rows)))
     labels = public_id_of(print_labels(client, site.batch_id, count=30))
-    assert "Waiting to start" in text_of(client.get(f"/jobs/{good}?lang=en"))
+    assert "Job waiting" in text_of(client.get(f"/jobs/{good}?lang=en"))
 
     with running_worker(site.app, threads=2):
         imported = follow_refreshes(client, f"/jobs/{good}?lang=en")

@@ -18,10 +18,10 @@ PHASES = {
     "drawing": _l("Drawing labels"),
 }
 STATES = {
-    JobState.QUEUED: _l("Waiting to start"),
-    JobState.RUNNING: _l("Running"),
-    JobState.DONE: _l("Done"),
-    JobState.FAILED: _l("Failed"),
+    JobState.QUEUED: _l("Job waiting"),
+    JobState.RUNNING: _l("Job running"),
+    JobState.DONE: _l("Job done"),
+    JobState.FAILED: _l("Job failed"),
 }
 KINDS = {JobKind.IMPORT: _l("Batch import"), JobKind.LABELS: _l("Label run")}
 
@@ -59,8 +59,7 @@ def job_status(job: Job) -> JobStatus:
     progress = None
     if job.state is JobState.RUNNING:
         progress = read_progress(job_queue().huey, job.public_id)
-    if progress is not None:
-        phase, done, total = progress.phase, progress.done, progress.total
-    else:
-        phase, done, total = None, job.done, job.total
-    return JobStatus(job, phase, done, total, has_download(job), download_expired(job))
+    expiry = (has_download(job), download_expired(job))
+    if progress is None:
+        return JobStatus(job, None, job.done, job.total, *expiry)
+    return JobStatus(job, progress.phase, progress.done, progress.total, *expiry)
