@@ -53,7 +53,7 @@ def test_a_large_import_answers_at_once_then_the_page_shows_the_count(
     assert REFRESH not in done.get_data(as_text=True)
     assert batch_count(session) == 8
     assert not files.input_path(public_id, "lo-hang.csv").exists()  # the upload is gone
-    status = client.get(f"/jobs/{public_id}.json").json
+    status = client.get(f"/jobs/{public_id}.json?lang=en").json
     assert status == {
         "state": "done",
         "is_finished": True,
