@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from tests.factories import make_job
 from tests.jobs.conftest import job_row
 from tests.registry.test_views_common import sign_in, text_of
-from trace.common.spreadsheets import estimated_rows
+from trace.common.spreadsheet_size import estimated_rows
 from trace.jobs import files
 from trace.jobs.models import JobState
 from trace.jobs.progress import ProgressWriter, read_progress
@@ -86,7 +86,7 @@ def test_a_running_job_whose_worker_died_is_marked_failed(app, session, tenants)
 
     assert fail_lost_jobs(session, huey) == [lost.public_id]
     assert job_row(session, lost.public_id).state is JobState.FAILED
-    assert "stopped before it finished" in job_row(session, lost.public_id).message
+    assert "đã dừng trước khi hoàn tất" in job_row(session, lost.public_id).message  # its language
     assert job_row(session, alive.public_id).state is JobState.RUNNING
     assert job_row(session, starting.public_id).state is JobState.RUNNING
 

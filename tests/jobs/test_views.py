@@ -19,8 +19,10 @@ from tests.jobs.conftest import (
 from tests.printing.conftest import qr_texts_in_pdf
 from tests.registry.test_views_common import sign_in, text_of
 from trace.batches.services import codes
+from trace.batches.services.importing.template import HEADERS
 from trace.jobs import files
 from trace.jobs.models import JobState
+from trace.jobs.services import jobs_by_state
 
 pytestmark = pytest.mark.usefixtures("small_thresholds")
 
@@ -82,12 +84,25 @@ def test_a_large_import_with_a_bad_row_saves_nothing_and_lists_the_row(
     assert "Your cooperative has no product with this code or GTIN." in page  # in English
 
 
-def test_a_large_import_of_an_unreadable_file_fails_with_the_reason(app, client, session, tenants):
+def test_a_large_file_of_the_wrong_kind_or_columns_is_refused_at_once(client, session, tenants):
     log_in(client, tenants.staff_a.email)
-    public_id = public_id_of(upload(client, b"PK\x03\x04 not a workbook", "lo-hang.xlsx"))
+    broken = upload(client, b"PK\x03\x04 not a workbook", "lo-hang.xlsx")
+    assert broken.status_code == 422
+    assert "not a valid XLSX workbook" in text_of(broken)
+    columns = upload(client, b"Colour,Size\r\n" + b"red,9\r\n" * 10)
+    assert columns.status_code == 422
+    assert "Unknown column(s): Colour, Size." in text_of(columns)
+    assert jobs_by_state(session)["queued"] == 0
+
+
+def test_a_large_file_refused_past_its_header_fails_with_the_reason(app, client, session, tenants):
+    log_in(client, tenants.staff_a.email)
+    header = ",".join(HEADERS).encode()
+    public_id = public_id_of(upload(client, header + b"\r\n" + b",,,\r\n" * 10))
     do_job(app, public_id)
     assert job_row(session, public_id).state is JobState.FAILED
-    assert "not a valid XLSX workbook" in text_of(client.get(f"/jobs/{public_id}?lang=en"))
+    page = text_of(client.get(f"/jobs/{public_id}?lang=en"))
+    assert "The file has no rows to import under its header row." in page
 
 
 def test_an_operator_names_the_cooperative_before_the_job_is_queued(

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from trace.auth.models import User
 from trace.batches.services.importing import import_batches, importing_cooperative
-from trace.batches.services.importing.checks import ImportRefused, Phase
-from trace.common.spreadsheets import estimated_rows
+from trace.batches.services.importing.checks import ImportRefused, Phase, match_columns
+from trace.common.spreadsheet_size import estimated_rows
+from trace.common.spreadsheets import read_headers
 from trace.errors import InvalidInput
 from trace.jobs import files
 from trace.jobs.models import Job, JobKind
@@ -32,8 +33,10 @@ def is_large_import(data: bytes, filename: str) -> bool:
 def start_import_job(
     session: Session, user: User, data: bytes, filename: str, cooperative_id: int | None
 ) -> Job:
-    """Queue the import of ``data`` for the cooperative the user may import into."""
+    """Queue the import of ``data`` for the cooperative the user may import into, once its
+    type, size and columns are right: those are answered at once, the rows by the job."""
     cooperative = importing_cooperative(session, user, cooperative_id)
+    match_columns(read_headers(data, filename))
     job = create_job(
         session,
         kind=JobKind.IMPORT,
