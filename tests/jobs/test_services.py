@@ -7,14 +7,19 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from tests.factories import make_job
-from tests.jobs.conftest import job_row
+from tests.jobs.conftest import do_job, job_row
 from tests.registry.test_views_common import sign_in, text_of
 from trace.common.spreadsheet_size import estimated_rows
 from trace.jobs import files
 from trace.jobs.models import JobState
 from trace.jobs.progress import ProgressWriter, read_progress
 from trace.jobs.queue import job_queue
-from trace.jobs.services import fail_lost_jobs, jobs_by_state, purge_expired_downloads
+from trace.jobs.services import (
+    fail_lost_jobs,
+    jobs_by_state,
+    purge_expired_downloads,
+    requeue_lost_messages,
+)
 
 
 def test_an_expired_download_is_deleted_and_the_page_says_so(client, session, tenants):
@@ -114,3 +119,29 @@ def test_rows_are_estimated_without_reading_the_file():
     assert estimated_rows(b"a,b\r\n1,2\r\n3,4\r\n", "f.csv") == 4
     assert estimated_rows(b"a,b\r1,2", "f.csv") == 2
     assert estimated_rows(b"PK\x03\x04 broken", "f.xlsx") is None
+
+
+def test_a_job_is_started_once_however_often_it_is_delivered(app, session, tenants, batch):
+    job = make_job(
+        session,
+        tenants.cooperative_a,
+        tenants.staff_a,
+        state=JobState.QUEUED,
+        parameters={"language": "vi", "batch_id": batch.id, "options": {"count": "3"}},
+    )
+    do_job(app, job.public_id)
+    finished_at = job_row(session, job.public_id).finished_at
+    do_job(app, job.public_id)  # a second delivery of its message
+    assert job_row(session, job.public_id).finished_at == finished_at
+
+
+def test_a_job_whose_message_was_lost_is_queued_again(app, session, tenants):
+    queue = job_queue()
+    queue.huey.flush()
+    job = make_job(session, tenants.cooperative_a, tenants.staff_a, state=JobState.QUEUED)
+    assert requeue_lost_messages(session, queue) == []  # it may be on its way
+    later = datetime.now(UTC) + timedelta(minutes=11)
+    assert requeue_lost_messages(session, queue, later) == [job.public_id]
+    assert queue.huey.pending_count() == 1
+    assert requeue_lost_messages(session, queue, later) == []  # the queue holds it now
+    queue.huey.flush()

@@ -8,6 +8,7 @@ never looks for a row that is not there yet (or never will be).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ from flask import Flask, current_app
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
 
 QUEUE_NAME = "trace"
 _PENDING = "trace.jobs.to_enqueue"
@@ -76,8 +79,14 @@ def enqueue_after_commit(session: Session, public_id: str) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_pending(session: Session) -> None:
+    """Queue what the committed transaction created. The job row is saved already: if the
+    queue cannot be reached the failure is logged, not raised, and the worker's periodic
+    round queues the job again (``services.requeue_lost_messages``)."""
     for queue, public_id in session.info.pop(_PENDING, []):
-        queue.enqueue(public_id)
+        try:
+            queue.enqueue(public_id)
+        except Exception:  # Redis down, a locked queue file: whatever the storage raises
+            log.exception("job %s could not be queued; it will be queued again", public_id)
 
 
 @event.listens_for(Session, "after_soft_rollback")

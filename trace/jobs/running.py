@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import Flask
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.orm import Session
 
 from trace.auth.models import User
@@ -26,7 +26,13 @@ from trace.jobs.models import Job, JobKind, JobState
 from trace.jobs.progress import ProgressWriter, forget_progress
 from trace.jobs.queue import init_app as init_queue
 from trace.jobs.queue import job_queue
-from trace.jobs.services import KEEP_DOWNLOADS, fail_lost_jobs, mark_failed, purge_expired_downloads
+from trace.jobs.services import (
+    KEEP_DOWNLOADS,
+    fail_lost_jobs,
+    mark_failed,
+    purge_expired_downloads,
+    requeue_lost_messages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -109,26 +115,38 @@ def maintain_jobs() -> None:
     """The worker's periodic round: fail jobs whose worker died, delete expired downloads."""
     session = db.session
     db.begin_writing()
-    lost = fail_lost_jobs(session, job_queue().huey)
+    queue = job_queue()
+    lost = fail_lost_jobs(session, queue.huey)
     purged = purge_expired_downloads(session)
+    requeued = requeue_lost_messages(session, queue)
     session.commit()
-    if lost or purged:
-        log.info("jobs: %d marked failed (worker lost), %d downloads deleted", len(lost), purged)
+    if lost or purged or requeued:
+        log.info(
+            "jobs: %d marked failed (worker lost), %d downloads deleted, %d queued again",
+            len(lost),
+            purged,
+            len(requeued),
+        )
 
 
 def _start(session: Session, public_id: str) -> Job | None:
     """Mark the job running, in a short transaction of its own; None if it is not queued
-    (run already, or its row is gone)."""
+    (a second delivery of its message, or its row is gone). The update checks the state
+    itself, so of two workers handed the same job only one starts it."""
     db.begin_writing()
-    job = session.scalar(select(Job).where(Job.public_id == public_id))
-    if job is None or job.state is not JobState.QUEUED:
-        session.rollback()
+    started = cast(
+        CursorResult[Any],
+        session.execute(
+            update(Job)
+            .where(Job.public_id == public_id, Job.state == JobState.QUEUED)
+            .values(state=JobState.RUNNING, started_at=utcnow())
+        ),
+    )
+    session.commit()
+    if started.rowcount != 1:
         log.warning("job %s is not waiting in the queue: skipped", public_id)
         return None
-    job.state = JobState.RUNNING
-    job.started_at = utcnow()
-    session.commit()
-    return job
+    return session.scalars(select(Job).where(Job.public_id == public_id)).one()
 
 
 def _mark_done(job: Job, outcome: Outcome) -> None:

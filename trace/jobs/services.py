@@ -18,11 +18,13 @@ from trace.errors import NotFound
 from trace.jobs import files
 from trace.jobs.models import Job, JobKind, JobState
 from trace.jobs.progress import STALE_AFTER, read_progress
-from trace.jobs.queue import enqueue_after_commit
+from trace.jobs.queue import JobQueue, enqueue_after_commit
 
 PUBLIC_ID_BYTES = 16  # 22 characters of token_urlsafe: not guessable
 # A job's download is kept this long after it is made, then deleted.
 KEEP_DOWNLOADS = timedelta(hours=24)
+# A job still queued this long while the queue is empty has lost its message.
+REQUEUE_AFTER = timedelta(minutes=10)
 WORKER_LOST = _l("The worker doing this job stopped before it finished. Start it again.")
 
 
@@ -141,6 +143,25 @@ def fail_lost_jobs(session: Session, huey: Huey, now: datetime | None = None) ->
         lost.append(job.public_id)
     session.flush()
     return lost
+
+
+def requeue_lost_messages(
+    session: Session, queue: JobQueue, now: datetime | None = None
+) -> list[str]:
+    """Queue again the jobs waiting for ``REQUEUE_AFTER`` while the queue holds nothing: their
+    message was lost (the queue was unreachable when they were created, or emptied). A job
+    is started once however often it is queued (``running._start``)."""
+    now = now or utcnow()
+    if queue.huey.pending_count():
+        return []
+    waiting = session.scalars(
+        select(Job.public_id).where(
+            Job.state == JobState.QUEUED, Job.created_at < now - REQUEUE_AFTER
+        )
+    ).all()
+    for public_id in waiting:
+        queue.enqueue(public_id)
+    return list(waiting)
 
 
 def mark_failed(
