@@ -3,6 +3,7 @@ JavaScript off (its meta refresh) and on (its script), until the batches are imp
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,7 @@ from trace.auth.models import Role
 from trace.db import db
 
 PHONE = {"width": 360, "height": 740}
+SCREENSHOTS = Path(os.environ.get("TRACE_SCREENSHOT_DIR", "/tmp/screens"))
 
 
 @pytest.fixture
@@ -64,8 +66,11 @@ def test_without_javascript_the_job_page_refreshes_until_done(site, browser: Bro
     page = context.new_page()
     try:
         upload_large_file(page, site.url, email, data)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "job-waiting-360.png", full_page=True)
         with running_worker(site.app):
             expect(page.get_by_text("8 batches imported.")).to_be_visible(timeout=30_000)
+        page.screenshot(path=SCREENSHOTS / "job-done-360.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     finally:
         context.close()

@@ -40,6 +40,7 @@ def start_labels_job(session: Session, user: User, batch: Batch, values: dict[st
         parameters={
             "language": str(get_locale() or "vi"),
             "batch_id": batch.id,
+            "batch_code": batch.code,
             "options": values,
         },
     )
