@@ -7,6 +7,7 @@ import pytest
 
 from tests.batches.import_helpers import csv_bytes, good_row
 from tests.conftest import log_in
+from tests.factories import make_job
 from tests.jobs.conftest import (
     batch_count,
     do_job,
@@ -22,6 +23,8 @@ from trace.batches.services import codes
 from trace.batches.services.importing.template import HEADERS
 from trace.jobs import files
 from trace.jobs.models import JobState
+from trace.jobs.progress import ProgressWriter
+from trace.jobs.queue import job_queue
 from trace.jobs.services import jobs_by_state
 
 pytestmark = pytest.mark.usefixtures("small_thresholds")
@@ -158,3 +161,26 @@ def test_a_large_serialised_run_issues_its_units_in_the_worker(
     job = job_row(session, public_id)
     assert (job.state, job.done) == (JobState.DONE, 25)
     assert codes.list_units(session, tenants.staff_a, batch.id).total == 25
+
+
+def test_a_running_job_shows_its_progress_as_a_share_and_as_rows(client, session, tenants):
+    job = make_job(
+        session,
+        tenants.cooperative_a,
+        tenants.staff_a,
+        kind="import",
+        state=JobState.RUNNING,
+        input_name="lo-lon.xlsx",
+        result_name=None,
+        expires_at=None,
+    )
+    ProgressWriter(job_queue().huey, job.public_id)("saving", 400, 1000)
+    sign_in(client, tenants.staff_a)
+    page = client.get(f"/jobs/{job.public_id}?lang=en")
+    markup = page.get_data(as_text=True)
+    assert REFRESH in markup
+    assert 'max="100" value="40"' in markup
+    assert "Saving batches 40% 400 of 1,000 rows (40%)" in text_of(page)
+    status = client.get(f"/jobs/{job.public_id}.json?lang=vi").json
+    assert (status["state"], status["share"]) == ("running", 40)
+    assert status["progress_text"] == "400/1.000 dòng (40%)"
