@@ -23,19 +23,21 @@ def jobs_group() -> None:
 @with_appcontext
 @click.option(
     "--threads",
-    default=2,
-    show_default=True,
     type=click.IntRange(1, 32),
-    help="Jobs done at the same time.",
+    help="Jobs done at the same time [default: 2; 1 on SQLite].",
 )
-def worker(threads: int) -> None:
-    """Do the queued jobs until stopped (Ctrl-C or SIGTERM lets running jobs finish; SIGINT
-    twice stops at once). Every 5 minutes it also fails jobs whose worker died and deletes
-    downloads older than 24 hours. The queue is TRACE_REDIS_URL's Redis when set, else
-    instance/jobs-queue.db."""
+def worker(threads: int | None) -> None:
+    """Do the queued jobs until stopped: Ctrl-C (SIGINT) lets the running jobs finish first,
+    SIGTERM stops at once (a job cut short is marked failed 5 minutes later). Every 5 minutes
+    it also deletes downloads older than 24 hours. The queue is TRACE_REDIS_URL's Redis when
+    set, else instance/jobs-queue.db."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     maintain_jobs()  # jobs a previous worker left running, downloads past their expiry
+    if threads is None:
+        # An import holds SQLite's write lock throughout: a second one would wait for it
+        # only as long as the busy timeout, then fail.
+        threads = 1 if db.engine.dialect.name == "sqlite" else 2
     consumer = job_queue().huey.create_consumer(workers=threads, periodic=True)
     consumer.run()
 
