@@ -105,7 +105,7 @@ def test_from_upload_to_result_without_javascript(site, tmp_path):
     labels = public_id_of(print_labels(client, site.batch_id, count=30))
     assert "Job waiting" in text_of(client.get(f"/jobs/{good}?lang=en"))
 
-    with running_worker(site.app, threads=2):
+    with running_worker(site.app):
         imported = follow_refreshes(client, f"/jobs/{good}?lang=en")
         refused = follow_refreshes(client, f"/jobs/{bad}?lang=en")
         drawn = follow_refreshes(client, f"/jobs/{labels}?lang=en")
