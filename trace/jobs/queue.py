@@ -9,8 +9,8 @@ never looks for a row that is not there yet (or never will be).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,18 +27,55 @@ _PENDING = "trace.jobs.to_enqueue"
 MAINTENANCE_EVERY_MINUTES = 5
 
 
-@dataclass
 class JobQueue:
-    """An app's huey and the one task it runs: ``run`` a job by its public id."""
+    """An app's huey and the one task it runs: ``run`` a job by its public id.
 
-    huey: Huey
-    run: Any  # huey's TaskWrapper: calling it enqueues
+    Built on first use, not with the app: SQLite's queue is a file, which a command that
+    never touches a job (``flask db upgrade``, a test's app) has no reason to create.
+    """
+
+    def __init__(
+        self, app: Flask, run_job: Callable[[str], None], maintain: Callable[[], None]
+    ) -> None:
+        self._app = app
+        self._run_job = run_job
+        self._maintain = maintain
+        self._lock = threading.Lock()
+        self._huey: Huey | None = None
+        self._run: Any = None  # huey's TaskWrapper: calling it enqueues
+
+    @property
+    def huey(self) -> Huey:
+        return self._built()[0]
 
     def enqueue(self, public_id: str) -> None:
-        self.run(public_id)
+        self._built()[1](public_id)
+
+    def _built(self) -> tuple[Huey, Any]:
+        with self._lock:
+            if self._huey is None:
+                self._huey, self._run = self._build()
+            return self._huey, self._run
+
+    def _build(self) -> tuple[Huey, Any]:
+        huey = make_huey(self._app.config)
+        app, run_job, maintain = self._app, self._run_job, self._maintain
+
+        def run_job_task(public_id: str) -> None:
+            with app.app_context():
+                run_job(public_id)
+
+        def maintain_task() -> None:
+            with app.app_context():
+                maintain()
+
+        task = huey.task(name="trace.run_job")(run_job_task)
+        every = crontab(minute=f"*/{MAINTENANCE_EVERY_MINUTES}")
+        huey.periodic_task(every, name="trace.maintain_jobs")(maintain_task)
+        return huey, task
 
 
-def make_huey(config: dict[str, Any]) -> Huey:
+def make_huey(config: Mapping[str, Any]) -> Huey:
     """Redis when the app has a Redis URL, else the SQLite file the configuration names."""
     if config.get("TRACE_REDIS_URL"):
         return RedisHuey(QUEUE_NAME, url=config["TRACE_REDIS_URL"], results=False)
@@ -49,20 +86,7 @@ def make_huey(config: dict[str, Any]) -> Huey:
 
 def init_app(app: Flask, run_job: Callable[[str], None], maintain: Callable[[], None]) -> JobQueue:
     """Give the app its queue; its tasks run ``run_job`` and ``maintain`` in an app context."""
-    huey = make_huey(app.config)
-
-    def run_job_task(public_id: str) -> None:
-        with app.app_context():
-            run_job(public_id)
-
-    def maintain_task() -> None:
-        with app.app_context():
-            maintain()
-
-    task = huey.task(name="trace.run_job")(run_job_task)
-    every = crontab(minute=f"*/{MAINTENANCE_EVERY_MINUTES}")
-    huey.periodic_task(every, name="trace.maintain_jobs")(maintain_task)
-    queue = JobQueue(huey=huey, run=task)
+    queue = JobQueue(app, run_job, maintain)
     app.extensions["trace.jobs"] = queue
     return queue
 

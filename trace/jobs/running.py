@@ -112,7 +112,8 @@ def run_job(public_id: str) -> None:
 
 
 def maintain_jobs() -> None:
-    """The worker's periodic round: fail jobs whose worker died, delete expired downloads."""
+    """The worker's periodic round: fail jobs whose worker died, delete expired downloads,
+    queue again the jobs whose message was lost."""
     session = db.session
     db.begin_writing()
     queue = job_queue()
