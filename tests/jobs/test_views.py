@@ -3,12 +3,15 @@ waits and once done, its problems or its download; the worker's part is done in-
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from tests.batches.import_helpers import csv_bytes, good_row
 from tests.conftest import log_in
 from tests.factories import make_job
 from tests.jobs.conftest import (
+    IMPORT_PAGE,
     batch_count,
     do_job,
     good_file,
@@ -184,3 +187,35 @@ def test_a_running_job_shows_its_progress_as_a_share_and_as_rows(client, session
     status = client.get(f"/jobs/{job.public_id}.json?lang=vi").json
     assert (status["state"], status["share"]) == ("running", 40)
     assert status["progress_text"] == "400/1.000 dòng (40%)"
+
+
+def test_the_pages_that_start_jobs_list_the_last_days_jobs(client, session, tenants, batch):
+    run = make_job(
+        session,
+        tenants.cooperative_a,
+        tenants.staff_a,
+        parameters={"language": "vi", "batch_id": batch.id, "batch_code": batch.code},
+    )
+    imported = make_job(
+        session, tenants.cooperative_a, tenants.operator, kind="import", input_name="lo-a.csv"
+    )
+    yesterday = make_job(
+        session, tenants.cooperative_a, tenants.staff_a, kind="import", input_name="cu.csv"
+    )
+    yesterday.created_at = datetime.now(UTC) - timedelta(hours=25)
+    other = make_job(
+        session, tenants.cooperative_b, tenants.staff_b, kind="import", input_name="lo-b.csv"
+    )
+    session.flush()
+    sign_in(client, tenants.staff_a)
+    page = client.get(IMPORT_PAGE).get_data(as_text=True)
+    assert f'href="/jobs/{imported.public_id}"' in page
+    assert yesterday.public_id not in page
+    assert other.public_id not in page
+    assert run.public_id not in page  # a label run is listed on its batch's print page
+    labels = client.get(f"/batches/{batch.id}/labels").get_data(as_text=True)
+    assert f'href="/jobs/{run.public_id}"' in labels
+    sign_in(client, tenants.operator)
+    page = client.get(IMPORT_PAGE).get_data(as_text=True)
+    assert imported.public_id in page
+    assert other.public_id in page

@@ -72,6 +72,27 @@ def job_for_caller(session: Session, public_id: str, user: User) -> Job:
     return job
 
 
+RECENT_JOBS = 10
+
+
+def recent_jobs(
+    session: Session, user: User, kind: JobKind, cooperative_id: int | None = None
+) -> list[Job]:
+    """The last day's jobs of ``kind`` the user may see, newest first: for the page that
+    starts them, so that a job page left behind is found again."""
+    statement = select(Job).where(Job.kind == kind, Job.created_at > utcnow() - KEEP_DOWNLOADS)
+    if cooperative_id is not None:
+        statement = statement.where(Job.cooperative_id == cooperative_id)
+    if user.role is Role.COOPERATIVE:
+        statement = statement.where(
+            (Job.cooperative_id == user.cooperative_id) | (Job.user_id == user.id)
+        )
+    elif user.role is not Role.OPERATOR:
+        statement = statement.where(Job.user_id == user.id)
+    ordered = statement.order_by(Job.created_at.desc(), Job.id.desc()).limit(RECENT_JOBS)
+    return list(session.scalars(ordered))
+
+
 def has_download(job: Job, now: datetime | None = None) -> bool:
     """A label run's file is there to fetch: made, and not yet expired."""
     if job.state is not JobState.DONE or job.result_name is None or job.expires_at is None:

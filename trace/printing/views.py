@@ -19,6 +19,9 @@ from trace.batches.services.batches import get_batch_for_writing
 from trace.common.views import caller
 from trace.db import commit_before_rendering, db, writes
 from trace.errors import InvalidInput
+from trace.jobs.models import JobKind
+from trace.jobs.services import recent_jobs
+from trace.jobs.status import JobStatus, job_status
 from trace.printing.forms import PrintForm
 from trace.printing.jobs import is_large_run, start_labels_job
 from trace.printing.options import CUSTOM_FIELDS, read_options
@@ -48,7 +51,13 @@ def labels(batch_id: int) -> ResponseReturnValue:
                 return _download(user, batch, form.values())
             preview_url = url_for("printing.preview", batch_id=batch_id, **_query(form.values()))
     status = 422 if form.errors else 200
-    page = render_template("printing/labels.html", batch=batch, form=form, preview_url=preview_url)
+    page = render_template(
+        "printing/labels.html",
+        batch=batch,
+        form=form,
+        preview_url=preview_url,
+        recent_jobs=_recent_runs(user, batch),
+    )
     return page, status
 
 
@@ -73,6 +82,12 @@ def _download(user: User, batch: Batch, values: dict[str, Any]) -> Any:
     run = print_run(db.session, user, batch.id, options)
     commit_before_rendering(db.session)
     return file_response(run, as_attachment=True)
+
+
+def _recent_runs(user: User, batch: Batch) -> list[JobStatus]:
+    """The last day's large runs of this batch, so a job page left behind is found again."""
+    runs = recent_jobs(db.session, user, JobKind.LABELS, batch.cooperative_id)
+    return [job_status(job) for job in runs if job.parameters.get("batch_id") == batch.id]
 
 
 def _query(values: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,9 @@ from trace.common.views import caller
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.extensions import csrf
+from trace.jobs.models import JobKind
+from trace.jobs.services import recent_jobs
+from trace.jobs.status import job_status
 from trace.registry.views.common import prepare_owner_field
 
 # The page lists this many problems; a file with more is mostly wrong in one way.
@@ -94,6 +97,7 @@ def import_batches_page() -> ResponseReturnValue:
         problem_count=len(problems),
         bad_row_count=len({problem.row for problem in problems}),
         template_cooperative=_example_cooperative_id(user),
+        recent_jobs=[job_status(job) for job in recent_jobs(db.session, user, JobKind.IMPORT)],
     )
     return page, 422 if problems or form.errors else 200
 
