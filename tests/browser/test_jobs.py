@@ -72,6 +72,10 @@ def test_without_javascript_the_job_page_refreshes_until_done(site, browser: Bro
             expect(page.get_by_text("8 batches imported.")).to_be_visible(timeout=30_000)
         page.screenshot(path=SCREENSHOTS / "job-done-360.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        job_url = page.url
+        page.goto(f"{site.url}/batches/import?lang=en")  # the job is found again from here
+        page.get_by_role("link", name="lo.csv").click()
+        expect(page).to_have_url(job_url)
     finally:
         context.close()
 
