@@ -11,10 +11,13 @@ COMPILED := $(CATALOGUES:.po=.mo)
 
 .PHONY: run test lint typecheck translations extract-messages clean routes
 
+# The jobs' worker runs in the background of the server, and stops with it.
 run: $(VENV)/.installed-run $(COMPILED)
 	mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) demo
+	$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.installed-test $(COMPILED) lint typecheck

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -64,6 +65,8 @@ def base_config(database_url: str) -> dict[str, Any]:
         "TRACE_KEY_PASSPHRASE": TEST_KEY_PASSPHRASE,
         # The clone rules run after every request that records scans, not every 10 s.
         "ALERT_REFRESH_SECONDS": 0,
+        # Each app its own job queue: a worker a test starts sees only that app's jobs.
+        "JOB_QUEUE_FILE": str(TEST_UPLOAD_DIR / f"jobs-queue-{secrets.token_hex(4)}.db"),
     }
 
 

@@ -241,3 +241,37 @@ def make_upload(session: Session, cooperative: Cooperative, **values: Any) -> An
         purpose=values.pop("purpose", UploadPurpose.PRODUCT_IMAGE),
         cooperative_id=cooperative.id,
     )
+
+
+def make_job(session: Session, cooperative: Cooperative, user: User, **values: Any) -> Any:
+    """A finished label run of ``cooperative`` started by ``user``, its download on disk
+    (in the app's ``TRACE_UPLOAD_DIR``) until ``expires_at``, a day from now by default."""
+    import secrets
+    from datetime import timedelta
+
+    from trace.jobs import files
+    from trace.jobs.models import Job, JobKind, JobState
+
+    now = datetime.now(UTC)
+    job = Job(
+        public_id=secrets.token_urlsafe(16),
+        kind=values.pop("kind", JobKind.LABELS),
+        state=values.pop("state", JobState.DONE),
+        cooperative_id=cooperative.id,
+        user_id=user.id,
+        parameters=values.pop("parameters", {"language": "vi", "batch_id": 1, "options": {}}),
+        done=values.pop("done", 24),
+        total=values.pop("total", 24),
+        result_name=values.pop("result_name", "tem-lo.pdf"),
+        result_media_type=values.pop("result_media_type", "application/pdf"),
+        started_at=now,
+        finished_at=now,
+        expires_at=values.pop("expires_at", now + timedelta(hours=24)),
+        **values,
+    )
+    session.add(job)
+    session.flush()
+    path = files.result_path(job.public_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"%PDF-1.7 a job's file")
+    return job

@@ -43,6 +43,8 @@ class Access:
     is_probe: bool = False
     # Reached only with a bearer token of its own setting (metrics): to every role, 404.
     needs_own_token: bool = False
+    # Roles not named get a 404 too, as if the record did not exist (a job: its cooperative's).
+    hides_from_other_roles: bool = False
 
 
 PUBLIC = Access(roles=None)
@@ -68,6 +70,9 @@ INSPECTION_READERS = INSPECTION_RECORDERS | {Role.COOPERATIVE}
 # and operators.
 COMMUNE_READERS = frozenset({Role.OPERATOR, Role.COMMUNE_OFFICER})
 PEOPLE_MANAGERS = frozenset({Role.OPERATOR, Role.COOPERATIVE})
+JOB_READERS = frozenset({Role.OPERATOR, Role.COOPERATIVE})
+JOB_OF_A = Access(roles=JOB_READERS, is_owned=True, hides_from_other_roles=True)
+API_JOB_OF_A = Access(roles=JOB_READERS, is_api=True, is_owned=True, hides_from_other_roles=True)
 
 GRID: dict[str, Access] = {
     "static": PUBLIC,
@@ -207,6 +212,12 @@ GRID: dict[str, Access] = {
     "indicator.province": Access(roles=OPERATORS_ONLY),
     "indicator.province_csv_file": Access(roles=OPERATORS_ONLY),
     "indicator.find": Access(roles=OPERATORS_ONLY),
+    # A job of A started by staff A: only A's staff and operators see it, others get a 404.
+    "jobs.job": JOB_OF_A,
+    "jobs.job_json": JOB_OF_A,
+    "jobs.download": JOB_OF_A,
+    "api_jobs.job": API_JOB_OF_A,
+    "api_jobs.job_file": API_JOB_OF_A,
     # Tried with a certificate scan of A; logos and product images are public (tests/uploads).
     # People: operators manage everyone; staff list and invite their own cooperative's
     # (tests/people). A link opens for anyone holding it; the grid's is unknown (a 410 page).
@@ -292,6 +303,9 @@ URL_VALUES: dict[str, Any] = {
     "token": lambda tenants: "no-such-link",
     # The tenants' current key (``tenants`` makes one).
     "kid": lambda tenants: current_key(db.session).kid,
+    "public_id": lambda tenants: (
+        factories.make_job(db.session, tenants.cooperative_a, tenants.staff_a).public_id
+    ),
     "storage_key": lambda tenants: (
         factories.make_upload(
             db.session, tenants.cooperative_a, purpose=UploadPurpose.CERTIFICATE_SCAN
@@ -324,7 +338,7 @@ def _expected(access: Access, caller: str, user) -> str:
     if user is None:
         return "unauthorized" if access.is_api else "sign-in"
     if user.role not in access.roles:
-        return "forbidden"
+        return "hidden" if access.hides_from_other_roles else "forbidden"
     if access.is_owned and caller in ("staff_b", "officer_b"):
         return "hidden"
     return "allowed"

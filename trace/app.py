@@ -31,6 +31,9 @@ from trace.feedback.views.inspectors import blueprint as reports_blueprint
 from trace.indicator.cli import report_group
 from trace.indicator.views import blueprint as indicator_blueprint
 from trace.inspections.views import blueprint as inspection_blueprint
+from trace.jobs import running as jobs
+from trace.jobs.cli import jobs_group
+from trace.jobs.views import blueprint as jobs_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
 from trace.people import cli as people_cli
 from trace.people.views import blueprint as people_blueprint
@@ -83,6 +86,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         verify_blueprint,
         indicator_blueprint,
         people_blueprint,
+        jobs_blueprint,
     ):
         app.register_blueprint(blueprint)
     api.init_app(app)
@@ -96,6 +100,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         labels_command,
         report_group,
         alerts_group,
+        jobs_group,
     ):
         app.cli.add_command(command)
     for command in people_cli.COMMANDS:
@@ -113,6 +118,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     passwords.init_app(app)
+    jobs.init_app(app)
     security.init_app(app)
     # current_user is a template global, read only where a page shows the account: Flask-Login's
     # own context processor would load the visitor on every page, the public one included.

@@ -47,6 +47,10 @@ SETTINGS: dict[str, str | None] = {
     # joined by dashes (VN-STRG-0012, 52-VT-0001...), 3 to 40 characters.
     # The bearer token Prometheus sends to /metrics; unset, metrics are off and /metrics is a 404.
     "TRACE_METRICS_TOKEN": None,
+    # Imports of more rows, and PDF label runs of more labels, run in the background as
+    # jobs (the web answers at once with the job's page); smaller ones answer directly.
+    "TRACE_JOB_THRESHOLD_ROWS": "1000",
+    "TRACE_JOB_THRESHOLD_LABELS": "1000",
     "TRACE_PLANTING_AREA_CODE_PATTERN": r"^(?=.{3,40}$)[A-Z0-9]+(?:-[A-Z0-9]+)*$",
     # Mail for account links (invitations, password resets); without a host none is sent
     # and the operator passes each link on. TLS: starttls, ssl or none.
@@ -100,6 +104,11 @@ def build_config(
     settings["TRACE_SESSION_IDLE_MINUTES"] = int(idle_minutes)
     settings["TRACE_METRICS_TOKEN"] = _metrics_token(settings["TRACE_METRICS_TOKEN"])
     _check_smtp(settings)
+    for name in ("TRACE_JOB_THRESHOLD_ROWS", "TRACE_JOB_THRESHOLD_LABELS"):
+        threshold = str(settings[name]).strip()
+        if not threshold.isdigit() or int(threshold) < 1:
+            raise ConfigError(f"{name} must be a whole number of at least 1")
+        settings[name] = int(threshold)
     secret_key = settings["TRACE_SECRET_KEY"] or _development_secret_key(
         instance_path, is_production
     )
@@ -132,6 +141,8 @@ def build_config(
         "PASSWORD_HASH_PARAMETERS": {},
         # A worker runs the clone rules after new scans at most this often (tests: always).
         "ALERT_REFRESH_SECONDS": 10.0,
+        # The jobs' queue when there is no Redis (tests give each app a file of its own).
+        "JOB_QUEUE_FILE": str(instance_path / "jobs-queue.db"),
     }
     config.update({key: value for key, value in overrides.items() if key not in SETTINGS})
     return config

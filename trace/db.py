@@ -14,7 +14,8 @@ the view. Views and services never commit, with these exceptions, each named her
 
 A GET writes nothing else, but for the views marked ``@writes``: those that hand out a
 batch's label code issue one when the batch has none that still holds (its expiry changed,
-or the key that signed it was revoked), and a serialised print run issues unit codes. A
+or the key that signed it was revoked), a serialised print run issues unit codes, and the
+API's run of more labels than the job threshold records its job. A
 request that writes takes SQLite's write lock when its transaction begins: every POST, PUT,
 PATCH and DELETE, and a GET whose view is marked ``@writes``.
 """

@@ -7,6 +7,7 @@ from trace.batches.models import Batch, Event, EventBatch, LabelCode
 from trace.feedback.models import Report
 from trace.inspections.models import Inspection
 from trace.people.models import AccountLink
+from trace.jobs.models import Job
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.scans.models import Scan
 from trace.signing.models import IssuingKey
@@ -26,6 +27,7 @@ __all__ = [
     "FarmingArea",
     "Inspection",
     "IssuingKey",
+    "Job",
     "LabelCode",
     "Product",
     "Report",

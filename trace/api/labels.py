@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response
+from flask import Response, jsonify, url_for
 from flask_smorest import Blueprint
 from marshmallow import RAISE, fields, validate
 
 from trace.api.auth import api_caller, token_required
+from trace.auth.models import User
+from trace.batches.services.batches import get_batch, get_batch_for_writing
 from trace.common.schemas import InputSchema
 from trace.db import commit_before_rendering, db, writes
+from trace.jobs.schemas import JobOut
+from trace.jobs.status import job_status
+from trace.printing.jobs import is_large_run, start_labels_job
 from trace.printing.options import (
     DPI_RANGE,
     FORMATS,
@@ -59,6 +64,12 @@ class LabelArgs(InputSchema):
 @blueprint.get(f"/batches/{ID}/labels")
 @blueprint.response(200, content_type="application/pdf", description="Every sheet, as PDF.")
 @blueprint.alt_response(200, content_type="image/png", description="With format=png: one sheet.")
+@blueprint.alt_response(
+    202,
+    schema=JobOut,
+    description="A PDF of more labels than the job threshold (1,000 unless set): the run is "
+    "queued; the Location header names the job, whose download_url gives the file once done.",
+)
 @token_required()
 @blueprint.arguments(LabelArgs, location="query", unknown=RAISE, as_kwargs=True)
 @writes
@@ -66,6 +77,19 @@ def batch_labels(batch_id: int, **args: Any) -> Response:
     """The batch's labels: `count` copies of its code, or with `serialised=true` `count`
     newly issued unit codes, one per label, each with its serial printed under the code."""
     options = read_options(args)
-    run = print_run(db.session, api_caller(), batch_id, options)
+    caller = api_caller()
+    if is_large_run(options):
+        return _queued(caller, batch_id, options.is_serialised, args)
+    run = print_run(db.session, caller, batch_id, options)
     commit_before_rendering(db.session)
     return file_response(run, as_attachment=False)
+
+
+def _queued(caller: User, batch_id: int, is_serialised: bool, args: dict[str, Any]) -> Response:
+    """202 with the job, its URL in Location; a serialised run needs write access now."""
+    find = get_batch_for_writing if is_serialised else get_batch
+    job = start_labels_job(db.session, caller, find(db.session, caller, batch_id), args)
+    response = jsonify(JobOut().dump(job_status(job)))
+    response.status_code = 202
+    response.headers["Location"] = url_for("api_jobs.job", public_id=job.public_id)
+    return response

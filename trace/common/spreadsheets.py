@@ -72,6 +72,7 @@ DELIMITERS = (",", ";", "\t")
 FILE_FIELD = "file"
 # A CSV line ends at CR LF, LF or a lone CR (old Mac Excel); the last one may have no end.
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+NO_ROWS = _l("The file has no rows to import under its header row.")
 NOT_A_WORKBOOK = _l("This file is not a valid XLSX workbook: save it again from Excel.")
 CONTENT_TYPES = "[Content_Types].xml"
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -104,6 +105,27 @@ def count_text(number: int) -> str:
 
 def read_table(data: bytes, filename: str) -> Sheet:
     """The first sheet of an XLSX workbook or a CSV file, with its rows; refuses anything else."""
+    return _sheet(_rows_of(data, filename))
+
+
+def read_headers(data: bytes, filename: str) -> list[str]:
+    """The header row alone, read as ``read_table`` reads the file but stopping there: a
+    large file's columns are checked before it is queued, its rows by the worker."""
+    rows = _rows_of(data, filename)
+    try:
+        for number, row in rows:
+            _check_width(number, row)
+            if not _is_blank(row):
+                return [_header_text(cell) for cell in row]
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()  # a workbook's generator closes its archive
+    raise refuse(NO_ROWS)
+
+
+def _rows_of(data: bytes, filename: str) -> Iterable[tuple[int, Sequence[Cell]]]:
+    """The file's rows as they are read, after the refusals that need no reading."""
     suffix = PurePath(filename or "").suffix.lower()
     if not data:
         raise refuse(_l("The file is empty."))
@@ -119,12 +141,12 @@ def read_table(data: bytes, filename: str) -> Sheet:
     if data.startswith(ZIP_MAGIC):
         if suffix not in ("", XLSX_SUFFIX):
             raise refuse(_l("Choose a CSV or XLSX file."))
-        return _sheet(xlsx_rows(data))
+        return xlsx_rows(data)
     if suffix not in CSV_SUFFIXES and suffix != "":
         if suffix == XLSX_SUFFIX:
             raise refuse(NOT_A_WORKBOOK)
         raise refuse(_l("Choose a CSV or XLSX file."))
-    return _sheet(_csv_rows(_decode(data)))
+    return _csv_rows(_decode(data))
 
 
 def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
@@ -134,14 +156,7 @@ def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
     data_rows: list[tuple[int, Sequence[Cell]]] = []
     cells = 0
     for number, row in rows:
-        if len(row) > MAX_COLUMNS:
-            raise refuse(
-                _l(
-                    "Row %(row)d has more than %(count)s columns.",
-                    row=number,
-                    count=count_text(MAX_COLUMNS),
-                )
-            )
+        _check_width(number, row)
         if _is_blank(row):
             continue
         if headers is None:
@@ -160,8 +175,19 @@ def _sheet(rows: Iterable[tuple[int, Sequence[Cell]]]) -> Sheet:
             raise too_many_cells()
         data_rows.append((number, row))
     if headers is None or not data_rows:
-        raise refuse(_l("The file has no rows to import under its header row."))
+        raise refuse(NO_ROWS)
     return Sheet(headers=headers, header_row=header_row, rows=data_rows)
+
+
+def _check_width(number: int, row: Sequence[Cell]) -> None:
+    if len(row) > MAX_COLUMNS:
+        raise refuse(
+            _l(
+                "Row %(row)d has more than %(count)s columns.",
+                row=number,
+                count=count_text(MAX_COLUMNS),
+            )
+        )
 
 
 def too_many_cells() -> InvalidInput:

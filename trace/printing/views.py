@@ -9,16 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from trace.auth.access import roles_required
 from trace.auth.models import Role, User
+from trace.batches.models import Batch
 from trace.batches.services.batches import get_batch_for_writing
 from trace.common.views import caller
 from trace.db import commit_before_rendering, db, writes
 from trace.errors import InvalidInput
+from trace.jobs.models import JobKind
+from trace.jobs.services import recent_jobs
+from trace.jobs.status import JobStatus, job_status
 from trace.printing.forms import PrintForm
+from trace.printing.jobs import is_large_run, start_labels_job
 from trace.printing.options import CUSTOM_FIELDS, read_options
 from trace.printing.responses import file_response
 from trace.printing.services import preview_run, print_run
@@ -43,10 +48,16 @@ def labels(batch_id: int) -> ResponseReturnValue:
             form.attach_errors(error.errors)
         else:
             if request.method == "POST" and request.form.get("action") == "download":
-                return _download(user, batch_id, form.values())
+                return _download(user, batch, form.values())
             preview_url = url_for("printing.preview", batch_id=batch_id, **_query(form.values()))
     status = 422 if form.errors else 200
-    page = render_template("printing/labels.html", batch=batch, form=form, preview_url=preview_url)
+    page = render_template(
+        "printing/labels.html",
+        batch=batch,
+        form=form,
+        preview_url=preview_url,
+        recent_jobs=_recent_runs(user, batch),
+    )
     return page, status
 
 
@@ -62,10 +73,21 @@ def preview(batch_id: int) -> ResponseReturnValue:
     return file_response(preview_run(db.session, user, batch_id, options), as_attachment=False)
 
 
-def _download(user: User, batch_id: int, values: dict[str, Any]) -> Any:
-    run = print_run(db.session, user, batch_id, read_options(values))
+def _download(user: User, batch: Batch, values: dict[str, Any]) -> Any:
+    """The file at once, or for a large run (``TRACE_JOB_THRESHOLD_LABELS``) its job's page."""
+    options = read_options(values)
+    if is_large_run(options):
+        job = start_labels_job(db.session, user, batch, values)
+        return redirect(url_for("jobs.job", public_id=job.public_id), 303)
+    run = print_run(db.session, user, batch.id, options)
     commit_before_rendering(db.session)
     return file_response(run, as_attachment=True)
+
+
+def _recent_runs(user: User, batch: Batch) -> list[JobStatus]:
+    """The last day's large runs of this batch, so a job page left behind is found again."""
+    runs = recent_jobs(db.session, user, JobKind.LABELS, batch.cooperative_id)
+    return [job_status(job) for job in runs if job.parameters.get("batch_id") == batch.id]
 
 
 def _query(values: dict[str, Any]) -> dict[str, Any]:

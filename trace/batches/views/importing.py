@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from trace.auth.access import WRITERS, roles_required
 from trace.auth.models import Role, User
+from trace.batches.jobs import is_large_import, start_import_job
 from trace.batches.services.importing import import_batches
 from trace.batches.services.importing import template as import_template
 from trace.batches.services.importing.checks import ImportProblem, ImportRefused
@@ -21,6 +22,9 @@ from trace.common.views import caller
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.extensions import csrf
+from trace.jobs.models import JobKind
+from trace.jobs.services import recent_jobs
+from trace.jobs.status import job_status
 from trace.registry.views.common import prepare_owner_field
 
 # The page lists this many problems; a file with more is mostly wrong in one way.
@@ -73,12 +77,14 @@ def import_batches_page() -> ResponseReturnValue:
     problems: list[ImportProblem] = []
     if form.is_submitted():
         try:
-            count = _import(form, user)
+            job_url, count = _import(form, user)
         except ImportRefused as refused:
             problems = refused.problems
         except InvalidInput as error:
             form.attach_errors(error.errors)
         else:
+            if job_url:
+                return redirect(job_url, 303)
             message = ngettext("%(num)d batch imported.", "%(num)d batches imported.", count)
             flash(message, "success")
             return redirect(url_for("batches.batches"))
@@ -91,18 +97,27 @@ def import_batches_page() -> ResponseReturnValue:
         problem_count=len(problems),
         bad_row_count=len({problem.row for problem in problems}),
         template_cooperative=_example_cooperative_id(user),
+        recent_jobs=[job_status(job) for job in recent_jobs(db.session, user, JobKind.IMPORT)],
     )
     return page, 422 if problems or form.errors else 200
 
 
-def _import(form: ImportForm, user: User) -> int:
+def _import(form: ImportForm, user: User) -> tuple[str | None, int]:
+    """Import a small file at once (the count); queue a large one (its job page's URL).
+
+    The file is saved whole before the request ends, and a worker imports it as the
+    request would; ``TRACE_JOB_THRESHOLD_ROWS`` says which is large.
+    """
     chosen = form.file.data
     if not isinstance(chosen, FileStorage) or not chosen.filename:
         raise InvalidInput(errors={"file": [str(_l("Choose the file to import."))]})
     cooperative_id = chosen_id(form.cooperative_id) if "cooperative_id" in form else None
     data = chosen.read(MAX_FILE_BYTES + 1)
+    if len(data) <= MAX_FILE_BYTES and is_large_import(data, chosen.filename):
+        job = start_import_job(db.session, user, data, chosen.filename, cooperative_id)
+        return url_for("jobs.job", public_id=job.public_id), 0
     result = import_batches(db.session, user, data, chosen.filename, cooperative_id)
-    return result.count
+    return None, result.count
 
 
 @blueprint.get("/batches/import/template.<any(csv, xlsx):extension>", endpoint="import_template")

@@ -43,7 +43,7 @@ def import_batches(
 
     ``user`` is None only for the command line, which names the cooperative itself.
     """
-    cooperative = _importing_cooperative(session, user, cooperative_id)
+    cooperative = importing_cooperative(session, user, cooperative_id)
     lookups = Lookups.load(session, cooperative)
     with _collector_paused():
         table = read_table(data, filename)
@@ -72,9 +72,10 @@ def _no_progress(phase: Phase, done: int, total: int) -> None:
     return None
 
 
-def _importing_cooperative(
+def importing_cooperative(
     session: Session, user: User | None, cooperative_id: int | None
 ) -> Cooperative:
+    """The cooperative the batches go to: the user's own, or the one an operator chose."""
     if user is not None:
         cooperative_id = owning_cooperative_id(session, user, cooperative_id)
     cooperative = session.get(Cooperative, cooperative_id) if cooperative_id else None
