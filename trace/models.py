@@ -6,8 +6,8 @@ from trace.auth.models import ApiToken, User
 from trace.batches.models import Batch, Event, EventBatch, LabelCode
 from trace.feedback.models import Report
 from trace.inspections.models import Inspection
-from trace.people.models import AccountLink
 from trace.jobs.models import Job
+from trace.people.models import AccountLink
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.scans.models import Scan
 from trace.signing.models import IssuingKey

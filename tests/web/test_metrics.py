@@ -7,10 +7,12 @@ from __future__ import annotations
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests import factories
 from tests.conftest import TEST_KEY_PASSPHRASE
 from tests.scan_fixtures import scan_of
 from trace.auth.services import issue_api_token
 from trace.config import ConfigError, build_config
+from trace.jobs.models import JobState
 from trace.signing import services as keys
 from trace.signing.codes import Verdict
 
@@ -175,3 +177,21 @@ def test_a_guessable_or_malformed_token_refuses_to_start(tmp_path, token):
 def test_an_empty_token_means_metrics_off(tmp_path):
     config = build_config({"TRACE_METRICS_TOKEN": "  "}, {"TRACE_SECRET_KEY": "k"}, tmp_path)
     assert config["TRACE_METRICS_TOKEN"] is None
+
+
+@metrics_on
+def test_jobs_by_state_are_read_at_each_scrape(client, session, tenants):
+    def jobs_by_state() -> dict[str, float]:
+        scrape = samples(client)
+        return {state: scrape[("trace_jobs", (("state", state),))] for state in JobState}
+
+    before = jobs_by_state()
+    factories.make_job(session, tenants.cooperative_a, tenants.staff_a)
+    factories.make_job(session, tenants.cooperative_a, tenants.staff_a, state=JobState.FAILED)
+    session.flush()
+    after = jobs_by_state()
+    assert after == {
+        **before,
+        JobState.DONE: before[JobState.DONE] + 1,
+        JobState.FAILED: before[JobState.FAILED] + 1,
+    }

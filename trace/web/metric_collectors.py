@@ -25,6 +25,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from trace.db import db
+from trace.jobs.services import jobs_by_state
 from trace.signing.models import IssuingKey
 
 # A worker's files are named after its process id: counter_1234.db, histogram_1234.db...
@@ -108,3 +109,4 @@ SCRAPED.register(
         issuing_keys_by_state,
     )
 )
+SCRAPED.register(DatabaseGauge("trace_jobs", "Background jobs by state.", "state", jobs_by_state))
