@@ -17,6 +17,7 @@ from trace.auth import passwords, sessions
 from trace.auth import views as auth_views
 from trace.auth.cli import users
 from trace.auth.models import User
+from trace.backups.cli import backup_command, restore_command
 from trace.batches.cli import import_command
 from trace.batches.views import blueprint as batches_blueprint
 from trace.common.converters import IdConverter
@@ -88,6 +89,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         labels_command,
         report_group,
         alerts_group,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
     return app
