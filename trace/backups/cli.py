@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 
 from trace.backups.manifest import ArchiveRefused
 from trace.backups.progress import Progress
@@ -30,6 +31,7 @@ KEY_NOTE = (
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("out", type=click.Path(path_type=Path))
 @click.option(
     "--keep",
@@ -91,6 +93,7 @@ def _backup_text(summary: dict[str, Any]) -> str:
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("archive", type=click.Path(path_type=Path, exists=True, dir_okay=False))
 @click.option("--force", is_flag=True, help="Replace the database even if it holds data.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
