@@ -40,14 +40,16 @@ def test_a_backup_restores_every_row_and_file_into_either_engine(
     restored = target.cli("restore", str(archive), "--json")
 
     assert restored.exit_code == 0, restored.output
-    assert summary["tables"]["batches"] == 2 and summary["uploads"]["count"] == 2
+    assert summary["tables"]["batches"] == 2
+    assert summary["uploads"]["count"] == 2
     assert target.counts() == source.counts()
     assert target.rows() == source.rows()
     for key, data in sample.upload_files.items():
         assert (target.uploads / key).read_bytes() == data
     assert target.verdicts(sample.code_texts) == {"VALID"}
     result = json.loads(restored.stdout)
-    assert result["source_engine"] == source_engine and result["target_engine"] == target_engine
+    assert result["source_engine"] == source_engine
+    assert result["target_engine"] == target_engine
     assert result["signing_keys"]["passphrase_opens_them"] is True
     assert "TRACE_KEY_PASSPHRASE" in result["signing_keys"]["note"]
     if target_engine == "sqlite":
@@ -68,13 +70,16 @@ def test_the_archive_holds_a_manifest_the_native_snapshot_and_never_the_passphra
     assert "Backed up to" in made.stdout
     members = archive_members(archive)
     manifest = json.loads(members["manifest.json"])
-    assert manifest["format"] == "trace-backup" and manifest["engine"] == engine
-    assert manifest["schema_revision"] and manifest["app_version"]
+    assert manifest["format"] == "trace-backup"
+    assert manifest["engine"] == engine
+    assert manifest["schema_revision"]
+    assert manifest["app_version"]
     assert manifest["snapshot_at"].endswith("Z")
     assert manifest["tables"]["label_codes"] == 6
     assert set(manifest["parts"]) == set(members) - {"manifest.json"}
     native = "database/trace.sqlite3.gz" if engine == "sqlite" else "database/trace.pgdump"
-    assert manifest["native"]["part"] == native and manifest["native"]["fallback"] is None
+    assert manifest["native"]["part"] == native
+    assert manifest["native"]["fallback"] is None
     everything = b"".join(members.values())
     assert TEST_KEY_PASSPHRASE.encode() not in everything
     assert b"test-secret-key" not in everything
@@ -86,7 +91,8 @@ def test_the_archive_holds_a_manifest_the_native_snapshot_and_never_the_passphra
         dump = tmp_path / "trace.pgdump"
         dump.write_bytes(members[native])
         listed = subprocess.run(["pg_restore", "--list", str(dump)], capture_output=True)
-        assert listed.returncode == 0 and b"TABLE DATA public batches" in listed.stdout
+        assert listed.returncode == 0
+        assert b"TABLE DATA public batches" in listed.stdout
 
 
 def test_without_pg_dump_of_the_servers_version_the_backup_says_so_and_still_restores(
@@ -101,7 +107,8 @@ def test_without_pg_dump_of_the_servers_version_the_backup_says_so_and_still_res
     assert made.exit_code == 0, made.output
     assert "no pg_dump of PostgreSQL" in made.stderr
     native = json.loads(made.stdout)["native"]
-    assert native["part"] is None and "portable rows only" in native["fallback"]
+    assert native["part"] is None
+    assert "portable rows only" in native["fallback"]
     assert not any(name.startswith("database/") for name in archive_members(archive))
     target = make_site("sqlite", "b")
     assert target.cli("restore", str(archive)).exit_code == 0
@@ -135,4 +142,5 @@ def test_restore_writes_progress_to_stderr_and_only_the_result_to_stdout(make_si
     restored = make_site("sqlite", "b").cli("restore", str(archive), "--json")
 
     assert json.loads(restored.stdout)["rows"] > 0
-    assert "archive checked" in restored.stderr and "integrity_check: ok" in restored.stderr
+    assert "archive checked" in restored.stderr
+    assert "integrity_check: ok" in restored.stderr

@@ -129,9 +129,22 @@ def _refuse_unless_empty(connection: Connection, force: bool) -> None:
 
 
 def _drop_tables(connection: Connection) -> None:
-    cascade = "" if connection.dialect.name == "sqlite" else " CASCADE"
+    """Drop every table; on PostgreSQL also the functions of our schema (the migrations'
+    triggers), which the migrations create again and would otherwise find taken."""
+    if connection.dialect.name == "sqlite":
+        for name in inspect(connection).get_table_names():
+            connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"')
+        return
     for name in inspect(connection).get_table_names():
-        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}"{cascade}')
+        connection.exec_driver_sql(f'DROP TABLE IF EXISTS "{name}" CASCADE')
+    functions = connection.exec_driver_sql(
+        "SELECT p.oid::regprocedure::text FROM pg_proc p "
+        "JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE n.nspname = current_schema() AND NOT EXISTS "
+        "(SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')"
+    ).scalars()
+    for function in list(functions):
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function} CASCADE")
 
 
 def _migrate(config: Config, connection: Connection, revision: str) -> None:
