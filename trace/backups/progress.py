@@ -5,8 +5,9 @@ stdout stays for the result alone (text, or JSON with ``--json``), so a script c
 
 from __future__ import annotations
 
+import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 import click
@@ -33,8 +34,7 @@ class Progress:
         if not self.enabled or total < BAR_FROM_ROWS:
             yield from rows
             return
-        stream = click.get_text_stream("stderr")
-        with click.progressbar(length=total, label=f"  {label}", file=stream) as bar:
+        with click.progressbar(length=total, label=f"  {label}", file=sys.stderr) as bar:
             done = 0
             for row in rows:
                 yield row
@@ -48,4 +48,3 @@ def quiet() -> Progress:
     return Progress(enabled=False)
 
 
-Say = Callable[[str], None]

@@ -107,7 +107,7 @@ def _add_file(archive: tarfile.TarFile, name: str, path: Path, mtime: float) -> 
     with path.open("rb") as source:
         size = os.fstat(source.fileno()).st_size
         reader = HashingReader(source)
-        archive.addfile(_tar_entry(name, size, mtime), reader)  # type: ignore[arg-type]
+        archive.addfile(_tar_entry(name, size, mtime), reader)
     if reader.size != size:
         raise BackupFailed(f"{path} changed while it was archived")
     return {"sha256": reader.sha256.hexdigest(), "bytes": size}
