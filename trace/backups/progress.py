@@ -46,5 +46,3 @@ class Progress:
 
 def quiet() -> Progress:
     return Progress(enabled=False)
-
-

@@ -32,6 +32,8 @@ from trace.signing.errors import KeyUnreadable
 from trace.signing.models import IssuingKey
 from trace.signing.services import private_key_of
 
+RESTORE_CACHE_KIB = -256 * 1024  # negative: KiB, not pages
+
 
 def restore_archive(
     engine: Engine,
@@ -91,6 +93,9 @@ def _restore_database(
         if is_sqlite:  # outside any transaction, where the pragma takes effect
             connection.execution_options(**{BEGIN_IMMEDIATE: True})
             driver.execute("PRAGMA foreign_keys = OFF")
+            # Indexes filled row by row in one transaction: a cache of 256 MB instead of
+            # 2 MB keeps their pages in memory (the restore of 1,000,000 batches: NN s less).
+            driver.execute(f"PRAGMA cache_size = {RESTORE_CACHE_KIB}")
         try:
             with connection.begin():
                 _refuse_unless_empty(connection, force)
@@ -110,6 +115,7 @@ def _restore_database(
         finally:
             if is_sqlite:
                 driver.execute("PRAGMA foreign_keys = ON")
+                driver.execute("PRAGMA cache_size = -2000")  # SQLite's default
     return uploads
 
 
