@@ -9,6 +9,7 @@ import tarfile
 import pytest
 
 from tests.backups.conftest import ENGINES, populate
+from tests.conftest import base_config, make_test_app
 
 
 @pytest.fixture
@@ -179,3 +180,18 @@ def test_backup_refuses_an_existing_file_and_a_missing_folder(make_site, archive
     assert keep_zero.exit_code != 0
     assert not list(tmp_path.glob(".trace-backup-*"))
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_an_unreachable_database_is_a_one_line_error(archive, tmp_path):
+    unreachable = {
+        **base_config(f"sqlite:///{tmp_path / 'no' / 'such' / 'trace.db'}"),
+        "TRACE_UPLOAD_DIR": str(tmp_path / "uploads-x"),
+    }
+    runner = make_test_app(unreachable).test_cli_runner()
+
+    restored = runner.invoke(args=["restore", str(archive)])
+    made = runner.invoke(args=["backup", str(tmp_path / "x.tar")])
+
+    assert "unable to open database file" in one_line_reason(restored)
+    assert "no SQLite database file" in one_line_reason(made)
+    assert not (tmp_path / "x.tar").exists()

@@ -11,6 +11,7 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
 
 from trace.backups.manifest import ArchiveRefused
 from trace.backups.progress import Progress
@@ -57,6 +58,8 @@ def backup_command(out: Path, keep: int | None, as_json: bool) -> None:
         )
     except BackupFailed as error:
         raise click.ClickException(str(error)) from None
+    except (SQLAlchemyError, OSError) as error:
+        raise click.ClickException(f"backup failed: {first_line(error)}") from None
     deleted = [str(path) for path in prune(directory, keep)] if keep is not None else []
     summary = _backup_summary(out, manifest, deleted)
     echo_data(summary, as_json, _backup_text)
@@ -105,8 +108,16 @@ def restore_command(archive: Path, force: bool, as_json: bool) -> None:
         summary = restore_archive(db.engine, archive, upload_directory(), config, force, Progress())
     except ArchiveRefused as error:
         raise click.ClickException(f"not restored: {error}") from None
+    except (SQLAlchemyError, OSError) as error:
+        raise click.ClickException(f"not restored: {first_line(error)}") from None
     summary["signing_keys"] = {"note": KEY_NOTE, "passphrase_opens_them": _keys_open()}
     echo_data(summary, as_json, _restore_text)
+
+
+def first_line(error: Exception) -> str:
+    """The driver's own message, first line: SQLAlchemy's adds the statement and a link."""
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
 
 
 def _keys_open() -> bool | None:
