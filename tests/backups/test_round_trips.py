@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sqlite3
 import subprocess
 import tarfile
 
@@ -144,3 +145,22 @@ def test_restore_writes_progress_to_stderr_and_only_the_result_to_stdout(make_si
     assert json.loads(restored.stdout)["rows"] > 0
     assert "archive checked" in restored.stderr
     assert "integrity_check: ok" in restored.stderr
+
+
+def test_a_table_of_another_program_is_backed_up_and_left_out_of_the_restore(make_site, tmp_path):
+    source = make_site("sqlite", "a")
+    populate(source)
+    path = source.app.config["TRACE_DATABASE_URL"].removeprefix("sqlite:///")
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE queue_tasks (id INTEGER PRIMARY KEY, data TEXT)")
+        connection.execute("INSERT INTO queue_tasks (data) VALUES ('x')")
+    archive = tmp_path / "backup.tar"
+    source.cli("backup", str(archive))
+    target = make_site("sqlite", "b")
+
+    restored = target.cli("restore", str(archive), "--json")
+
+    assert restored.exit_code == 0, restored.output
+    assert json.loads(restored.stdout)["tables_left_out"] == ["queue_tasks"]
+    assert "queue_tasks (1 rows) is no table of ours" in restored.stderr
+    assert target.rows() == source.rows()

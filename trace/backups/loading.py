@@ -33,13 +33,18 @@ def load_tables(
     counts: dict[str, int],
     progress: Progress,
 ) -> dict[str, int]:
-    """Load every table's rows from ``archive``; the rows loaded per table."""
+    """Load every table's rows from ``archive``; the rows loaded per table.
+
+    A table of the archive that the schema lacks (one another program kept in the same
+    database) is left out and named on stderr; a table of the schema the archive lacks is
+    refused, since the archive would then not be one of this schema.
+    """
     targets = {name for name in metadata.tables if name != "alembic_version"}
-    if targets != set(counts):
-        extra = sorted(set(counts) ^ targets)
-        raise ArchiveRefused(
-            f"the archive's tables and the schema at its revision differ (e.g. {extra[0]})"
-        )
+    lacking = sorted(targets - set(counts))
+    if lacking:
+        raise ArchiveRefused(f"the archive lacks the table {lacking[0]} of its own revision")
+    for name in sorted(set(counts) - targets):
+        progress.say(f"NOTE: {name} ({counts[name]:,} rows) is no table of ours: left out")
     later = _cycle_breakers(list(metadata.tables.values()))
     try:
         ordered = sort_tables_and_constraints(
