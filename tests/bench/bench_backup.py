@@ -15,7 +15,8 @@ own, as an operator would:
 4. with ``--postgres URL`` (its schema is DROPPED: never give a database others use):
    ``restore --force`` of the same archive into PostgreSQL, then ``backup`` of PostgreSQL.
 
-Reported: seconds of each step and its ratio to the baseline, the archive's size, and
+Reported: seconds of each step and its ratio to the baseline, the CPU seconds the
+command used (steadier than the seconds on a shared machine), the archive's size, and
 whether every table's rows came back (the counts ``restore`` loaded against the manifest).
 """
 
@@ -25,6 +26,7 @@ import argparse
 import json
 import logging
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -36,6 +38,13 @@ from typing import Any
 from tests.bench.bench_public_page import PASSPHRASE, SECRET, prepared_database
 from trace.config import PROJECT_ROOT
 from trace.db import make_engine
+
+
+def cpu_seconds() -> float:
+    """CPU time (user + system) of the commands run so far, pg_dump included; PostgreSQL's
+    own server processes are not counted."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def flask(database_url: str, upload_dir: Path, *words: str) -> tuple[float, dict[str, Any], str]:
@@ -77,11 +86,15 @@ def measure(db_path: Path, work: Path, postgres: str | None) -> dict[str, Any]:
     (work / "copy.db").unlink()
     steps: list[dict[str, Any]] = []
 
+    cpu = [cpu_seconds()]
+
     def step(name: str, seconds: float, **facts: Any) -> None:
+        cpu.append(cpu_seconds())
         steps.append(
             {
                 "step": name,
                 "seconds": round(seconds, 1),
+                "cpu_seconds": round(cpu[-1] - cpu[-2], 1),
                 "ratio": round(seconds / baseline, 1),
                 **facts,
             }
@@ -146,10 +159,11 @@ def main() -> None:
         extra = ", ".join(
             f"{key} {value}"
             for key, value in item.items()
-            if key not in ("step", "seconds", "ratio")
+            if key not in ("step", "seconds", "cpu_seconds", "ratio")
         )
         print(
-            f"  {item['step']:26}{item['seconds']:8.1f} s  {item['ratio']:6.1f}x the copy  {extra}"
+            f"  {item['step']:26}{item['seconds']:8.1f} s ({item['cpu_seconds']:6.1f} s CPU)"
+            f"  {item['ratio']:6.1f}x the copy  {extra}"
         )
     print(f"every table's rows back: {'yes' if report['every_row_back'] else 'NO'}")
     if not report["every_row_back"]:
