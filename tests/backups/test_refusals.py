@@ -119,6 +119,7 @@ def test_a_path_out_of_the_upload_folder_is_refused(make_site, archive, tmp_path
         ({"format_version": 99}, "archive format version 99 is unknown"),
         ({"schema_revision": "ffffffffffff"}, "schema revision 'ffffffffffff' is unknown"),
         ({"format": "something-else"}, "not a trace backup manifest"),
+        ({"tables": ["batches"]}, "lacks its list of parts or of tables"),
     ],
 )
 def test_a_manifest_this_version_cannot_read_is_refused(

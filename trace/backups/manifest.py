@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import tarfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -123,6 +122,9 @@ def check_revision(manifest: dict[str, Any], scripts: ScriptDirectory) -> None:
 def check_members(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     """Every member regular, named as ours, listed, of the listed size and SHA-256."""
     parts: dict[str, dict[str, Any]] = manifest.get("parts", {})
+    tables: dict[str, int] = manifest.get("tables", {})
+    if not _is_mapping_of(parts, dict) or not _is_mapping_of(tables, int):
+        raise ArchiveRefused("the manifest lacks its list of parts or of tables")
     seen = set()
     for member in archive.getmembers():
         name = member.name
@@ -141,10 +143,14 @@ def check_members(archive: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     missing = sorted(set(parts) - seen)
     if missing:
         raise ArchiveRefused(f"the archive lacks {missing[0]}, listed in the manifest")
-    tables = manifest.get("tables", {})
-    unlisted = [table for table in tables if data_part(table) not in parts]
-    if not isinstance(tables, dict) or unlisted:
+    if any(data_part(table) not in parts for table in tables):
         raise ArchiveRefused("the manifest's tables and the archive's data parts differ")
+
+
+def _is_mapping_of(value: Any, kind: type) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(key, str) and isinstance(item, kind) for key, item in value.items()
+    )
 
 
 def check_archive(archive: tarfile.TarFile, scripts: ScriptDirectory) -> CheckedArchive:
@@ -153,7 +159,3 @@ def check_archive(archive: tarfile.TarFile, scripts: ScriptDirectory) -> Checked
     check_revision(manifest, scripts)
     check_members(archive, manifest)
     return CheckedArchive(manifest)
-
-
-def part_entries(digests: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, Any]]:
-    return {name: {"sha256": digest, "bytes": size} for name, digest, size in digests}
