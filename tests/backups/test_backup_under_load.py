@@ -40,7 +40,7 @@ from trace.db import db
 
 WRITERS = 10
 # Writes acknowledged before the backup starts, and after it ends, before the writers stop.
-WRITES_BEFORE, WRITES_AFTER = 60, 60
+WRITES_BEFORE, WRITES_AFTER = 150, 100
 # A request sent this long after the snapshot's time cannot have committed before the
 # snapshot's first read, which follows the noted time at once.
 WELL_AFTER = 1.0
