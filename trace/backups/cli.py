@@ -37,6 +37,7 @@ KEY_NOTE = (
 @click.option(
     "--keep",
     type=click.IntRange(min=1),
+    metavar="N",
     help="OUT is a directory: write the archive there, named by the UTC time, and delete "
     "all but the newest N archives of ours in it.",
 )
