@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import io
 import json
 import tarfile
 
 import pytest
+from sqlalchemy import inspect
 
 from tests.backups.conftest import ENGINES, populate
 from tests.conftest import base_config, make_test_app
+from trace.db import db
 
 
 @pytest.fixture
@@ -196,3 +200,48 @@ def test_an_unreachable_database_is_a_one_line_error(archive, tmp_path):
     assert "unable to open database file" in one_line_reason(restored)
     assert "no SQLite database file" in one_line_reason(made)
     assert not (tmp_path / "x.tar").exists()
+
+
+def resealed(path, out, change):
+    """The archive with ``change`` applied and the manifest's sums written anew: what only
+    someone who rewrites the manifest too can make. The manifest is the last member."""
+    sums = {}
+
+    def change_and_sum(name, data):
+        if name == "manifest.json":
+            manifest = json.loads(data)
+            for part, (digest, size) in sums.items():
+                manifest["parts"][part] = {"sha256": digest, "bytes": size}
+            return json.dumps(manifest).encode()
+        data = change(name, data)
+        sums[name] = (hashlib.sha256(data).hexdigest(), len(data))
+        return data
+
+    return rewritten(path, out, change_and_sum)
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        (b'{"table": "batches", "columns": ["id"]}\n', "the columns of batches differ"),
+        (None, "data/batches.jsonl.gz cannot be read"),
+    ],
+)
+@pytest.mark.parametrize("engine", ENGINES)
+def test_rows_that_do_not_fit_their_table_are_refused_and_nothing_is_restored(
+    make_site, archive, tmp_path, engine, rows, reason
+):
+    def bad_batches(name, data):
+        if name != "data/batches.jsonl.gz":
+            return data
+        if rows is not None:
+            return gzip.compress(rows)
+        header, first, *rest = gzip.decompress(data).split(b"\n")
+        return gzip.compress(b"\n".join([header, first[:-5] + b'"x"]', *rest]))
+
+    target = make_site(engine, "b")
+    result = target.cli("restore", str(resealed(archive, tmp_path / "resealed.tar", bad_batches)))
+
+    assert_refused_leaving_nothing(target, result, reason)
+    with target.app.app_context():
+        assert inspect(db.engine).get_table_names() == []

@@ -10,6 +10,7 @@ then set past the largest id, or the next insert would collide with a restored r
 from __future__ import annotations
 
 import tarfile
+import zlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +23,9 @@ from trace.backups.portable import read_rows, row_decoder
 from trace.backups.progress import Progress
 
 CHUNK = 5_000
+# What a data part whose SHA-256 matched may still raise, if whoever wrote it also wrote the
+# manifest: not gzip, not JSON lines, rows of the wrong length, values of the wrong kind.
+UNREADABLE = (ValueError, TypeError, KeyError, IndexError, AttributeError, EOFError, zlib.error)
 # A later pass fills these: (table, column) -> [(primary key, value)]
 Deferred = dict[tuple[str, str], list[tuple[Any, Any]]]
 
@@ -66,9 +70,16 @@ def load_tables(
             if constraint.table is table
             for column in constraint.columns
         ]
-        loaded[table.name] = _load_table(
-            connection, table, archive, columns, deferred, counts, progress
-        )
+        try:
+            loaded[table.name] = _load_table(
+                connection, table, archive, columns, deferred, counts, progress
+            )
+        except UNREADABLE as error:
+            reason = _first_line(error)
+            raise ArchiveRefused(f"{data_part(table.name)} cannot be read ({reason})") from None
+        except connection.dialect.loaded_dbapi.Error as error:
+            reason = _first_line(error)
+            raise ArchiveRefused(f"the database refused a row of {table.name}: {reason}") from None
     _fill_deferred(connection, metadata, deferred)
     return loaded
 
@@ -140,6 +151,10 @@ def _load_table(
     if loaded >= 10_000:
         progress.say(f"{table.name}: {loaded:,} rows loaded")
     return loaded
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def _names(columns: list[str]) -> str:
