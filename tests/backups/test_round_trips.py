@@ -164,3 +164,23 @@ def test_a_table_of_another_program_is_backed_up_and_left_out_of_the_restore(mak
     assert json.loads(restored.stdout)["tables_left_out"] == ["queue_tasks"]
     assert "queue_tasks (1 rows) is no table of ours" in restored.stderr
     assert target.rows() == source.rows()
+
+
+def test_an_upload_file_missing_on_disk_is_named_and_the_rest_is_backed_up(make_site, tmp_path):
+    source = make_site("sqlite", "a")
+    sample = populate(source)
+    lost, kept = sorted(sample.upload_files)
+    (source.uploads / lost).unlink()
+    archive = tmp_path / "backup.tar"
+
+    made = source.cli("backup", str(archive), "--json")
+
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.stdout)["uploads"] == {"count": 1, "missing": [lost]}
+    assert "1 uploads named in the database are not in" in made.stderr
+    as_text = source.cli("backup", str(tmp_path / "again.tar"))
+    assert "Warning: 1 upload files were missing" in as_text.stdout
+    target = make_site("sqlite", "b")
+    assert target.cli("restore", str(archive)).exit_code == 0
+    assert (target.uploads / kept).read_bytes() == sample.upload_files[kept]
+    assert not (target.uploads / lost).exists()
