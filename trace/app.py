@@ -18,6 +18,7 @@ from trace.auth import account_views, passwords, sessions
 from trace.auth import views as auth_views
 from trace.auth.cli import users
 from trace.auth.models import User
+from trace.backups.cli import backup_command, restore_command
 from trace.batches.cli import import_command
 from trace.batches.views import blueprint as batches_blueprint
 from trace.common.converters import IdConverter
@@ -101,6 +102,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         report_group,
         alerts_group,
         jobs_group,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
     for command in people_cli.COMMANDS:

@@ -42,6 +42,9 @@ SETTINGS: dict[str, str | None] = {
     # X-Forwarded-Proto; 0 trusts no such header, so a client cannot forge its address.
     "TRACE_PROXY_COUNT": "0",
     "TRACE_UPLOAD_DIR": None,
+    # The pg_dump that `backup` runs on PostgreSQL; by default one of the server's major
+    # version found on PATH or in /usr/lib/postgresql/<major>/bin (Debian) is used.
+    "TRACE_PG_DUMP": None,
     "TRACE_UPLOAD_MAX_BYTES": str(5 * 1024 * 1024),
     # Planting-area codes have no single national format: letters and digits in groups
     # joined by dashes (VN-STRG-0012, 52-VT-0001...), 3 to 40 characters.
