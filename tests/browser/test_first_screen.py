@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import pairwise
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
