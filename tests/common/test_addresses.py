@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from vietnam_provinces import Ward
 
-from trace.common.addresses import full_address, join_address
+from trace.common.addresses import full_address, join_address, place_within
 from trace.common.communes import find_commune
 
 TRAN_DE = "31673"  # Xã Trần Đề, Thành phố Cần Thơ
@@ -77,3 +78,27 @@ def test_a_province_the_official_list_names_without_prefix_is_said_once():
     assert full_address("Xóm Nam Đồng, Thái Nguyên", commune) == (
         "Xóm Nam Đồng, Xã Tân Cương, Thái Nguyên"
     )
+
+
+def test_every_official_commune_and_province_are_both_kept():
+    """Even a ward named after its province: "Phường Lào Cai, Lào Cai"."""
+    for ward in Ward.iter_all():
+        commune = find_commune(str(ward.code))
+        assert commune is not None
+        # The list has a few double spaces ("Xã  Bắc Đông Quan"): one is written.
+        assert full_address("", commune) == " ".join(commune.full_name.split())
+    lao_cai = next(
+        commune
+        for ward in Ward.iter_all()
+        if (commune := find_commune(str(ward.code))) and commune.name == "Phường Lào Cai"
+    )
+    assert full_address("Tổ 5, Tỉnh Lào Cai", lao_cai) == "Tổ 5, Phường Lào Cai, Lào Cai"
+
+
+def test_a_place_shown_above_its_commune_leaves_the_commune_to_it():
+    commune = find_commune(TRAN_DE)
+    assert place_within("Chợ Trần Đề, quầy 12, xã Trần Đề", commune) == "Chợ Trần Đề, quầy 12"
+    assert place_within("Kho HTX, Trần Đề, TP Cần Thơ", commune) == "Kho HTX"
+    # Nothing of its own: the place stays as written rather than vanish.
+    assert place_within("Xã Trần Đề", commune) == "Xã Trần Đề"
+    assert place_within("Kho HTX, Kho HTX", None) == "Kho HTX"

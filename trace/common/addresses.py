@@ -41,6 +41,8 @@ _PREFIXES = {
     "tp": "thanh pho",
     "tinh": "tinh",
 }
+# Prefixes of provinces, which the official list mostly names without one ("Thái Nguyên").
+_PROVINCE_PREFIXES = ("tinh ", "thanh pho ")
 # Longest first, so "thi xa" is not read as "thi" then "xa"; an abbreviation may be glued to
 # the name by its full stop ("TP.Cần Thơ").
 _PREFIX = re.compile(
@@ -75,22 +77,38 @@ def join_address(*parts: str) -> str:
     "Xã Trần Đề" gives "Ấp A, Xã Trần Đề". A name with and without its prefix is one part
     too ("Cần Thơ" before "Thành phố Cần Thơ", "Tỉnh Thái Nguyên" before "Thái Nguyên", as
     the official list spells most provinces); two prefixes make two units ("Huyện Trần Đề"
-    before "Xã Trần Đề": the district of before 2025 is kept).
+    before "Xã Trần Đề": the district of before 2025 is kept), and so does a commune named
+    after its province ("Phường Lào Cai, Lào Cai").
     """
-    pieces = [piece.strip() for part in parts for piece in part.split(",")]
-    kept: list[str] = []
+    return ", ".join(piece for piece in _said_once(_pieces(*parts)) if piece)
+
+
+def _pieces(*parts: str) -> list[str]:
+    """Each comma-separated piece of the parts, spaces collapsed, empty ones left out."""
+    pieces = (" ".join(piece.split()) for part in parts for piece in part.split(","))
+    return [piece for piece in pieces if piece]
+
+
+def _said_once(pieces: list[str]) -> list[str | None]:
+    """The pieces, with None in place of each that a later one says again."""
+    kept: list[str | None] = []
     seen_full: set[str] = set()  # "xa tran de", and "thai nguyen" for an unprefixed name
     seen_names: set[str] = set()  # "tran de" for "Xã Trần Đề"
-    for piece in reversed([piece for piece in pieces if piece]):
+    for piece in reversed(pieces):
         full, name = _keys(piece)
-        bare_repeat = full in seen_names if name is None else name in seen_full
+        if name is None:
+            bare_repeat = full in seen_names
+        else:
+            bare_repeat = full.startswith(_PROVINCE_PREFIXES) and name in seen_full
         if full in seen_full or bare_repeat:
+            kept.append(None)
             continue
         seen_full.add(full)
         if name is not None:
             seen_names.add(name)
-        kept.append(" ".join(piece.split()))
-    return ", ".join(reversed(kept))
+        kept.append(piece)
+    kept.reverse()
+    return kept
 
 
 def full_address(street_address: str, commune: Commune | None) -> str:
@@ -98,3 +116,14 @@ def full_address(street_address: str, commune: Commune | None) -> str:
     if commune is None:
         return join_address(street_address)
     return join_address(street_address, commune.name, commune.province_name)
+
+
+def place_within(place: str, commune: Commune | None) -> str:
+    """A place as written, without the parts its commune and province (shown beside it)
+    say already: "Chợ Sóc Trăng, quầy 12, phường Sóc Trăng" in Phường Sóc Trăng gives
+    "Chợ Sóc Trăng, quầy 12". A place that is only its commune stays as written."""
+    own = _pieces(place)
+    if commune is None:
+        return join_address(place)
+    said = _said_once([*own, *_pieces(commune.name, commune.province_name)])[: len(own)]
+    return ", ".join(piece for piece in said if piece) or join_address(place)
