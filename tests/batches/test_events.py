@@ -262,6 +262,14 @@ def test_recall_sets_status_reason_time_and_adds_a_recall_event(session, tenants
         events.update_event(session, tenants.staff_a, recall.id, {"notes": "x"})
 
 
+def test_the_recall_step_is_at_the_cooperatives_address_said_once(session, tenants, batch):
+    # The fixtures' commune is Phường Sóc Trăng, Thành phố Cần Thơ; the clerk typed it too.
+    tenants.cooperative_a.street_address = "Số 12 Lê Lợi, phường Sóc Trăng"
+    recall_batch(session, tenants.staff_a, batch.id, "Dư lượng thuốc vượt ngưỡng")
+    [recall] = [e for e in events.events_of(session, batch) if e.type is EventType.RECALL]
+    assert recall.address == "Số 12 Lê Lợi, Phường Sóc Trăng, Thành phố Cần Thơ"
+
+
 def test_recall_needs_a_reason_once_and_a_writer(session, tenants, batch):
     assert refused_fields(
         session, lambda: recall_batch(session, tenants.staff_a, batch.id, "  ")

@@ -292,3 +292,24 @@ def test_a_cooperatives_report_names_the_cooperative(client, tenants, recorded):
     assert f"Cooperative {tenants.cooperative_b.name}" in text
     assert "Outcome Suspected counterfeit" in text
     assert "All inspections 1" in text
+
+
+def test_a_place_that_names_its_commune_is_shown_without_repeating_it(
+    client, session, tenants, labelled
+):
+    inspection = record_inspection(
+        session,
+        tenants.inspector,
+        {
+            "code": labelled.code.text,
+            "place": "Chợ Sóc Trăng, sạp 12, phường Sóc Trăng",
+            "commune_code": "31507",  # Phường Sóc Trăng, Thành phố Cần Thơ
+            "outcome": "conforming",
+        },
+    )
+    session.commit()
+    sign_in(client, tenants.inspector)
+    for path in (f"/inspections/{inspection.id}?lang=en", "/inspections/report?lang=en"):
+        text = text_of(client.get(path))
+        assert "Chợ Sóc Trăng, sạp 12 Phường Sóc Trăng, Thành phố Cần Thơ" in text, path
+        assert "phường Sóc Trăng" not in text, path

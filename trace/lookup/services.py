@@ -48,6 +48,13 @@ PUBLIC_STEPS = (
     EventType.INSPECTING,
 )
 
+# The key facts at the top of the page name this many farming areas and certificates, so
+# that they fit a 360 x 740 phone's first screen (tests/browser/test_first_screen.py);
+# the others are counted there and listed below. Certificates come first: each one's
+# status is what a buyer checks, where one farming area already says where it was grown.
+SUMMARY_AREAS = 2
+SUMMARY_CERTIFICATES = 3
+
 
 @dataclass(frozen=True)
 class PublicBatch:
@@ -239,6 +246,27 @@ class PublicLabel:
     @property
     def unit(self) -> PublicUnit | None:
         return self.found.unit
+
+    @property
+    def summary_places(self) -> list[tuple[str, list[Row[Any]]]]:
+        """The farming areas the key facts name, under their communes, in code order."""
+        places: dict[str, list[Row[Any]]] = {}
+        for area in self.areas[:SUMMARY_AREAS]:
+            places.setdefault(area.commune_code, []).append(area)
+        return list(places.items())
+
+    @property
+    def more_areas(self) -> int:
+        """How many farming areas only the list below names."""
+        return max(0, len(self.areas) - SUMMARY_AREAS)
+
+    @property
+    def summary_certificates(self) -> list[CertificateOnPage]:
+        return self.certificates[:SUMMARY_CERTIFICATES]
+
+    @property
+    def more_certificates(self) -> int:
+        return max(0, len(self.certificates) - SUMMARY_CERTIFICATES)
 
     @property
     def is_signed_by_us(self) -> bool:

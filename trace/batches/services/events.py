@@ -26,6 +26,7 @@ from trace.batches.models import (
 from trace.batches.services.batches import get_batch, get_batch_for_writing
 from trace.batches.services.common import check_ids, check_quantity, own_farming_areas
 from trace.batches.services.tracing import downstream_batch_ids
+from trace.common.addresses import full_address
 from trace.common.communes import find_commune
 from trace.common.field_errors import FieldErrors, present
 from trace.db import utcnow
@@ -158,10 +159,7 @@ def record_recall_event(
 ) -> Event:
     """The recall step on a batch's timeline, at the cooperative's address, now (or ``at``)."""
     cooperative = batch.cooperative
-    commune = find_commune(cooperative.commune_code)
-    address = ", ".join(
-        part for part in (cooperative.street_address, commune.full_name if commune else "") if part
-    )
+    address = full_address(cooperative.street_address, find_commune(cooperative.commune_code))
     event = Event(
         cooperative_id=batch.cooperative_id,
         type=EventType.RECALL,
