@@ -35,6 +35,10 @@ from trace.signing import services as keys
 MAX_PEAK_MB = 300
 BENCH_TAX_CODE = "2200784316"  # the cooperative of tests/bench/bench_import.py
 MAX_SECONDS = 30  # the web workers' timeout; the refusals below take a few seconds at most
+# The largest file runs as a job (trace/jobs), not in a web request: this bound catches a
+# pathological slowdown only (13 s alone, 55 s on a loaded 2-core machine); the speed itself
+# is measured by tests/bench/bench_import.py.
+MAX_LARGEST_SECONDS = 120
 # The command, reporting its peak resident memory; a 1.5 GB address-space limit stops a
 # runaway reader (the old one took 2.8 GB) before it takes the machine's memory. The peak is
 # VmHWM, its own memory's: getrusage's ru_maxrss keeps, across exec, the size of the process
@@ -195,7 +199,7 @@ def test_the_largest_file_accepted_imports_in_bounded_memory_and_time(tmp_path):
     outcome = measured_import(f"sqlite:///{tmp_path / 'largest.db'}", path, BENCH_TAX_CODE)
     assert outcome.exit_code == 0, outcome.stderr
     assert outcome.peak_mb < MAX_PEAK_MB, outcome
-    assert outcome.seconds < MAX_SECONDS, outcome
+    assert outcome.seconds < MAX_LARGEST_SECONDS, outcome
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Batch)) == MAX_ROWS
         db.engine.dispose()

@@ -50,6 +50,8 @@ def scans_of(live_server: LiveServer, code: str) -> list[tuple[Verdict, str]]:
 
 
 def shot(page: Page, name: str) -> None:
+    # The answer's element can be there before its stylesheets: measure the laid-out page.
+    page.wait_for_load_state("load")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"{name} is {width}px wide"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
