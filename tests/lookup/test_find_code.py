@@ -58,6 +58,15 @@ def test_a_unit_and_a_linkset_keep_their_place_in_the_redirect(client, plain_bat
     assert linkset.headers["Location"] == f"/b/{plain_batch.code}?linkType=all"
 
 
+def test_an_unknown_serial_of_a_batch_spelled_right_is_not_found_without_a_loop(
+    client, plain_batch
+):
+    assert page(client, f"/b/{plain_batch.code}/NOSUCH").status_code == 404
+    respelled = page(client, f"/b/{plain_batch.code.lower()}/NOSUCH")
+    assert respelled.headers["Location"] == f"/b/{plain_batch.code}/NOSUCH"
+    assert page(client, respelled.headers["Location"]).status_code == 404
+
+
 def test_codes_differing_only_in_case_are_offered_as_a_choice(client, session, tenants):
     product = make_product(session, tenants.cooperative_a, name="Nếp cái hoa vàng")
     upper = make_batch(session, product, lot="NEP-A1")

@@ -129,11 +129,17 @@ def _choices(session: Session, statement: Select[Any]) -> list[BatchChoice]:
 
 
 def other_spellings(session: Session, path: LabelPath) -> list[BatchChoice]:
-    """The batches a label path names in another case (the exact look-up having missed)."""
+    """The batches a label path names in another case (the exact look-up having missed).
+
+    A batch spelled exactly as asked is left out: the look-up missed on its serial, and
+    sending the visitor to the same address again would loop.
+    """
     if path.batch_code is not None:
-        return batches_by_code(session, path.batch_code)
+        found = batches_by_code(session, path.batch_code)
+        return [choice for choice in found if choice.code != path.batch_code]
     if path.gtin is not None and path.lot is not None:
-        return batches_by_lot(session, path.lot, path.gtin)
+        found = batches_by_lot(session, path.lot, path.gtin)
+        return [choice for choice in found if choice.lot != path.lot]
     return []
 
 
