@@ -3,12 +3,17 @@ lots found whatever their case, never with the genuine verdict for an unsigned s
 
 from __future__ import annotations
 
+import re
+from urllib.parse import urlencode
+
 import pytest
 
 from tests.factories import make_batch, make_product
 from tests.lookup.conftest import BASE, GTIN
 from tests.lookup.test_page import english, page, verdict_of
+from tests.lookup.test_scans import scans
 from tests.registry.test_views_common import text_of
+from trace.batches.services import issuing
 
 
 @pytest.fixture
@@ -21,8 +26,6 @@ def plain_batch(session, tenants):
 
 
 def _input_value(response, name="code"):
-    import re
-
     match = re.search(rf'name="{name}" value="([^"]*)"', response.get_data(as_text=True))
     return match[1] if match else None
 
@@ -65,6 +68,24 @@ def test_an_unknown_serial_of_a_batch_spelled_right_is_not_found_without_a_loop(
     respelled = page(client, f"/b/{plain_batch.code.lower()}/NOSUCH")
     assert respelled.headers["Location"] == f"/b/{plain_batch.code}/NOSUCH"
     assert page(client, respelled.headers["Location"]).status_code == 404
+
+
+def test_a_copied_key_signing_another_spelling_is_still_recorded_before_the_redirect(
+    client, session, plain_batch
+):
+    """A code signed by our key for a spelling we never issued is the sign of a copied key:
+    it is recorded for the alerts even though the visitor is sent to the registered one."""
+    signer = issuing.signer_for(session)
+    lower = plain_batch.code.lower()
+    forged = signer.sign(issuing.code_data(BASE, None, plain_batch.lot.lower(), lower, None))
+    response = page(client, forged.removeprefix(BASE))
+    assert response.headers["Location"] == f"/b/{plain_batch.code}"
+    [scan] = scans(session)
+    assert (scan.verdict, scan.is_signature_valid, scan.code_text) == (
+        "unknown batch",
+        True,
+        forged,
+    )
 
 
 def test_codes_differing_only_in_case_are_offered_as_a_choice(client, session, tenants):
@@ -202,6 +223,4 @@ def test_odd_label_paths_are_never_a_500(client):
 
 
 def _query(text):
-    from urllib.parse import urlencode
-
     return urlencode({"code": text})
