@@ -8,7 +8,8 @@ Accepted, after Unicode NFC and trimming:
   same on every domain, but only one on our own base URL keeps its query (the signature);
 - the text printed under a GS1 barcode, ``(01)08934567000017(10)ST25-261118-01``, in any
   order of its application identifiers (dates such as ``(17)`` are ignored);
-- a GTIN of 8, 12, 13 or 14 digits (spaces allowed), with a right check digit;
+- a GTIN of 8, 12, 13 or 14 digits (spaces allowed), with a right check digit (other runs
+  of digits are read as lots);
 - a batch code or a lot: letters, digits, ``-``, ``.``, ``_``, up to 30.
 """
 
@@ -26,6 +27,8 @@ from trace.lookup.paths import LabelPath, MalformedPath, code_text, read_path
 from trace.signing.codes import MAX_CODE_LENGTH, gtin_check_digit, is_gtin14
 
 MAX_TYPED_LENGTH = MAX_CODE_LENGTH
+# GTIN-8, GTIN-12 (UPC-A), GTIN-13 (EAN) and GTIN-14; other runs of digits may be lots.
+GTIN_LENGTHS = (8, 12, 13, 14)
 _HOST_FIRST = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d{1,5})?/")
 _ELEMENT = re.compile(r"\((\d{2,4})\)([^()]*)")
 _GTIN_DIGITS = re.compile(r"[0-9][0-9 ]{6,17}[0-9]")
@@ -68,8 +71,9 @@ def read_typed(text: str, base_url: str) -> TypedCode:
         return _address(text, base_url)
     if text.startswith("("):
         return _element_string(text)
-    if _GTIN_DIGITS.fullmatch(text):
-        return TypedCode(gtin=_gtin14(text.replace(" ", "")))
+    digits = text.replace(" ", "")
+    if _GTIN_DIGITS.fullmatch(text) and len(digits) in GTIN_LENGTHS:
+        return TypedCode(gtin=_gtin14(digits))
     if _CODE.fullmatch(text):
         return TypedCode(code=text)
     raise UnreadableText(_l("A code holds only letters without accents, digits and - . _"))
@@ -119,7 +123,7 @@ def _element_string(text: str) -> TypedCode:
 
 
 def _gtin14(digits: str) -> str:
-    if len(digits) not in (8, 12, 13, 14) or not digits.isdigit():
+    if len(digits) not in GTIN_LENGTHS or not digits.isdigit():
         raise UnreadableText(_l("A product number (GTIN) has 8, 12, 13 or 14 digits."))
     gtin = digits.zfill(14)
     if not is_gtin14(gtin):
