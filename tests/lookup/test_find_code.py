@@ -12,8 +12,10 @@ from tests.factories import make_batch, make_product
 from tests.lookup.conftest import BASE, GTIN
 from tests.lookup.test_page import english, page, verdict_of
 from tests.lookup.test_scans import scans
+from tests.query_plans import query_plan
 from tests.registry.test_views_common import text_of
 from trace.batches.services import issuing
+from trace.lookup import finding
 
 
 @pytest.fixture
@@ -224,3 +226,16 @@ def test_odd_label_paths_are_never_a_500(client):
 
 def _query(text):
     return urlencode({"code": text})
+
+
+@pytest.mark.parametrize(
+    ("statement", "values", "index"),
+    [
+        (finding.BY_CODE_ANY_CASE, {"code": "TRANDE-ST24-1"}, "ix_batches_upper_code"),
+        (finding.BY_LOT_ANY_CASE, {"lot": "ST24-1"}, "ix_batches_upper_lot"),
+    ],
+)
+def test_a_look_up_in_any_case_uses_its_index(session, statement, values, index):
+    """A miss costs an index probe, not a read of every batch (a public page anyone can
+    ask for unknown codes)."""
+    assert index in query_plan(session.connection(), statement, values)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from trace.batches.models import Batch
@@ -77,6 +77,12 @@ _CHOICES = (
 )
 
 
+# Upper-cased on both sides: ``upper`` of ASCII (all a code or lot may hold) is the same on
+# SQLite and PostgreSQL whatever the collation, and the indexes on upper(code) and
+# upper(lot) (trace/batches/models.py) serve these statements.
+BY_CODE_ANY_CASE = _CHOICES.where(func.upper(Batch.code) == bindparam("code"))
+BY_LOT_ANY_CASE = _CHOICES.where(func.upper(Batch.lot) == bindparam("lot"))
+_BY_LOT_OF_GTIN = BY_LOT_ANY_CASE.where(Product.gtin == bindparam("gtin"))
 _HAS_A_BATCH = select(Batch.id).where(Batch.product_id == Product.id).exists()
 
 
@@ -99,15 +105,14 @@ def label_path(path: LabelPath) -> str:
 
 def batches_by_code(session: Session, code: str) -> list[BatchChoice]:
     """Batches whose code is ``code`` in any case."""
-    return _choices(session, _CHOICES.where(func.upper(Batch.code) == code.upper()))
+    return _choices(session, BY_CODE_ANY_CASE, {"code": code.upper()})
 
 
 def batches_by_lot(session: Session, lot: str, gtin: str | None = None) -> list[BatchChoice]:
     """Batches whose lot is ``lot`` in any case; of one GTIN's product when given."""
-    statement = _CHOICES.where(func.upper(Batch.lot) == lot.upper())
     if gtin is not None:
-        statement = statement.where(Product.gtin == gtin)
-    return _choices(session, statement)
+        return _choices(session, _BY_LOT_OF_GTIN, {"lot": lot.upper(), "gtin": gtin})
+    return _choices(session, BY_LOT_ANY_CASE, {"lot": lot.upper()})
 
 
 def product_by_gtin(session: Session, gtin: str) -> ProductFound | None:
@@ -124,8 +129,8 @@ def product_by_gtin(session: Session, gtin: str) -> ProductFound | None:
     return ProductFound(*row) if row is not None else None
 
 
-def _choices(session: Session, statement: Select[Any]) -> list[BatchChoice]:
-    return [BatchChoice(*row) for row in session.execute(statement).all()]
+def _choices(session: Session, statement: Select[Any], values: dict[str, str]) -> list[BatchChoice]:
+    return [BatchChoice(*row) for row in session.execute(statement, values).all()]
 
 
 def other_spellings(session: Session, path: LabelPath) -> list[BatchChoice]:
