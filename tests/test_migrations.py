@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import re
-import warnings
 from pathlib import Path
 
 import pytest
@@ -24,11 +23,7 @@ REVISION_FILE = re.compile(r"^\d{8}_[0-9a-f]{12}_[a-z0-9_]+\.py$")
 
 
 def test_models_and_migrations_agree(database_engine):
-    with database_engine.connect() as connection, warnings.catch_warnings():
-        # SQLite's reflection cannot read expression indexes (batches' upper(code)); Alembic
-        # then leaves them out of the comparison there, and PostgreSQL compares them.
-        warnings.filterwarnings("ignore", "Skipped unsupported reflection of expression-based")
-        warnings.filterwarnings("ignore", "autogenerate skipping metadata-specified expression")
+    with database_engine.connect() as connection:
         differences = compare_metadata(
             MigrationContext.configure(connection, opts={"compare_type": True}), Base.metadata
         )
