@@ -160,6 +160,16 @@ def test_a_pasted_label_address_is_judged_as_if_scanned(client, label):
     assert elsewhere.headers["Location"] == label.path.split("?")[0]
 
 
+@pytest.mark.parametrize("query", ["k=ằ&s=x y", "k=%ZZ&s=\u202e", "s=" + "A" * 400])
+def test_an_odd_query_on_our_own_address_is_never_a_500(client, plain_batch, query):
+    typed = f"{BASE}/b/{plain_batch.code}?{query}"
+    response = client.get("/lookup", query_string={"code": typed})
+    assert response.status_code == 303
+    followed = english(client, response.headers["Location"])
+    assert followed.status_code == 200
+    assert verdict_of(followed) != "valid"
+
+
 def test_the_text_under_a_barcode_and_a_gtin_lead_to_the_lot_or_the_product(client, label):
     lot = label.batch.lot
     lot_page = f"/01/{GTIN}/10/{lot}"

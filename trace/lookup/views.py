@@ -73,14 +73,17 @@ def label_page(rest: str) -> ResponseReturnValue:
     found = find_label(db.session, path, text)
     choices: list[BatchChoice] = []
     if found is None:
-        if text is not None:
-            _record_unknown_label(text)
         choices = other_spellings(db.session, path)
         if len(choices) == 1:
+            # The signature goes no further than here: its copied-key signal is kept now.
+            if text is not None:
+                _record_unknown_label(text)
             return _respelled(respelled_path(choices[0], path))
     if request.args.get("linkType") == "all":
         return _linkset(raw_path) if found else _json_not_found()
     if found is None:
+        if text is not None:
+            _record_unknown_label(text)
         return _page("lookup/not_found.html", 404, choices=choices)
     label = public_label(db.session, found, text)
     history = None
