@@ -200,6 +200,15 @@ def test_an_unknown_code_is_not_found_again_with_the_form_kept_filled(client, la
     assert english(client, "/lookup?code=4006381333931").status_code == 404
 
 
+def test_a_product_without_a_batch_is_not_shown_by_its_gtin(client, session, tenants):
+    """Only a product with a batch has labels, and so anything public."""
+    make_product(session, tenants.cooperative_a, name="Sản phẩm chưa có lô", gtin="04006381333931")
+    session.commit()
+    response = english(client, "/lookup?code=4006381333931")
+    assert response.status_code == 404
+    assert "Sản phẩm chưa có lô" not in text_of(response)
+
+
 @pytest.mark.parametrize(
     "typed",
     [
