@@ -172,6 +172,7 @@ GRID: dict[str, Access] = {
     "batches.recall": OWNED_WRITE,
     "batches.batch_trace": OWNED_PAGE,
     "lookup.label_page": PUBLIC,
+    "lookup.find_code": PUBLIC,
     "feedback.share_position": PUBLIC,
     "feedback.report": PUBLIC,
     "lookup.product_image": PUBLIC,

@@ -276,8 +276,11 @@ def test_the_epcis_export_is_json_ld(app, client, session, tenants):
     assert response.mimetype == "application/ld+json"
     document = response.get_json(force=True)
     assert document["type"] == "EPCISDocument"
-    [event] = document["epcisBody"]["eventList"]
-    assert event["eventTime"] == "2026-11-19T01:00:00Z"
+    # No harvest recorded: the batch's registration commissions the lot, before the packing.
+    registration, event = document["epcisBody"]["eventList"]
+    assert (registration["action"], registration["bizStep"]) == ("ADD", "commissioning")
+    assert registration["eventTime"] == event["eventTime"] == "2026-11-19T01:00:00Z"
+    assert event["bizStep"] == "packing"
     assert (
         event["quantityList"][0]["epcClass"]
         == f"{app.config['TRACE_PUBLIC_BASE_URL']}/b/{batch.code}"

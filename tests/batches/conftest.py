@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from tests.batches.epcis_schema import schema, validator  # noqa: F401 (fixtures)
 from tests.factories import Tenants
 from trace.audit.models import AuditRecord
 from trace.batches.models import Batch, Event, LabelCode

@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -85,6 +87,12 @@ class Batch(Base):
     @property
     def is_recalled(self) -> bool:
         return self.status is BatchStatus.RECALLED
+
+
+# A code or lot typed or scanned in another case is looked up upper-cased
+# (trace/lookup/finding.py): without these, each such miss would read the whole table.
+Index("ix_batches_upper_code", func.upper(Batch.code))
+Index("ix_batches_upper_lot", func.upper(Batch.lot))
 
 
 class EventType(enum.StrEnum):

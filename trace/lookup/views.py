@@ -2,21 +2,33 @@
 
 ``/01/{GTIN}/10/{lot}[/21/{serial}]`` and ``/b/{batch code}[/{serial}]``, with or without
 ``k`` and ``s``. A malformed path answers 400 and an unknown label 404, each with a page
-that says what to do; ``?linkType=all`` answers the links as an RFC 9264 linkset. HEAD and
-OPTIONS are Flask's own. Pages are revalidated on every visit (``no-cache`` with an ETag
-of the body), so a repeat scan costs a 304 and every visit reaches the server.
+that says what to do and a box to type the code in (``/lookup``); ``?linkType=all`` answers
+the links as an RFC 9264 linkset. HEAD and OPTIONS are Flask's own. Pages are revalidated
+on every visit (``no-cache`` with an ETag of the body), so a repeat scan costs a 304 and
+every visit reaches the server.
+
+A batch code or lot in another case than registered (``/b/trande-st24-261201-01``) is
+answered with a 301 to the registered spelling, without ``k`` and ``s``: the signature
+covers the registered spelling only, so the page there judges an address without one and
+never shows the genuine verdict for a text that was not signed. 301 rather than 308: the
+two are the same for GET and HEAD, and old phone browsers know 301. It is sent
+``no-cache``, as the pages are, so a batch registered later in exactly that spelling is
+found.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import replace
+from urllib.parse import urlencode
 
 from flask import (
     Blueprint,
     Response,
     current_app,
     make_response,
+    redirect,
     render_template,
     request,
     send_file,
@@ -29,9 +41,11 @@ from trace.alerts.views import refresh_after_scans
 from trace.db import db, write_after_reads
 from trace.errors import NotFound
 from trace.lookup import linkset
+from trace.lookup.finding import BatchChoice, answer_typed, other_spellings, respelled_path
 from trace.lookup.images import page_image
-from trace.lookup.paths import MalformedPath, code_text, read_path
+from trace.lookup.paths import DISPLAY_PARAMETERS, MalformedPath, code_text, read_path
 from trace.lookup.services import PublicLabel, find_label, public_label
+from trace.lookup.typed import UnreadableText, cleaned, read_lot, read_typed
 from trace.registry.models import Product
 from trace.scans.services import record_scan, scan_summary, scan_token
 from trace.signing.codes import Verdict
@@ -57,12 +71,20 @@ def label_page(rest: str) -> ResponseReturnValue:
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
     text = code_text(base_url, raw_path, raw_query)
     found = find_label(db.session, path, text)
+    choices: list[BatchChoice] = []
+    if found is None:
+        choices = other_spellings(db.session, path)
+        if len(choices) == 1:
+            # The signature goes no further than here: its copied-key signal is kept now.
+            if text is not None:
+                _record_unknown_label(text)
+            return _respelled(respelled_path(choices[0], path))
     if request.args.get("linkType") == "all":
         return _linkset(raw_path) if found else _json_not_found()
     if found is None:
         if text is not None:
             _record_unknown_label(text)
-        return _page("lookup/not_found.html", 404)
+        return _page("lookup/not_found.html", 404, choices=choices)
     label = public_label(db.session, found, text)
     history = None
     if label.unit is not None and label.is_signed_by_us:
@@ -83,6 +105,43 @@ def label_page(rest: str) -> ResponseReturnValue:
         scan_token=scan_token(scan_id, current_app.config["SECRET_KEY"]) if label.unit else None,
         history=history,
     )
+
+
+@blueprint.get("/lookup")
+def find_code() -> ResponseReturnValue:
+    """The box to type or paste a code in: it leads to the label page the code names, to
+    the product asking for its lot, to a choice of batches, or says it found nothing."""
+    code, lot = cleaned(request.args.get("code", "")), cleaned(request.args.get("lot", ""))
+    if not code:
+        return _page("lookup/find.html", 200, code="", lot="")
+    try:
+        typed = read_typed(code, current_app.config["TRACE_PUBLIC_BASE_URL"])
+        if lot and typed.gtin is not None and typed.lot is None:
+            typed = replace(typed, lot=read_lot(lot))
+    except UnreadableText as error:
+        return _page("lookup/find.html", 400, code=code, lot=lot, problem=error.reason)
+    answer = answer_typed(db.session, typed)
+    if answer.location:
+        return redirect(request.script_root + _with_language(answer.location), 303)
+    status = 200 if answer.is_found else 404
+    return _page("lookup/find.html", status, code=code, lot=typed.lot or "", answer=answer)
+
+
+def _respelled(location: str) -> ResponseReturnValue:
+    """A permanent redirect to the registered spelling (see the module docstring)."""
+    kept = [(key, request.args[key]) for key in DISPLAY_PARAMETERS if key in request.args]
+    query = f"?{urlencode(kept)}" if kept else ""
+    response = redirect(request.script_root + location + query, 301)
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Vary"] = "Accept-Language, Cookie"
+    return response
+
+
+def _with_language(location: str) -> str:
+    language = request.args.get("lang")
+    if language not in ("vi", "en"):
+        return location
+    return f"{location}{'&' if '?' in location else '?'}lang={language}"
 
 
 def _record_scan(label: PublicLabel, code_text: str) -> int:
