@@ -93,7 +93,7 @@ def test_a_batch_with_no_harvest_or_processing_step_misses_the_stages(session, k
     [check] = [c for c in completeness_of(session, batch.id).checks if not c.met]
     assert (check.fix.endpoint, check.fix.arguments) == (
         "batches.new_event",
-        {"batch_id": batch.id},
+        {"batch_id": batch.id, "type": "harvest"},
     )
 
 

@@ -55,7 +55,6 @@ from trace.registry.models import (
 from trace.registry.services.certificates import status_on
 from trace.registry.validation import CertificateStatus
 
-CIRCULAR = _l("Circular 02/2024/TT-BKHCN")
 PRODUCTION_STEPS = (EventType.HARVEST, EventType.PROCESSING)
 VALID_ON_THE_DAY = frozenset({CertificateStatus.VALID, CertificateStatus.EXPIRING})
 
@@ -160,7 +159,7 @@ class Fix:
 
     action: object
     endpoint: str
-    arguments: dict[str, int]
+    arguments: dict[str, int | str]
 
 
 @dataclass(frozen=True)
@@ -216,13 +215,16 @@ def check(facts: BatchFacts) -> Completeness:
 
 def fix_for(item: Item, facts: BatchFacts) -> Fix:
     action, endpoint, subject = FIXES[item]
-    ids = {
+    ids: dict[str | None, dict[str, int | str]] = {
         "product": {"product_id": facts.product_id},
         "cooperative": {"cooperative_id": facts.cooperative_id},
         "batch": {"batch_id": facts.batch_id},
         None: {},
     }
-    return Fix(action, endpoint, ids[subject])
+    arguments = ids[subject]
+    if item is Item.PRODUCTION_STEP:
+        arguments = {**arguments, "type": EventType.HARVEST.value}
+    return Fix(action, endpoint, arguments)
 
 
 def missing_in_words(items: Iterable[Item]) -> list[str]:
