@@ -191,8 +191,8 @@ def _signatures(document: ReportDocument) -> None:
     for index, (title, hint) in enumerate(SIGNATURES):
         centre = MARGIN_MM + column * (index + 0.5)
         document.y_mm = top
-        document.centred(str(title), Weight.BOLD, 10, centre, column - 4)
-        document.centred(str(hint), Weight.REGULAR, 8.5, centre, column - 4)
+        document.centred(str(title), Weight.BOLD, 9, centre, column - 2)
+        document.centred(str(hint), Weight.REGULAR, 8.5, centre, column - 2)
     document.y_mm += SIGNING_SPACE_MM
 
 
