@@ -41,8 +41,8 @@ def rice_picture() -> bytes:
     """Grains of rice on a woven tray, drawn the same way every time (a fixed seed)."""
     picture = Image.new("RGB", SIZE, (196, 160, 104))
     draw = ImageDraw.Draw(picture)
-    for y in range(0, SIZE[1], 24):  # the tray's weave
-        draw.line([(0, y), (SIZE[0], y)], fill=(170, 134, 82), width=3)
+    for row in range(0, SIZE[1], 24):  # the tray's weave
+        draw.line([(0, row), (SIZE[0], row)], fill=(170, 134, 82), width=3)
     grains = random.Random(25)  # noqa: S311 (a drawing, not a secret)
     for _ in range(900):
         x, y = grains.uniform(0, SIZE[0]), grains.uniform(0, SIZE[1])
