@@ -196,7 +196,7 @@ def test_the_csv_speaks_vietnamese_with_the_rule(app, evidence):
 
 def test_the_province_csv_has_a_row_per_commune_and_totals(english, evidence, session):
     text = province_csv(province_overview(session, CAN_THO, TODAY))
-    header, *rows, totals = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header, rows, totals, footer = parsed(text)
     assert header == [
         "Commune code",
         "Commune",
@@ -207,6 +207,7 @@ def test_the_province_csv_has_a_row_per_commune_and_totals(english, evidence, se
     ]
     assert ["31528", "Xã Kế Sách", "2", "1", "50", "No"] in rows
     assert totals[2:5] == ["2", "1", "50"]
+    assert footer == [[f"The rule: {RULE_EN}"], ["Period: 24/11/2025 to 24/11/2026"]]
 
 
 def test_the_evidence_as_data(english, evidence):

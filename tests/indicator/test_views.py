@@ -319,6 +319,7 @@ def test_the_province_view_lists_its_communes_with_their_shares(
     assert "Thành phố Cần Thơ" in text
     assert "Xã Kế Sách 31528 2 1 50%" in text
     assert "Xã Trần Đề 31673 1 1 100%" in text
+    assert "The rule A key product is traced when, in the 12 months" in text
     assert commune_order(response) == [f"{KE_SACH}/13.4", f"{TRAN_DE}/13.4"]
 
 
@@ -342,7 +343,9 @@ def test_the_province_csv_follows_the_chosen_order(client, operator, province_co
     assert response.mimetype == "text/csv"
     assert "indicator-13.4-province-92-" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
-    assert [row[0] for row in rows[1:-1]] == [TRAN_DE, KE_SACH]
+    assert [row[0] for row in rows[1:3]] == [TRAN_DE, KE_SACH]
+    assert rows[3][1].startswith("Total")
+    assert rows[5][0].startswith("The rule: A key product is traced when")
 
 
 def test_every_commune_of_the_province_on_request(client, operator, province_communes):

@@ -7,6 +7,7 @@ force, so call these inside ``force_locale`` or a request.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from flask_babel import format_date
@@ -78,15 +79,15 @@ def missing_in_words(product: ProductEvidence) -> list[str]:
     ]
 
 
-def rule_lines(evidence: CommuneEvidence) -> list[str]:
+def rule_lines(as_of: date) -> list[str]:
     """The rule and the period it was applied to, as every document of the report says."""
     return [
         f"{_l('The rule')}: {RULE}",
         str(
             _l(
                 "Period: %(start)s to %(end)s",
-                start=format_date(first_day_of_period(evidence.as_of), "dd/MM/yyyy"),
-                end=format_date(evidence.as_of, "dd/MM/yyyy"),
+                start=format_date(first_day_of_period(as_of), "dd/MM/yyyy"),
+                end=format_date(as_of, "dd/MM/yyyy"),
             )
         ),
     ]
@@ -147,7 +148,7 @@ def commune_csv(evidence: CommuneEvidence) -> str:
         ]
     )
     rows.append([])
-    rows.extend([line] for line in rule_lines(evidence))
+    rows.extend([line] for line in rule_lines(evidence.as_of))
     return excel_csv(COMMUNE_CSV_HEADER, rows)
 
 
@@ -180,6 +181,8 @@ def province_csv(overview: ProvinceOverview) -> str:
             "",
         ]
     )
+    rows.append([])
+    rows.extend([line] for line in rule_lines(overview.as_of))
     return excel_csv(PROVINCE_CSV_HEADER, rows)
 
 

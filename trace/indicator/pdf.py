@@ -79,7 +79,7 @@ def _heading(document: ReportDocument, evidence: CommuneEvidence) -> None:
     )
     document.space(3)
     document.paragraph(_verdict(evidence), Weight.BOLD, 11)
-    for line in rule_lines(evidence):
+    for line in rule_lines(evidence.as_of):
         document.paragraph(line, Weight.REGULAR, 9)
     document.space(4)
     document.rule_line()

@@ -115,6 +115,8 @@ def province(province_code: str) -> ResponseReturnValue:
         sort=sort,
         descending=descending,
         sort_titles=SORT_TITLES,
+        rule=RULE,
+        period_line=rule_lines(overview.as_of)[1],
         sort_args=lambda key: column_sort_args(key, sort, descending, overview),
         list_args=list_args(sort, descending, overview.includes_all_communes),
     )
@@ -216,7 +218,7 @@ def _words(evidence: CommuneEvidence) -> dict[str, object]:
     """What both commune pages say besides the evidence: the rule and each product's gaps."""
     return {
         "rule": RULE,
-        "period_line": rule_lines(evidence)[1],
+        "period_line": rule_lines(evidence.as_of)[1],
         "missing_words": {
             product.product_id: missing_in_words(product) for product in evidence.products
         },
