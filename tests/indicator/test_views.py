@@ -375,3 +375,16 @@ def test_the_officers_dashboard_links_to_their_page(client, officer):
     log_in(client, officer.email)
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert f'href="/communes/{KE_SACH}/13.4"' in dashboard
+
+
+def test_the_page_and_print_view_speak_vietnamese_by_default(client, officer, ke_sach):
+    log_in(client, officer.email)
+    pomelo_batch = f"{ke_sach['pomelo'].cooperative.code_prefix}-BNR-01"
+    for path in (PAGE, f"{PAGE}/print"):
+        text = text_of(client.get(path))
+        shows(text, "Quy tắc đánh giá", "Một sản phẩm chủ lực được coi là đã truy xuất nguồn gốc")
+        shows(text, "Kỳ đánh giá: từ ", f"Lô {pomelo_batch} còn thiếu: Ảnh sản phẩm;")
+        shows(text, "Lô hàng đầy đủ thông tin", "Các đợt kiểm tra")
+        assert "A key product is traced" not in text
+    print_text = text_of(client.get(f"{PAGE}/print"))
+    shows(print_text, "Người lập", "(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên và đóng dấu)")
