@@ -156,6 +156,7 @@ GRID: dict[str, Access] = {
     "api_batches.record_event": API_OWNED_WRITE,
     "api_batches.get_event": API_OWNED_READ,
     "api_batches.update_event": API_OWNED_WRITE,
+    "api_batches.completeness": API_OWNED_READ,
     "api_batches.trace": API_OWNED_READ,
     "api_batches.history": API_OWNED_READ,
     "api_batches.export_epcis": API_OWNED_READ,

@@ -9,8 +9,10 @@ from sqlalchemy import MetaData, select
 from trace.auth.models import Role, User
 from trace.auth.services import authenticate, create_user
 from trace.batches.models import Batch, BatchStatus
+from trace.batches.services.completeness import Item
 from trace.common.communes import find_commune
 from trace.demo.data import DEMO_TODAY
+from trace.indicator.services import commune_evidence
 from trace.registry.models import (
     Certificate,
     Cooperative,
@@ -261,3 +263,13 @@ def test_demo_forced_in_production_says_its_passwords_are_shown_once(app, runner
     output = run_demo(runner, "--force").output
     assert "shown only this once" in output
     assert DEMO_PASSWORD not in output
+
+
+def test_demo_commune_has_one_key_product_traced_and_one_naming_what_it_lacks(runner, session):
+    run_demo(runner)
+    evidence = commune_evidence(session, "31673")  # Xã Trần Đề, the demo officer's commune
+    by_name = {product.product_name: product for product in evidence.products}
+    assert by_name["Gạo ST25 lúa - tôm"].is_traced
+    organic = by_name["Gạo ST25 hữu cơ"]
+    assert not organic.is_traced
+    assert organic.missing == (Item.PRODUCT_IMAGE, Item.PRODUCTION_STEP)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import TEST_KEY_PASSPHRASE
-from trace.batches.models import Batch, LabelCode
+from tests.factories import make_batch, make_certificate, make_event, make_upload
+from trace.batches.models import Batch, EventType, LabelCode
+from trace.registry.models import Product
 from trace.scans.models import Scan
 from trace.signing import services as keys
 from trace.signing.codes import Verdict
@@ -18,6 +20,7 @@ from trace.signing.models import IssuingKey
 
 TODAY = date(2026, 11, 24)
 RECENTLY = datetime(2026, 10, 1, 2, 0, tzinfo=UTC)
+HARVEST_DAY = date(2026, 9, 28)
 LONG_AGO = datetime(2025, 6, 1, 2, 0, tzinfo=UTC)
 # Communes of Cần Thơ (province 92) no other fixture uses.
 KE_SACH = "31528"
@@ -72,3 +75,36 @@ def scan(
     session.add(row)
     session.flush()
     return row
+
+
+def complete_batch(
+    session: Any, key: IssuingKey, product: Product, harvested_on: date = HARVEST_DAY, **values: Any
+) -> LabelCode:
+    """A batch of the product with every item Circular 02/2024 asks for, harvested on the
+    day; its batch code is returned. The product gets a photo and its cooperative a street
+    address if they have none; a certificate of the batch's farming area covers the day."""
+    cooperative = product.cooperative
+    cooperative.street_address = cooperative.street_address or "Ấp Phú Thạnh"
+    if product.image_upload_id is None:
+        product.image_upload_id = make_upload(session, cooperative).id
+    batch = make_batch(
+        session,
+        product,
+        harvested_on=harvested_on,
+        expires_on=harvested_on + timedelta(days=365),
+        **values,
+    )
+    make_certificate(
+        session,
+        cooperative,
+        farming_areas=list(batch.farming_areas),
+        valid_from=harvested_on - timedelta(days=30),
+        valid_to=harvested_on + timedelta(days=700),
+    )
+    make_event(
+        session,
+        batch,
+        type=EventType.HARVEST,
+        occurred_at=datetime.combine(harvested_on, datetime.min.time(), UTC),
+    )
+    return issue_code(session, key, batch, RECENTLY)

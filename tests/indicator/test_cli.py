@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
-from tests.factories import make_batch, make_cooperative, make_product
-from tests.indicator.conftest import CAN_THO, KE_SACH, RECENTLY, issue_code
+from tests.factories import make_cooperative, make_product
+from tests.indicator.conftest import CAN_THO, KE_SACH, complete_batch
 
 
 def report(runner, *args):
@@ -21,7 +21,7 @@ def report(runner, *args):
 def products(session, issuing_key):
     cooperative = make_cooperative(session, commune_code=KE_SACH, name="HTX Lúa gạo Kế Sách")
     rice = make_product(session, cooperative, name="Gạo ST25", is_key_product=True)
-    code = issue_code(session, issuing_key, make_batch(session, rice), RECENTLY)
+    code = complete_batch(session, issuing_key, rice)
     make_product(session, cooperative, name="Bưởi năm roi", is_key_product=True)
     return {"rice": rice, "code": code}
 
@@ -37,10 +37,15 @@ def test_the_csv_is_written_in_the_language_asked(runner, products, tmp_path):
     ]
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeff")
-    header, *rows, totals = csv.reader(io.StringIO(text.removeprefix("\ufeff")))
+    header, *rows, totals, blank, rule, period = csv.reader(
+        io.StringIO(text.removeprefix("\ufeff"))
+    )
     assert header[:2] == ["Cooperative", "Product"]
     assert sorted(row[1] for row in rows) == ["Bưởi năm roi", "Gạo ST25"]
     assert totals[0] == "Total"
+    assert blank == []
+    assert rule[0].startswith("The rule: A key product is traced when")
+    assert period[0].startswith("Period: ")
     assert [path.name for path in tmp_path.iterdir()] == ["13.4.csv"]
 
 
@@ -54,7 +59,13 @@ def test_the_pdf_is_written_and_json_prints_the_evidence(runner, products, tmp_p
     assert (data["key_products"], data["traced"], data["meets_indicator"]) == (2, 1, False)
     by_name = {product["product_name"]: product for product in data["products"]}
     assert by_name["Gạo ST25"]["latest_code_url"] == products["code"].text
-    assert by_name["Bưởi năm roi"]["missing"] == ["no_batch"]
+    assert by_name["Bưởi năm roi"]["missing"] == []
+    assert by_name["Bưởi năm roi"]["best_batch_code"] is None
+    assert by_name["Bưởi năm roi"]["missing_in_words"] == [
+        "Không có lô hàng nào trong 12 tháng qua"
+    ]
+    assert by_name["Gạo ST25"]["complete_batches"] == 1
+    assert data["rule"].startswith("Một sản phẩm chủ lực được coi là đã truy xuất nguồn gốc")
     assert out.read_bytes().startswith(b"%PDF-")
     done = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, timeout=60
@@ -62,6 +73,8 @@ def test_the_pdf_is_written_and_json_prints_the_evidence(runner, products, tmp_p
     text = done.stdout.decode("utf-8")
     assert "Xã Kế Sách" in text
     assert "Gạo ST25" in text
+    assert "Quy tắc đánh giá" in text
+    assert "Người lập" in text
 
 
 def test_a_province_overview_as_csv(runner, products, tmp_path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,27 +12,30 @@ from tests.factories import (
     make_cooperative,
     make_farming_area,
     make_product,
+    make_user,
 )
 from tests.indicator.conftest import (
     CAN_THO,
     KE_SACH,
-    LONG_AGO,
     RECENTLY,
     TODAY,
     TRAN_DE,
+    complete_batch,
     issue_code,
     scan,
 )
 from tests.scan_fixtures import statements
+from trace.auth.models import Role
+from trace.batches.services.completeness import Item
 from trace.common.clock import LOCAL_TIMEZONE
 from trace.errors import InvalidInput, NotFound
 from trace.indicator.services import (
     CommuneRow,
-    Missing,
     commune_evidence,
     province_overview,
     sort_rows,
 )
+from trace.inspections.models import Inspection, InspectionOutcome
 from trace.registry.models import CertificateScheme
 from trace.registry.validation import CertificateStatus
 
@@ -42,31 +45,42 @@ def key_product(session, cooperative=None, **values):
     return make_product(session, cooperative, is_key_product=True, **values)
 
 
+def inspect(session, inspector, batch, when):
+    session.add(
+        Inspection(
+            inspector_id=inspector.id,
+            batch_id=batch.id,
+            cooperative_id=batch.cooperative_id,
+            inspected_at=when,
+            place="Chợ Kế Sách",
+            outcome=InspectionOutcome.CONFORMING,
+        )
+    )
+    session.flush()
+
+
 def evidence_of(session, product, today=TODAY):
     evidence = commune_evidence(session, KE_SACH, today=today)
     [row] = [row for row in evidence.products if row.product_id == product.id]
     return row
 
 
-def test_a_product_with_recent_codes_and_valid_certificates_is_traced(session, issuing_key):
+def test_a_product_with_a_complete_batch_of_the_period_is_traced(session, issuing_key):
     product = key_product(session, ocop_stars=None, name="Gạo ST25 Kế Sách")
     certificate = make_certificate(session, product.cooperative, products=[product])
-    batch = make_batch(session, product)
-    old_batch = make_batch(session, product)
-    issue_code(session, issuing_key, old_batch, LONG_AGO)
-    newest_batch_code = issue_code(session, issuing_key, batch, RECENTLY)
-    unit_code = issue_code(session, issuing_key, batch, RECENTLY + timedelta(hours=1), unit=True)
+    newest = complete_batch(session, issuing_key, product)
+    make_batch(session, product, harvested_on=date(2026, 10, 20))  # incomplete
+    make_batch(session, product, harvested_on=date(2024, 10, 20))  # before the period
 
     row = evidence_of(session, product)
 
     assert row.is_traced
     assert row.missing == ()
-    assert (row.batch_count, row.labels_issued) == (2, 3)
+    assert row.best_batch_code == newest.batch.code
+    assert (row.batch_count, row.complete_batches, row.labels_issued) == (2, 1, 1)
     assert row.product_name == "Gạo ST25 Kế Sách"
     assert row.cooperative_name == product.cooperative.name
-    # The latest public page is the newest batch code's, never a unit's.
-    assert row.latest_code_url == newest_batch_code.text
-    assert row.last_codes_issued_at == unit_code.issued_at
+    assert row.latest_code_url == newest.text
     [state] = row.certificates
     assert state.number == certificate.number
     assert state.scheme is CertificateScheme.VIETGAP
@@ -74,63 +88,96 @@ def test_a_product_with_recent_codes_and_valid_certificates_is_traced(session, i
     assert state.valid_to == certificate.valid_to
 
 
+def test_a_product_with_only_an_incomplete_batch_is_not_traced(session, issuing_key):
+    product = key_product(session)
+    code = complete_batch(session, issuing_key, product)
+    code.batch.expires_on = None
+    session.flush()
+    row = evidence_of(session, product)
+    assert not row.is_traced
+    assert row.missing == (Item.SHELF_LIFE,)
+    assert row.best_batch_code == code.batch.code
+
+
+def test_one_signed_batch_with_no_recorded_step_is_not_traced(session, issuing_key):
+    """The rule this replaces counted a product traced on a signed code alone."""
+    product = key_product(session)
+    batch = make_batch(session, product, harvested_on=date(2026, 10, 1))
+    issue_code(session, issuing_key, batch, RECENTLY)
+    row = evidence_of(session, product)
+    assert not row.is_traced
+    assert Item.PRODUCTION_STEP in row.missing
+    assert Item.SHELF_LIFE in row.missing
+
+
+def test_the_most_complete_batch_names_what_is_missing(session, issuing_key):
+    product = key_product(session)
+    nearly = complete_batch(session, issuing_key, product, harvested_on=date(2026, 3, 1))
+    nearly.batch.expires_on = None
+    bare = make_batch(session, product, harvested_on=date(2026, 11, 1))
+    session.flush()
+    row = evidence_of(session, product)
+    assert row.best_batch_code == nearly.batch.code  # one item missing beats six
+    assert row.missing == (Item.SHELF_LIFE,)
+    assert row.batch_count == 2
+    assert bare.code != row.best_batch_code
+
+
 def test_a_product_without_a_batch_misses_a_batch(session, issuing_key):
     row = evidence_of(session, key_product(session))
     assert not row.is_traced
-    assert row.missing == (Missing.NO_BATCH,)
+    assert (row.best_batch_code, row.missing) == (None, ())
     assert row.latest_code_url is None
-    assert (row.batch_count, row.labels_issued, row.consumer_scans) == (0, 0, 0)
+    assert (row.batch_count, row.labels_issued, row.consumer_scans, row.inspections) == (
+        0,
+        0,
+        0,
+        0,
+    )
 
 
-def test_batches_without_codes_miss_codes(session, issuing_key):
+def test_a_complete_batch_older_than_twelve_months_does_not_count(session, issuing_key):
     product = key_product(session)
-    make_batch(session, product)
-    make_batch(session, product)
+    code = complete_batch(session, issuing_key, product, harvested_on=date(2025, 11, 23))
     row = evidence_of(session, product)
-    assert row.missing == (Missing.NO_CODES,)
-    assert row.batch_count == 2
-    assert row.last_codes_issued_at is None
-
-
-def test_a_product_whose_only_batch_is_older_than_twelve_months_is_not_traced(session, issuing_key):
-    product = key_product(session)
-    code = issue_code(session, issuing_key, make_batch(session, product), LONG_AGO)
-    row = evidence_of(session, product)
-    assert row.missing == (Missing.CODES_TOO_OLD,)
+    assert not row.is_traced
+    assert (row.batch_count, row.best_batch_code) == (0, None)
     # Still the latest public page there is: evidence that it was traced once.
     assert row.latest_code_url == code.text
 
 
-def test_the_twelve_months_start_at_midnight_in_vietnam_a_year_ago(session, issuing_key):
+def test_the_period_starts_on_the_same_day_a_year_before(session, issuing_key):
     product = key_product(session)
-    batch = make_batch(session, product)
-    first_instant = datetime(2025, 11, 24, tzinfo=LOCAL_TIMEZONE)
-    issue_code(session, issuing_key, batch, first_instant - timedelta(seconds=1))
-    assert evidence_of(session, product).missing == (Missing.CODES_TOO_OLD,)
-    issue_code(session, issuing_key, batch, first_instant.astimezone(UTC))
+    complete_batch(session, issuing_key, product, harvested_on=date(2025, 11, 24))
     assert evidence_of(session, product).is_traced
+    assert not evidence_of(session, product, today=date(2026, 11, 25)).is_traced
+    # A batch harvested after the report's date is not in its period either.
+    assert not evidence_of(session, product, today=date(2025, 11, 23)).is_traced
 
 
-@pytest.mark.parametrize(
-    ("values", "status"),
-    [
-        ({"valid_from": date(2024, 6, 1), "valid_to": date(2026, 5, 31)}, "expired"),
-        ({"revoked_at": datetime(2026, 9, 1, tzinfo=UTC)}, "revoked"),
-    ],
-)
-def test_an_expired_or_revoked_certificate_is_named(session, issuing_key, values, status):
+def test_a_batch_without_dates_belongs_to_its_registration_day(session, issuing_key):
     product = key_product(session)
-    issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
-    good = make_certificate(session, product.cooperative, products=[product])
-    lapsed = make_certificate(session, product.cooperative, products=[product], **values)
+    batch = make_batch(session, product, created_at=datetime(2026, 11, 1, tzinfo=UTC))
+    make_batch(session, product, created_at=datetime(2025, 1, 1, tzinfo=UTC))
     row = evidence_of(session, product)
-    assert row.missing == (Missing.CERTIFICATE_EXPIRED,)
-    assert row.lapsed_certificate_numbers == (lapsed.number,)
-    statuses = {state.number: state.status_today for state in row.certificates}
-    assert statuses == {good.number: CertificateStatus.VALID, lapsed.number: status}
+    assert (row.batch_count, row.best_batch_code) == (1, batch.code)
+    assert Item.PRODUCTION_TIME in row.missing
 
 
-def test_the_ocop_certificate_counts_and_archived_certificates_do_not(session, issuing_key):
+def test_certificates_expired_today_leave_a_batch_complete_on_its_day(session, issuing_key):
+    """Standards are judged on the batch's day; today's statuses are shown beside."""
+    product = key_product(session)
+    complete_batch(session, issuing_key, product)
+    lapsed = make_certificate(
+        session, product.cooperative, products=[product], valid_to=date(2026, 10, 31)
+    )
+    row = evidence_of(session, product)
+    assert row.is_traced
+    assert [state.status_today for state in row.certificates] == [CertificateStatus.EXPIRED]
+    assert row.certificates[0].number == lapsed.number
+
+
+def test_the_ocop_certificate_is_listed_and_archived_certificates_are_not(session, issuing_key):
     cooperative = make_cooperative(session, commune_code=KE_SACH)
     ocop = make_certificate(
         session,
@@ -147,18 +194,10 @@ def test_the_ocop_certificate_counts_and_archived_certificates_do_not(session, i
         valid_to=date(2026, 1, 1),
         archived_at=datetime(2026, 2, 1, tzinfo=UTC),
     )
-    issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
     row = evidence_of(session, product)
     assert row.ocop_stars == 4
-    assert row.lapsed_certificate_numbers == (ocop.number,)
     assert [state.number for state in row.certificates] == [ocop.number]
-
-
-def test_missing_reasons_add_up(session, issuing_key):
-    product = key_product(session)
-    make_certificate(session, product.cooperative, products=[product], valid_to=date(2026, 1, 1))
-    row = evidence_of(session, product)
-    assert row.missing == (Missing.NO_BATCH, Missing.CERTIFICATE_EXPIRED)
+    assert row.certificates[0].status_today is CertificateStatus.EXPIRED
 
 
 def test_products_are_found_through_a_farming_area_in_the_commune(session, issuing_key):
@@ -208,7 +247,7 @@ def test_rows_are_sorted_by_cooperative_then_product(session, issuing_key):
     ]
 
 
-def test_scans_by_bots_or_inspectors_are_not_consumer_scans(session, issuing_key):
+def test_consumer_scans_of_the_period_count_bots_and_inspectors_do_not(session, issuing_key):
     product = key_product(session)
     code = issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
     other = issue_code(session, issuing_key, make_batch(session, key_product(session)), RECENTLY)
@@ -217,7 +256,26 @@ def test_scans_by_bots_or_inspectors_are_not_consumer_scans(session, issuing_key
     scan(session, code, family="Bot")
     scan(session, code, is_inspection=True)
     scan(session, other)
+    scan(session, code).scanned_at = datetime(2025, 11, 23, 16, 59, tzinfo=UTC)  # 23:59 in VN
+    scan(session, code).scanned_at = datetime(2026, 11, 24, 17, 0, tzinfo=UTC)  # the 25th
+    session.flush()
     assert evidence_of(session, product).consumer_scans == 2
+
+
+def test_inspections_of_the_period_are_counted_per_product(session, issuing_key):
+    inspector = make_user(session, Role.INSPECTOR)
+    product = key_product(session)
+    batch = make_batch(session, product)
+    other = make_batch(session, key_product(session))
+    for when, inspected in (
+        (datetime(2026, 5, 1, tzinfo=UTC), batch),
+        (datetime(2026, 11, 24, 10, tzinfo=UTC), batch),
+        (datetime(2025, 11, 1, tzinfo=UTC), batch),  # before the period
+        (datetime(2026, 5, 1, tzinfo=UTC), other),
+    ):
+        inspect(session, inspector, inspected, when)
+    assert evidence_of(session, product).inspections == 2
+    assert commune_evidence(session, KE_SACH, TODAY).inspections == 3
 
 
 def test_the_commune_verdict_and_share(session, issuing_key):
@@ -228,12 +286,12 @@ def test_the_commune_verdict_and_share(session, issuing_key):
     assert empty.as_of == TODAY
 
     traced = key_product(session)
-    issue_code(session, issuing_key, make_batch(session, traced), RECENTLY)
+    complete_batch(session, issuing_key, traced)
     assert commune_evidence(session, KE_SACH, TODAY).meets_indicator
     key_product(session)
     evidence = commune_evidence(session, KE_SACH, TODAY)
     assert (evidence.traced_count, evidence.share, evidence.meets_indicator) == (1, 0.5, False)
-    assert (evidence.batch_count, evidence.labels_issued) == (1, 1)
+    assert (evidence.batch_count, evidence.complete_batches, evidence.labels_issued) == (1, 1, 1)
 
 
 def test_the_day_defaults_to_today_in_vietnam(session):
@@ -254,8 +312,11 @@ def test_the_province_overview_counts_key_products_and_traced_ones(session, issu
     ke_sach = make_cooperative(session, commune_code=KE_SACH)
     make_farming_area(session, ke_sach, commune_code=TRAN_DE)
     traced = key_product(session, ke_sach)
-    issue_code(session, issuing_key, make_batch(session, traced), RECENTLY)
-    key_product(session, ke_sach)
+    complete_batch(session, issuing_key, traced)
+    # One signed batch with no recorded step no longer counts.
+    untraced = key_product(session, ke_sach)
+    signed_only = make_batch(session, untraced, harvested_on=date(2026, 10, 1))
+    issue_code(session, issuing_key, signed_only, RECENTLY)
     # A cooperative with no key product still puts its commune on the list.
     make_cooperative(session, commune_code="31135")
 
@@ -287,7 +348,7 @@ def test_rows_sort_by_name_share_or_key_products(session, issuing_key):
     cooperative = make_cooperative(session, commune_code=KE_SACH)
     make_farming_area(session, cooperative, commune_code=TRAN_DE)
     traced = key_product(session, cooperative)
-    issue_code(session, issuing_key, make_batch(session, traced), RECENTLY)
+    complete_batch(session, issuing_key, traced)
     other = make_cooperative(session, commune_code=TRAN_DE)
     key_product(session, other)
     make_cooperative(session, commune_code="31135")
@@ -314,17 +375,19 @@ def test_a_commune_of_thirty_products_takes_a_handful_of_queries(session, issuin
     for number in range(30):
         product = key_product(session, cooperatives[number % 3])
         make_certificate(session, product.cooperative, products=[product])
-        code = issue_code(session, issuing_key, make_batch(session, product), RECENTLY)
+        code = complete_batch(session, issuing_key, product)
+        make_batch(session, product, harvested_on=date(2026, 11, 1))
         scan(session, code)
     session.expire_all()
     with statements(session) as sent:
         evidence = commune_evidence(session, KE_SACH, TODAY)
     assert len(evidence.products) == 30
     assert evidence.meets_indicator
-    assert len(sent) <= 6
+    assert evidence.batch_count == 60
+    assert len(sent) <= 8
     with statements(session) as sent:
         province_overview(session, CAN_THO, TODAY)
-    assert len(sent) <= 6
+    assert len(sent) <= 5
 
 
 def test_communes_sort_in_vietnamese_alphabetical_order():

@@ -5,19 +5,28 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 from datetime import date, timedelta
 
 import pytest
 
 from tests.conftest import log_in
 from tests.factories import make_batch, make_certificate, make_cooperative, make_product, make_user
-from tests.indicator.conftest import KE_SACH, TRAN_DE, issue_code, scan
+from tests.indicator.conftest import KE_SACH, TRAN_DE, complete_batch, issue_code, scan
 from tests.registry.test_views_common import text_of
 from trace.auth.models import Role
 from trace.common.clock import local_today
 from trace.db import utcnow
+from trace.indicator.services import first_day_of_period
 
 PAGE = f"/communes/{KE_SACH}/13.4"
+TEN_DAYS_AGO = local_today() - timedelta(days=10)
+POMELO_MISSING = (
+    "Batch {code} lacks: Product image; Producer address; Production stages (a harvest or "
+    "processing step recorded); Production time (harvest or packing day); Traceability code "
+    "(labels issued); Shelf life (expiry date); Standards applied (a certificate valid on the "
+    "batch's day)"
+)
 
 
 @pytest.fixture
@@ -32,18 +41,17 @@ def operator(session):
 
 @pytest.fixture
 def ke_sach(session, issuing_key):
-    """Kế Sách: rice traced (4-star OCOP, a valid certificate, codes this month, a scan), pomelo
-    with a batch but no codes and a lapsed certificate."""
+    """Kế Sách: rice traced (4-star OCOP, a valid certificate, a complete batch harvested ten
+    days ago, a unit code, a scan), pomelo with a bare batch and a lapsed certificate."""
     first = make_cooperative(session, commune_code=KE_SACH, name="HTX Lúa gạo Kế Sách")
     second = make_cooperative(session, commune_code=KE_SACH, name="HTX Trái cây Phong Nẫm")
     rice = make_product(session, first, name="Gạo ST25", is_key_product=True, ocop_stars=4)
     make_certificate(session, first, products=[rice], number="VG-001")
-    batch = make_batch(session, rice)
-    code = issue_code(session, issuing_key, batch, utcnow() - timedelta(days=3))
-    issue_code(session, issuing_key, batch, utcnow() - timedelta(days=2), unit=True)
-    scan(session, code)
+    code = complete_batch(session, issuing_key, rice, harvested_on=TEN_DAYS_AGO)
+    issue_code(session, issuing_key, code.batch, utcnow() - timedelta(days=2), unit=True)
+    scan(session, code).scanned_at = utcnow() - timedelta(days=1)
     pomelo = make_product(session, second, name="Bưởi năm roi", is_key_product=True)
-    make_batch(session, pomelo)
+    make_batch(session, pomelo, lot="BNR-01")
     make_certificate(
         session,
         second,
@@ -81,12 +89,14 @@ def test_the_officer_sees_their_commune_with_the_verdict_and_each_product(client
     assert local_today().strftime("%d/%m/%Y") in text
     assert "The commune does not meet indicator 13.4 yet" in text
     assert "1 of 2 key products traced (50%)" in text
-    assert "A key product is traced when, in the last 12 months" in text
+    assert "A key product is traced when, in the 12 months up to the report's date" in text
+    first_day = first_day_of_period(local_today()).strftime("%d/%m/%Y")
+    assert f"Period: {first_day} to {local_today().strftime('%d/%m/%Y')}" in text
     shows(text, "Gạo ST25", "4-star OCOP", "HTX Lúa gạo Kế Sách")
     shows(text, "Bưởi năm roi", "HTX Trái cây Phong Nẫm")
     assert "Chôm chôm" not in text  # not a key product
-    assert "No label codes issued" in text
-    assert "A certificate is expired or revoked: VG-LAPSED" in text
+    pomelo_batch = f"{ke_sach['pomelo'].cooperative.code_prefix}-BNR-01"
+    assert POMELO_MISSING.format(code=pomelo_batch) in text
     shows(text, "VietGAP VG-001 Valid", "VG-LAPSED Expired")
     markup = response.get_data(as_text=True)
     assert f'href="{ke_sach["code"].text.replace("&", "&amp;")}"' in markup
@@ -97,9 +107,9 @@ def test_the_officer_sees_their_commune_with_the_verdict_and_each_product(client
 def test_the_rows_give_the_numbers_and_the_totals(client, officer, ke_sach):
     log_in(client, officer.email)
     markup = english(client, PAGE).get_data(as_text=True)
-    # batches, labels issued, consumer scans
-    assert numbers_in_row(markup, "Gạo ST25") == ["1", "2", "1"]
-    assert numbers_in_row(markup, "indicator-row--total") == ["2", "2", "1"]
+    # batches, complete batches, labels issued, consumer scans, inspections
+    assert numbers_in_row(markup, "Gạo ST25") == ["1", "1", "2", "1", "0"]
+    assert numbers_in_row(markup, "indicator-row--total") == ["2", "1", "2", "1", "0"]
 
 
 def test_a_commune_whose_products_are_all_traced_meets_the_indicator(
@@ -107,7 +117,7 @@ def test_a_commune_whose_products_are_all_traced_meets_the_indicator(
 ):
     cooperative = make_cooperative(session, commune_code=KE_SACH)
     product = make_product(session, cooperative, name="Tôm sú", is_key_product=True)
-    issue_code(session, issuing_key, make_batch(session, product), utcnow() - timedelta(days=1))
+    complete_batch(session, issuing_key, product, harvested_on=TEN_DAYS_AGO)
     session.commit()
     log_in(client, officer.email)
     text = text_of(english(client, PAGE))
@@ -189,16 +199,63 @@ def test_the_csv_download_parses_with_a_row_per_product(client, officer, ke_sach
     assert disposition.startswith("attachment")
     assert f"indicator-13.4-{KE_SACH}-{local_today().isoformat()}.csv" in disposition
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
-    assert {row[1] for row in rows[1:-1]} == {"Gạo ST25", "Bưởi năm roi"}
+    assert {row[1] for row in rows[1:3]} == {"Gạo ST25", "Bưởi năm roi"}
+    assert rows[3][0] == "Total"
+    assert rows[5][0].startswith("The rule: A key product is traced when")
+    assert rows[6][0].startswith("Period: ")
 
 
-def test_the_pdf_download_is_a_pdf(client, officer, ke_sach):
+def pdf_text(data, folder):
+    path = folder / "report.pdf"
+    path.write_bytes(data)
+    done = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, timeout=60
+    )
+    return " ".join(done.stdout.decode("utf-8").split())
+
+
+def test_the_pdf_download_is_in_vietnamese_with_the_signature_block(
+    client, officer, ke_sach, tmp_path
+):
     log_in(client, officer.email)
     response = client.get(f"{PAGE}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
     assert f"indicator-13.4-{KE_SACH}-" in response.headers["Content-Disposition"]
+    text = pdf_text(response.data, tmp_path)
+    shows(text, "Xã chưa đạt chỉ tiêu 13.4.", "Quy tắc đánh giá: Một sản phẩm chủ lực")
+    shows(text, "Người lập", "Xác nhận của Ủy ban nhân dân xã", "(Ký, ghi rõ họ tên)")
+    shows(text, "Lô hàng trong kỳ: 1 · Đầy đủ thông tin: 1", "Đợt kiểm tra: 0")
+    for english_words in ("The commune", "The rule", "Prepared by", "Batch "):
+        assert english_words not in text
+
+
+def test_the_pdf_and_csv_follow_the_language_asked(client, officer, ke_sach, tmp_path):
+    log_in(client, officer.email)
+    english_pdf = client.get(f"{PAGE}.pdf?language=en")
+    assert english_pdf.status_code == 200
+    text = pdf_text(english_pdf.data, tmp_path)
+    shows(text, "The commune does not meet indicator 13.4 yet.", "The rule: A key product")
+    shows(text, "Prepared by", "(Signature, full name and seal)", "Inspections: 0")
+    assert "Quy tắc" not in text
+    # Asked in English on a Vietnamese page, and in Vietnamese on an English one.
+    vietnamese = pdf_text(client.get(f"{PAGE}.pdf?language=vi&lang=en").data, tmp_path)
+    assert "Người lập" in vietnamese
+    csv_text = client.get(f"{PAGE}.csv?language=en").get_data(as_text=True)
+    assert csv_text.removeprefix("\ufeff").startswith("Cooperative,Product,")
+    vietnamese_csv = client.get(f"{PAGE}.csv").get_data(as_text=True)
+    assert vietnamese_csv.removeprefix("\ufeff").startswith("Hợp tác xã,Sản phẩm,")
+    assert "Quy tắc đánh giá: " in vietnamese_csv
+
+
+@pytest.mark.parametrize("language", ["fr", "", "EN"])
+def test_an_unknown_language_is_refused_clearly(client, officer, ke_sach, language):
+    log_in(client, officer.email)
+    for path in (f"{PAGE}.pdf", f"{PAGE}.csv"):
+        response = client.get(f"{path}?language={language}")
+        assert response.status_code == 422
+        assert "Hãy chọn tiếng Việt hoặc tiếng Anh." in text_of(response)
 
 
 def test_the_print_view_has_the_rule_the_totals_and_a_qr_code_per_labelled_product(
@@ -211,7 +268,9 @@ def test_the_print_view_has_the_rule_the_totals_and_a_qr_code_per_labelled_produ
     text = text_of(response)
     shows(text, "Xã Kế Sách", KE_SACH)
     assert "A key product is traced when" in text
+    assert "Period: " in text
     assert "1 of 2 key products traced" in text
+    assert "(Signature and full name)" in text
     assert markup.count('<svg class="evidence__qr"') == 1  # the pomelo has no label yet
     assert "No label yet" in text
     assert "css/indicator-print.css" in markup
@@ -236,11 +295,11 @@ def province_communes(session, issuing_key):
     """Cần Thơ: Kế Sách with one traced product of two, Trần Đề with one traced of one."""
     ke_sach = make_cooperative(session, commune_code=KE_SACH)
     tran_de = make_cooperative(session, commune_code=TRAN_DE)
-    recently = utcnow() - timedelta(days=1)
     for cooperative, name in ((ke_sach, "Gạo"), (tran_de, "Hành tím")):
         product = make_product(session, cooperative, name=name, is_key_product=True)
-        issue_code(session, issuing_key, make_batch(session, product), recently)
-    make_product(session, ke_sach, name="Bưởi", is_key_product=True)
+        complete_batch(session, issuing_key, product, harvested_on=TEN_DAYS_AGO)
+    bare = make_product(session, ke_sach, name="Bưởi", is_key_product=True)
+    issue_code(session, issuing_key, make_batch(session, bare), utcnow())  # signed, incomplete
     session.commit()
 
 
@@ -260,6 +319,7 @@ def test_the_province_view_lists_its_communes_with_their_shares(
     assert "Thành phố Cần Thơ" in text
     assert "Xã Kế Sách 31528 2 1 50%" in text
     assert "Xã Trần Đề 31673 1 1 100%" in text
+    assert "The rule A key product is traced when, in the 12 months" in text
     assert commune_order(response) == [f"{KE_SACH}/13.4", f"{TRAN_DE}/13.4"]
 
 
@@ -283,7 +343,9 @@ def test_the_province_csv_follows_the_chosen_order(client, operator, province_co
     assert response.mimetype == "text/csv"
     assert "indicator-13.4-province-92-" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).removeprefix("\ufeff"))))
-    assert [row[0] for row in rows[1:-1]] == [TRAN_DE, KE_SACH]
+    assert [row[0] for row in rows[1:3]] == [TRAN_DE, KE_SACH]
+    assert rows[3][1].startswith("Total")
+    assert rows[5][0].startswith("The rule: A key product is traced when")
 
 
 def test_every_commune_of_the_province_on_request(client, operator, province_communes):
@@ -313,3 +375,16 @@ def test_the_officers_dashboard_links_to_their_page(client, officer):
     log_in(client, officer.email)
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert f'href="/communes/{KE_SACH}/13.4"' in dashboard
+
+
+def test_the_page_and_print_view_speak_vietnamese_by_default(client, officer, ke_sach):
+    log_in(client, officer.email)
+    pomelo_batch = f"{ke_sach['pomelo'].cooperative.code_prefix}-BNR-01"
+    for path in (PAGE, f"{PAGE}/print"):
+        text = text_of(client.get(path))
+        shows(text, "Quy tắc đánh giá", "Một sản phẩm chủ lực được coi là đã truy xuất nguồn gốc")
+        shows(text, "Kỳ đánh giá: từ ", f"Lô {pomelo_batch} còn thiếu: Ảnh sản phẩm;")
+        shows(text, "Lô hàng đầy đủ thông tin", "Các đợt kiểm tra")
+        assert "A key product is traced" not in text
+    print_text = text_of(client.get(f"{PAGE}/print"))
+    shows(print_text, "Người lập", "(Ký, ghi rõ họ tên)", "(Ký, ghi rõ họ tên và đóng dấu)")

@@ -27,6 +27,7 @@ from trace.batches.schemas import (
     BatchPage,
     BatchRecall,
     BatchUpdate,
+    CompletenessOut,
     EpcisDocumentOut,
     EventCreate,
     EventOut,
@@ -37,6 +38,7 @@ from trace.batches.services import batches as service
 from trace.batches.services import epcis
 from trace.batches.services import events as event_service
 from trace.batches.services.batches import BatchQuery
+from trace.batches.services.completeness import Completeness, completeness_of
 from trace.batches.services.recall import recall_batch
 from trace.batches.services.tracing import Trace, trace_batch
 from trace.common.pagination import Page
@@ -151,6 +153,16 @@ def get_event(event_id: int) -> Event:
 def update_event(changes: dict[str, Any], event_id: int) -> Event:
     """Correct the given fields; the kind and the batches of an event stay."""
     return event_service.update_event(db.session, api_caller(), event_id, changes)
+
+
+@blueprint.get(f"/batches/{ID}/completeness")
+@blueprint.response(200, CompletenessOut)
+@token_required()
+def completeness(batch_id: int) -> Completeness:
+    """Which items Circular 02/2024 asks for the batch has, and how to add each missing one.
+    A batch is saved whatever it lacks: ask this after registering or changing it."""
+    batch = service.get_batch(db.session, api_caller(), batch_id)
+    return completeness_of(db.session, batch.id)
 
 
 @blueprint.get(f"/batches/{ID}/trace")

@@ -6,6 +6,7 @@ import re
 from datetime import UTC
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -310,6 +311,33 @@ class TraceOut(Schema):
     )
     shipments = fields.List(fields.Nested(EventOut), required=True)
     recalled_sources = fields.List(fields.Nested(BatchRef), required=True)
+
+
+class ItemCheckOut(Schema):
+    """One item of Circular 02/2024 on a batch: met or not, and how to supply it."""
+
+    item = fields.String(required=True, metadata={"example": "product_image"})
+    label = fields.String(required=True, metadata={"description": "The item, in words."})
+    met = fields.Boolean(required=True)
+    action = fields.Function(
+        lambda check: str(check.fix.action) if check.fix else None,
+        allow_none=True,
+        metadata={"description": "What to do when the item is missing."},
+    )
+    fix_url = fields.Function(
+        lambda check: url_for(check.fix.endpoint, **check.fix.arguments) if check.fix else None,
+        allow_none=True,
+        metadata={"description": "The web page where the item is added."},
+    )
+
+
+class CompletenessOut(Schema):
+    """A batch's checklist of the items Circular 02/2024 asks a traced product to show."""
+
+    batch_id = fields.Function(lambda found: found.facts.batch_id, required=True)
+    is_complete = fields.Boolean(required=True)
+    missing = fields.List(fields.String(), required=True)
+    items = fields.List(fields.Nested(ItemCheckOut), required=True, attribute="checks")
 
 
 class AuditRecordOut(Schema):

@@ -43,6 +43,7 @@ from trace.demo.data import (
     UserSeed,
 )
 from trace.demo.events import EVENTS, EventSeed
+from trace.demo.photos import ensure_product_photo
 from trace.errors import InvalidInput
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing import services as keys
@@ -126,6 +127,8 @@ def _load_cooperative(session: Session, seed: CooperativeSeed, created: Counter[
     }
     for certificate_seed in seed.certificates:
         _ensure_certificate(session, cooperative, certificate_seed, products, areas, created)
+    for product in products.values():
+        ensure_product_photo(session, product)
     for batch_seed in seed.batches:
         batch = _ensure_batch(session, products[batch_seed.product], batch_seed, areas, created)
         issuing.ensure_batch_code(session, batch)

@@ -7,18 +7,21 @@ force, so call these inside ``force_locale`` or a request.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 
+from trace.batches.services.completeness import missing_in_words as item_words
 from trace.common.excel_csv import excel_csv
 from trace.indicator.services import (
-    MISSING_LABELS,
+    NO_RECENT_BATCH,
     RULE,
     CommuneEvidence,
-    Missing,
     ProductEvidence,
     ProvinceOverview,
+    first_day_of_period,
 )
 from trace.registry.validation import CertificateStatus
 
@@ -37,8 +40,10 @@ COMMUNE_CSV_HEADER = (
     _l("Traced"),
     _l("What is missing"),
     _l("Batches"),
+    _l("Complete batches"),
     _l("Labels issued"),
     _l("Consumer scans"),
+    _l("Inspections"),
     _l("Certificates"),
     _l("Latest public page"),
 )
@@ -57,14 +62,35 @@ def yes_no(value: bool) -> str:
 
 
 def missing_in_words(product: ProductEvidence) -> list[str]:
-    """What keeps the product from being traced, naming the lapsed certificates."""
-    words = []
-    for reason in product.missing:
-        label = str(MISSING_LABELS[reason])
-        if reason is Missing.CERTIFICATE_EXPIRED:
-            label = f"{label}: {', '.join(product.lapsed_certificate_numbers)}"
-        words.append(label)
-    return words
+    """What keeps the product from being traced: no batch in the period, or the items its
+    most complete batch of the period lacks."""
+    if product.is_traced:
+        return []
+    if product.best_batch_code is None:
+        return [str(NO_RECENT_BATCH)]
+    return [
+        str(
+            _l(
+                "Batch %(code)s lacks: %(items)s",
+                code=product.best_batch_code,
+                items="; ".join(item_words(product.missing)),
+            )
+        )
+    ]
+
+
+def rule_lines(as_of: date) -> list[str]:
+    """The rule and the period it was applied to, as every document of the report says."""
+    return [
+        f"{_l('The rule')}: {RULE}",
+        str(
+            _l(
+                "Period: %(start)s to %(end)s",
+                start=format_date(first_day_of_period(as_of), "dd/MM/yyyy"),
+                end=format_date(as_of, "dd/MM/yyyy"),
+            )
+        ),
+    ]
 
 
 def certificates_in_words(product: ProductEvidence) -> list[str]:
@@ -90,8 +116,10 @@ def commune_csv(evidence: CommuneEvidence) -> str:
             yes_no(product.is_traced),
             "; ".join(missing_in_words(product)),
             product.batch_count,
+            product.complete_batches,
             product.labels_issued,
             product.consumer_scans,
+            product.inspections,
             "; ".join(certificates_in_words(product)),
             product.latest_code_url or "",
         ]
@@ -111,12 +139,16 @@ def commune_csv(evidence: CommuneEvidence) -> str:
             yes_no(evidence.meets_indicator),
             "",
             evidence.batch_count,
+            evidence.complete_batches,
             evidence.labels_issued,
             evidence.consumer_scans,
+            evidence.inspections,
             "",
             "",
         ]
     )
+    rows.append([])
+    rows.extend([line] for line in rule_lines(evidence.as_of))
     return excel_csv(COMMUNE_CSV_HEADER, rows)
 
 
@@ -149,6 +181,8 @@ def province_csv(overview: ProvinceOverview) -> str:
             "",
         ]
     )
+    rows.append([])
+    rows.extend([line] for line in rule_lines(overview.as_of))
     return excel_csv(PROVINCE_CSV_HEADER, rows)
 
 
@@ -164,19 +198,24 @@ def commune_evidence_data(evidence: CommuneEvidence) -> dict[str, Any]:
         },
         "as_of": evidence.as_of.isoformat(),
         "rule": str(RULE),
+        "period": {
+            "from": first_day_of_period(evidence.as_of).isoformat(),
+            "to": evidence.as_of.isoformat(),
+        },
         "key_products": len(evidence.products),
         "traced": evidence.traced_count,
         "share": evidence.share,
         "meets_indicator": evidence.meets_indicator,
         "batches": evidence.batch_count,
+        "complete_batches": evidence.complete_batches,
         "labels_issued": evidence.labels_issued,
         "consumer_scans": evidence.consumer_scans,
+        "inspections": evidence.inspections,
         "products": [_product_data(product) for product in evidence.products],
     }
 
 
 def _product_data(product: ProductEvidence) -> dict[str, Any]:
-    last_issued = product.last_codes_issued_at
     return {
         "product_id": product.product_id,
         "product_name": product.product_name,
@@ -184,11 +223,14 @@ def _product_data(product: ProductEvidence) -> dict[str, Any]:
         "cooperative_id": product.cooperative_id,
         "cooperative_name": product.cooperative_name,
         "is_traced": product.is_traced,
-        "missing": [reason.value for reason in product.missing],
+        "best_batch_code": product.best_batch_code,
+        "missing": [item.value for item in product.missing],
         "missing_in_words": missing_in_words(product),
         "batches": product.batch_count,
+        "complete_batches": product.complete_batches,
         "labels_issued": product.labels_issued,
         "consumer_scans": product.consumer_scans,
+        "inspections": product.inspections,
         "certificates": [
             {
                 "number": state.number,
@@ -199,5 +241,4 @@ def _product_data(product: ProductEvidence) -> dict[str, Any]:
             for state in product.certificates
         ],
         "latest_code_url": product.latest_code_url,
-        "last_codes_issued_at": last_issued.isoformat() if last_issued else None,
     }

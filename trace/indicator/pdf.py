@@ -1,5 +1,6 @@
-"""Indicator 13.4 evidence as an A4 PDF: the verdict, the rule, a block per key product with
-a QR code of its latest public page, and totals.
+"""Indicator 13.4 evidence as an A4 PDF: the verdict, the rule and its period, a block per
+key product with a QR code of its latest public page, totals, and the print view's
+signature block (who prepared it, the commune's People's Committee certifying it).
 
 Drawn with the label library's own pieces (``labels.pdf_writer``, ``labels.pdf_font``,
 ``labels.qr``): Be Vietnam Pro embedded as a subset with a ToUnicode map, so every
@@ -22,8 +23,14 @@ from labels.pdf_font import EmbeddedFont
 from labels.pdf_ops import FONT_RESOURCES, PT_PER_MM, num
 from labels.pdf_writer import PdfWriter, pdf_text_string
 from labels.qr import qr_matrix
-from trace.indicator.exports import certificates_in_words, missing_in_words, share_percent, yes_no
-from trace.indicator.services import RULE, CommuneEvidence, ProductEvidence
+from trace.indicator.exports import (
+    certificates_in_words,
+    missing_in_words,
+    rule_lines,
+    share_percent,
+    yes_no,
+)
+from trace.indicator.services import CommuneEvidence, ProductEvidence
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210.0, 297.0
 MARGIN_MM = 18.0
@@ -32,6 +39,11 @@ QR_SIZE_MM = 26.0
 QR_GAP_MM = 6.0
 LEADING = 1.35  # line height as a multiple of the font size
 TITLE = _l("Indicator 13.4: digital traceability of the commune's key products")
+SIGNATURES = (
+    (_l("Prepared by"), _l("(Signature and full name)")),
+    (_l("Certified by the commune's People's Committee"), _l("(Signature, full name and seal)")),
+)
+SIGNING_SPACE_MM = 28.0
 
 
 def render_commune_pdf(evidence: CommuneEvidence) -> bytes:
@@ -42,6 +54,7 @@ def render_commune_pdf(evidence: CommuneEvidence) -> bytes:
     for product in evidence.products:
         _product_block(document, product)
     _totals(document, evidence)
+    _signatures(document)
     document.close()
     return out.getvalue()
 
@@ -66,7 +79,8 @@ def _heading(document: ReportDocument, evidence: CommuneEvidence) -> None:
     )
     document.space(3)
     document.paragraph(_verdict(evidence), Weight.BOLD, 11)
-    document.paragraph(str(RULE), Weight.REGULAR, 9)
+    for line in rule_lines(evidence.as_of):
+        document.paragraph(line, Weight.REGULAR, 9)
     document.space(4)
     document.rule_line()
 
@@ -85,8 +99,8 @@ def _verdict(evidence: CommuneEvidence) -> str:
         )
     )
     if evidence.meets_indicator:
-        return f"{_l('The commune meets indicator 13.4.')} {counts}"
-    return f"{_l('The commune does not meet indicator 13.4.')} {counts}"
+        return f"{_l('The commune meets indicator 13.4')}. {counts}"
+    return f"{_l('The commune does not meet indicator 13.4 yet')}. {counts}"
 
 
 def _product_block(document: ReportDocument, product: ProductEvidence) -> None:
@@ -123,10 +137,14 @@ def _product_lines(product: ProductEvidence) -> list[tuple[str, Weight, float]]:
         (
             str(
                 _l(
-                    "Batches: %(batches)d · Labels issued: %(labels)d · Consumer scans: %(scans)d",
+                    "Batches in the period: %(batches)d · Complete: %(complete)d · Labels "
+                    "issued: %(labels)d · Consumer scans: %(scans)d · Inspections: "
+                    "%(inspections)d",
                     batches=product.batch_count,
+                    complete=product.complete_batches,
                     labels=product.labels_issued,
                     scans=product.consumer_scans,
+                    inspections=product.inspections,
                 )
             ),
             Weight.REGULAR,
@@ -144,13 +162,16 @@ def _totals(document: ReportDocument, evidence: CommuneEvidence) -> None:
     document.paragraph(
         str(
             _l(
-                "Key products: %(count)d · Traced: %(traced)d · Batches: %(batches)d · "
-                "Labels issued: %(labels)d · Consumer scans: %(scans)d",
+                "Key products: %(count)d · Traced: %(traced)d · Batches in the period: "
+                "%(batches)d · Complete: %(complete)d · Labels issued: %(labels)d · Consumer "
+                "scans: %(scans)d · Inspections: %(inspections)d",
                 count=len(evidence.products),
                 traced=evidence.traced_count,
                 batches=evidence.batch_count,
+                complete=evidence.complete_batches,
                 labels=evidence.labels_issued,
                 scans=evidence.consumer_scans,
+                inspections=evidence.inspections,
             )
         ),
         Weight.REGULAR,
@@ -159,6 +180,20 @@ def _totals(document: ReportDocument, evidence: CommuneEvidence) -> None:
     document.paragraph(
         f"{_l('Meets indicator 13.4')}: {yes_no(evidence.meets_indicator)}", Weight.BOLD, 9.5
     )
+
+
+def _signatures(document: ReportDocument) -> None:
+    """The print view's signature block: one column per signer, room to sign under each."""
+    document.ensure_room(12 + SIGNING_SPACE_MM)
+    document.space(8)
+    column = TEXT_WIDTH_MM / len(SIGNATURES)
+    top = document.y_mm
+    for index, (title, hint) in enumerate(SIGNATURES):
+        centre = MARGIN_MM + column * (index + 0.5)
+        document.y_mm = top
+        document.centred(str(title), Weight.BOLD, 9, centre, column - 2)
+        document.centred(str(hint), Weight.REGULAR, 8.5, centre, column - 2)
+    document.y_mm += SIGNING_SPACE_MM
 
 
 class ReportDocument:
@@ -182,18 +217,32 @@ class ReportDocument:
         line_mm = size_pt * LEADING / PT_PER_MM
         for line in self.wrap(text, weight, size_pt, width_mm):
             self.ensure_room(line_mm)
-            baseline = self.y_mm + size_pt / PT_PER_MM
-            self.ops.append(
-                b"BT /%b %b Tf 1 0 0 1 %b %b Tm %b Tj ET\n"
-                % (
-                    FONT_RESOURCES[weight],
-                    num(size_pt),
-                    num(MARGIN_MM * PT_PER_MM),
-                    num((PAGE_HEIGHT_MM - baseline) * PT_PER_MM),
-                    self.fonts[weight].encode(line),
-                )
-            )
+            self._text(line, weight, size_pt, MARGIN_MM)
             self.y_mm += line_mm
+
+    def centred(
+        self, text: str, weight: Weight, size_pt: float, centre_mm: float, width_mm: float
+    ) -> None:
+        """The text wrapped to the width, each line centred on ``centre_mm``."""
+        face = font_face(weight)
+        line_mm = size_pt * LEADING / PT_PER_MM
+        for line in self.wrap(text, weight, size_pt, width_mm):
+            line_width = face.measure(line).advance * size_pt / PT_PER_MM
+            self._text(line, weight, size_pt, centre_mm - line_width / 2)
+            self.y_mm += line_mm
+
+    def _text(self, line: str, weight: Weight, size_pt: float, x_mm: float) -> None:
+        baseline = self.y_mm + size_pt / PT_PER_MM
+        self.ops.append(
+            b"BT /%b %b Tf 1 0 0 1 %b %b Tm %b Tj ET\n"
+            % (
+                FONT_RESOURCES[weight],
+                num(size_pt),
+                num(x_mm * PT_PER_MM),
+                num((PAGE_HEIGHT_MM - baseline) * PT_PER_MM),
+                self.fonts[weight].encode(line),
+            )
+        )
 
     def height_of(self, lines: list[tuple[str, Weight, float]], width_mm: float) -> float:
         """How tall these paragraphs will be, to keep a block on one page."""

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from trace.alerts.signals import BOT_FAMILY
 from trace.batches.models import Batch, LabelCode
+from trace.inspections.models import Inspection
 from trace.registry.models import (
     Certificate,
     Cooperative,
@@ -35,15 +36,6 @@ class KeyProductRow:
     ocop_stars: int | None
     cooperative_id: int
     cooperative_name: str
-
-
-@dataclass(frozen=True)
-class CodeCounts:
-    """What a product's batches add up to: batches, codes issued, the newest code's time."""
-
-    batch_count: int = 0
-    labels_issued: int = 0
-    last_issued_at: datetime | None = None
 
 
 def key_product_communes(commune_codes: Collection[str]) -> Select[tuple[str, int]]:
@@ -104,27 +96,6 @@ def key_products(session: Session, product_ids: Collection[int]) -> list[KeyProd
     )
 
 
-def code_counts(session: Session, product_ids: Collection[int]) -> dict[int, CodeCounts]:
-    """Batches, codes issued (batch and unit codes) and the newest code's time, per product."""
-    if not product_ids:
-        return {}
-    rows = session.execute(
-        select(
-            Batch.product_id,
-            func.count(func.distinct(Batch.id)),
-            func.count(LabelCode.id),
-            func.max(LabelCode.issued_at),
-        )
-        .outerjoin(LabelCode, LabelCode.batch_id == Batch.id)
-        .where(Batch.product_id.in_(product_ids))
-        .group_by(Batch.product_id)
-    ).all()
-    return {
-        product_id: CodeCounts(batch_count, labels_issued, last_issued_at)
-        for product_id, batch_count, labels_issued, last_issued_at in rows
-    }
-
-
 def latest_batch_codes(session: Session, product_ids: Collection[int]) -> dict[int, str]:
     """The text of each product's newest batch code: the URL of its latest public page."""
     if not product_ids:
@@ -150,9 +121,11 @@ def latest_batch_codes(session: Session, product_ids: Collection[int]) -> dict[i
     return {row.product_id: row.text for row in rows}
 
 
-def consumer_scans(session: Session, product_ids: Collection[int]) -> dict[int, int]:
-    """Scans of the products' batches, crawlers, link previews and inspectors' checks left
-    out."""
+def consumer_scans(
+    session: Session, product_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """Scans of the products' batches in the period, crawlers, link previews and inspectors'
+    checks left out."""
     if not product_ids:
         return {}
     rows = session.execute(
@@ -162,10 +135,31 @@ def consumer_scans(session: Session, product_ids: Collection[int]) -> dict[int, 
             Batch.product_id.in_(product_ids),
             Scan.user_agent_family != BOT_FAMILY,
             Scan.is_inspection.is_(False),
+            Scan.scanned_at >= start,
+            Scan.scanned_at < end,
         )
         .group_by(Batch.product_id)
     ).all()
     return {row.product_id: row.scans for row in rows}
+
+
+def inspections(
+    session: Session, product_ids: Collection[int], start: datetime, end: datetime
+) -> dict[int, int]:
+    """Inspections of the products' batches in the period, whatever their outcome."""
+    if not product_ids:
+        return {}
+    rows = session.execute(
+        select(Batch.product_id, func.count(Inspection.id).label("inspections"))
+        .join(Batch, Batch.id == Inspection.batch_id)
+        .where(
+            Batch.product_id.in_(product_ids),
+            Inspection.inspected_at >= start,
+            Inspection.inspected_at < end,
+        )
+        .group_by(Batch.product_id)
+    ).all()
+    return {row.product_id: row.inspections for row in rows}
 
 
 def product_certificates(

@@ -1,8 +1,11 @@
 """Indicator 13.4: is each key product of a commune traced, and does the commune meet it?
 
-The rule is stated once, in ``RULE``, for the pages and the exports to show; ``traced_facts``
-applies it. A commune's evidence and a province's overview both read the same grouped
-queries (``trace.indicator.queries``), so neither costs a query per product or per commune.
+The rule is stated once, in ``RULE``, for the pages and the exports to show; it rests on
+the batches' Circular 02/2024 checklists (``trace.batches.services.completeness``), and
+``batches_of_period`` and ``traced_products`` apply it. Where the key products come from
+(``queries.key_product_communes``) is no part of the rule. A commune's evidence and a
+province's overview both read the same grouped queries (``trace.indicator.queries``), so
+neither costs a query per product or per commune.
 """
 
 from __future__ import annotations
@@ -10,49 +13,37 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from enum import StrEnum
+from datetime import date, datetime, time, timedelta
 from functools import cache
 from typing import Literal
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, or_
 from sqlalchemy.orm import Session
 from vietnam_provinces import Province, ProvinceCode, Ward
 
+from trace.batches.models import Batch
+from trace.batches.services.completeness import Completeness, Item, batch_completeness
 from trace.common.clock import LOCAL_TIMEZONE, local_today
 from trace.common.collation import vietnamese_sort_key
 from trace.common.communes import Commune, find_commune, normalise_commune_code
 from trace.errors import InvalidInput, NotFound
 from trace.indicator import queries
-from trace.indicator.queries import CodeCounts
 from trace.registry.models import Certificate, CertificateScheme
 from trace.registry.validation import CertificateStatus, add_months, certificate_status
 
 RULE = _l(
-    "A key product is traced when, in the last 12 months, at least one of its batches "
-    "received signed label codes, and no certificate covering the product is expired or "
-    "revoked today. The commune meets indicator 13.4 when it has at least one key product "
-    "and all of them are traced."
+    "A key product is traced when, in the 12 months up to the report's date, at least one "
+    "of its batches is complete: it shows every item Circular 02/2024/TT-BKHCN asks for "
+    "(product name and image, producer name and address, a harvest or processing step "
+    "recorded, the production time, a signed traceability code, the expiry date, and a "
+    "certificate valid on the batch's day). A batch belongs to the period by its harvest "
+    "day, else its packing day, else its registration day. The commune meets indicator 13.4 "
+    "when it has at least one key product and all of them are traced. Consumer scans and "
+    "inspections of the period are shown as supporting evidence."
 )
 TRACING_WINDOW_MONTHS = 12
-LAPSED = frozenset({CertificateStatus.EXPIRED, CertificateStatus.REVOKED})
-
-
-class Missing(StrEnum):
-    """Why a key product is not traced; a product may miss several things."""
-
-    NO_BATCH = "no_batch"
-    NO_CODES = "no_codes"
-    CODES_TOO_OLD = "codes_too_old"
-    CERTIFICATE_EXPIRED = "certificate_expired"
-
-
-MISSING_LABELS = {
-    Missing.NO_BATCH: _l("No batch registered"),
-    Missing.NO_CODES: _l("No label codes issued"),
-    Missing.CODES_TOO_OLD: _l("No label codes issued in the last 12 months"),
-    Missing.CERTIFICATE_EXPIRED: _l("A certificate is expired or revoked"),
-}
+NO_RECENT_BATCH = _l("No batch in the last 12 months")
 
 
 @dataclass(frozen=True)
@@ -64,15 +55,10 @@ class CertificateState:
     status_today: CertificateStatus
     valid_to: date
 
-    @property
-    def is_lapsed(self) -> bool:
-        """Expired or revoked: what makes the product not traced."""
-        return self.status_today in LAPSED
-
 
 @dataclass(frozen=True)
 class ProductEvidence:
-    """One key product's row of the report."""
+    """One key product's row of the report: its batches of the period and their evidence."""
 
     product_id: int
     product_name: str
@@ -80,21 +66,20 @@ class ProductEvidence:
     cooperative_id: int
     cooperative_name: str
     batch_count: int
+    complete_batches: int
     labels_issued: int
     consumer_scans: int
+    inspections: int
     certificates: tuple[CertificateState, ...]
     latest_code_url: str | None
-    last_codes_issued_at: datetime | None
-    missing: tuple[Missing, ...]
+    # The most complete batch of the period (the newest among equals) and what it lacks;
+    # no batch when the product had none in the period.
+    best_batch_code: str | None
+    missing: tuple[Item, ...]
 
     @property
     def is_traced(self) -> bool:
-        return not self.missing
-
-    @property
-    def lapsed_certificate_numbers(self) -> tuple[str, ...]:
-        """The certificates behind ``Missing.CERTIFICATE_EXPIRED``, to name in the evidence."""
-        return tuple(state.number for state in self.certificates if state.is_lapsed)
+        return self.complete_batches > 0
 
 
 @dataclass(frozen=True)
@@ -121,6 +106,14 @@ class CommuneEvidence:
     @property
     def batch_count(self) -> int:
         return sum(product.batch_count for product in self.products)
+
+    @property
+    def complete_batches(self) -> int:
+        return sum(product.complete_batches for product in self.products)
+
+    @property
+    def inspections(self) -> int:
+        return sum(product.inspections for product in self.products)
 
     @property
     def labels_issued(self) -> int:
@@ -185,15 +178,16 @@ def commune_evidence(
     pairs = session.execute(queries.key_product_communes([commune.code])).all()
     product_ids = {product_id for _, product_id in pairs}
     rows = queries.key_products(session, product_ids)
-    counts = queries.code_counts(session, product_ids)
+    start, end = period(today)
+    batches = batches_of_period(session, product_ids, today)
     latest = queries.latest_batch_codes(session, product_ids)
-    scans = queries.consumer_scans(session, product_ids)
+    scans = queries.consumer_scans(session, product_ids, start, end)
+    inspections = queries.inspections(session, product_ids, start, end)
     certificates = queries.product_certificates(session, product_ids)
-    window_start = tracing_window_start(today)
     products = []
     for row in rows:
-        product_counts = counts.get(row.product_id, CodeCounts())
-        states = tuple(_state(c, today) for c in certificates.get(row.product_id, []))
+        own = batches.get(row.product_id, [])
+        best = most_complete(own)
         products.append(
             ProductEvidence(
                 product_id=row.product_id,
@@ -201,39 +195,65 @@ def commune_evidence(
                 ocop_stars=row.ocop_stars,
                 cooperative_id=row.cooperative_id,
                 cooperative_name=row.cooperative_name,
-                batch_count=product_counts.batch_count,
-                labels_issued=product_counts.labels_issued,
+                batch_count=len(own),
+                complete_batches=sum(1 for batch in own if batch.is_complete),
+                labels_issued=sum(batch.facts.labels_issued for batch in own),
                 consumer_scans=scans.get(row.product_id, 0),
-                certificates=states,
+                inspections=inspections.get(row.product_id, 0),
+                certificates=tuple(_state(c, today) for c in certificates.get(row.product_id, [])),
                 latest_code_url=latest.get(row.product_id),
-                last_codes_issued_at=product_counts.last_issued_at,
-                missing=missing_for(product_counts, states, window_start),
+                best_batch_code=best.facts.batch_code if best else None,
+                missing=best.missing if best else (),
             )
         )
     return CommuneEvidence(commune=commune, as_of=today, products=tuple(products))
 
 
-def missing_for(
-    counts: CodeCounts, certificates: Iterable[CertificateState], window_start: datetime
-) -> tuple[Missing, ...]:
-    """The rule itself: what keeps a product from being traced (nothing when it is)."""
-    missing: list[Missing] = []
-    if counts.batch_count == 0:
-        missing.append(Missing.NO_BATCH)
-    elif counts.last_issued_at is None:
-        missing.append(Missing.NO_CODES)
-    elif counts.last_issued_at < window_start:
-        missing.append(Missing.CODES_TOO_OLD)
-    if any(state.is_lapsed for state in certificates):
-        missing.append(Missing.CERTIFICATE_EXPIRED)
-    return tuple(missing)
+def batches_of_period(
+    session: Session, product_ids: Collection[int], today: date
+) -> dict[int, list[Completeness]]:
+    """The checklists of the products' batches whose day falls in the period, by product."""
+    if not product_ids:
+        return {}
+    first_day = first_day_of_period(today)
+    start, end = period(today)
+    known_day = func.coalesce(Batch.harvested_on, Batch.packed_on)
+    in_period = or_(
+        and_(known_day >= first_day, known_day <= today),
+        and_(known_day.is_(None), Batch.created_at >= start, Batch.created_at < end),
+    )
+    found: dict[int, list[Completeness]] = defaultdict(list)
+    matching = and_(Batch.product_id.in_(product_ids), in_period)
+    for checklist in batch_completeness(session, matching):
+        found[checklist.facts.product_id].append(checklist)
+    return found
 
 
-def tracing_window_start(today: date) -> datetime:
-    """The first instant that counts as "the last 12 months": that day a year ago, at midnight
-    in Vietnam."""
-    first_day = add_months(today, -TRACING_WINDOW_MONTHS)
-    return datetime.combine(first_day, time.min, LOCAL_TIMEZONE)
+def most_complete(batches: Iterable[Completeness]) -> Completeness | None:
+    """The batch missing the fewest items; among equals, the newest (by its day, then id)."""
+    return min(
+        batches,
+        key=lambda batch: (
+            len(batch.missing),
+            -batch.facts.day.toordinal(),
+            -batch.facts.batch_id,
+        ),
+        default=None,
+    )
+
+
+def first_day_of_period(today: date) -> date:
+    """The same day a year before ``today``: the period's first day."""
+    return add_months(today, -TRACING_WINDOW_MONTHS)
+
+
+def period(today: date) -> tuple[datetime, datetime]:
+    """The report's period as instants: from midnight in Vietnam on its first day to the end
+    of ``today``."""
+    return (
+        datetime.combine(first_day_of_period(today), time.min, LOCAL_TIMEZONE),
+        datetime.combine(today + timedelta(days=1), time.min, LOCAL_TIMEZONE),
+    )
 
 
 def province_overview(
@@ -274,17 +294,10 @@ def province_overview(
 
 def traced_products(session: Session, product_ids: Collection[int], today: date) -> set[int]:
     """The products, among these, that the rule finds traced."""
-    counts = queries.code_counts(session, product_ids)
-    certificates = queries.product_certificates(session, product_ids)
-    window_start = tracing_window_start(today)
     return {
         product_id
-        for product_id in product_ids
-        if not missing_for(
-            counts.get(product_id, CodeCounts()),
-            (_state(c, today) for c in certificates.get(product_id, [])),
-            window_start,
-        )
+        for product_id, batches in batches_of_period(session, product_ids, today).items()
+        if any(batch.is_complete for batch in batches)
     }
 
 

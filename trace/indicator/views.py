@@ -11,11 +11,13 @@ import dataclasses
 
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from trace.auth.access import roles_required
 from trace.auth.models import Role
 from trace.common.communes import normalise_commune_code
+from trace.common.languages import DEFAULT_LANGUAGE, LANGUAGES
 from trace.common.views import caller
 from trace.db import db
 from trace.errors import InvalidInput, NotFound
@@ -24,6 +26,7 @@ from trace.indicator.exports import (
     commune_csv,
     missing_in_words,
     province_csv,
+    rule_lines,
 )
 from trace.indicator.pdf import render_commune_pdf
 from trace.indicator.qr_svg import QrDrawing, qr_drawing
@@ -77,9 +80,12 @@ def commune_print(commune_code: str) -> ResponseReturnValue:
 @blueprint.get("/communes/<commune_code>/13.4.csv")
 @roles_required(*COMMUNE_READERS)
 def commune_csv_file(commune_code: str) -> ResponseReturnValue:
+    language = document_language()
     evidence = evidence_for_caller(commune_code)
+    with force_locale(language):
+        content = commune_csv(evidence).encode("utf-8")
     return attachment(
-        commune_csv(evidence).encode("utf-8"),
+        content,
         "text/csv",
         f"indicator-13.4-{evidence.commune.code}-{evidence.as_of.isoformat()}.csv",
     )
@@ -88,9 +94,12 @@ def commune_csv_file(commune_code: str) -> ResponseReturnValue:
 @blueprint.get("/communes/<commune_code>/13.4.pdf")
 @roles_required(*COMMUNE_READERS)
 def commune_pdf_file(commune_code: str) -> ResponseReturnValue:
+    language = document_language()
     evidence = evidence_for_caller(commune_code)
+    with force_locale(language):
+        content = render_commune_pdf(evidence)
     return attachment(
-        render_commune_pdf(evidence),
+        content,
         "application/pdf",
         f"indicator-13.4-{evidence.commune.code}-{evidence.as_of.isoformat()}.pdf",
     )
@@ -106,6 +115,8 @@ def province(province_code: str) -> ResponseReturnValue:
         sort=sort,
         descending=descending,
         sort_titles=SORT_TITLES,
+        rule=RULE,
+        period_line=rule_lines(overview.as_of)[1],
         sort_args=lambda key: column_sort_args(key, sort, descending, overview),
         list_args=list_args(sort, descending, overview.includes_all_communes),
     )
@@ -133,6 +144,17 @@ def find() -> ResponseReturnValue:
     if province_code:
         return redirect(url_for(".province", province_code=province_code))
     raise InvalidInput(errors={"commune": [_l("Give a commune code or choose a province.")]})
+
+
+def document_language() -> str:
+    """The language a file is written in: ``?language=vi|en``, else the page's language
+    (Vietnamese unless the visitor chose English)."""
+    asked = request.args.get("language")
+    if asked is None:
+        return str(get_locale() or DEFAULT_LANGUAGE)
+    if asked not in LANGUAGES:
+        raise InvalidInput(errors={"language": [_l("Choose Vietnamese or English.")]})
+    return asked
 
 
 def evidence_for_caller(commune_code: str) -> CommuneEvidence:
@@ -196,6 +218,7 @@ def _words(evidence: CommuneEvidence) -> dict[str, object]:
     """What both commune pages say besides the evidence: the rule and each product's gaps."""
     return {
         "rule": RULE,
+        "period_line": rule_lines(evidence.as_of)[1],
         "missing_words": {
             product.product_id: missing_in_words(product) for product in evidence.products
         },

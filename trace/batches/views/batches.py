@@ -29,6 +29,7 @@ from trace.batches.forms import (
 from trace.batches.models import Batch, BatchStatus, EventBatchRole
 from trace.batches.services import batches as service
 from trace.batches.services import issuing
+from trace.batches.services.completeness import completeness_of, missing_in_words
 from trace.batches.services.events import events_of, pre_harvest_warnings
 from trace.batches.services.recall import recall_batch
 from trace.batches.services.tracing import trace_batch
@@ -97,6 +98,7 @@ def new_batch() -> ResponseReturnValue:
         saved = submit(form, lambda values: service.create_batch(db.session, user, values))
         if saved is not None:
             flash(_("Batch %(code)s registered.", code=saved.code), "success")
+            warn_missing_items(saved.id)
             return redirect(url_for("batches.batch", batch_id=saved.id))
     return render_template("batches/form.html", form=form), form_status(form)
 
@@ -114,6 +116,7 @@ def batch(batch_id: int) -> ResponseReturnValue:
         events=events,
         warnings=pre_harvest_warnings(events),
         certificates=service.applied_certificates(db.session, record),
+        completeness=completeness_of(db.session, record.id),
         harvest_day=service.reference_day(record),
         trace=trace,
         step_back=[step for step in trace.sources if step.depth == 1],
@@ -150,8 +153,25 @@ def edit_batch(batch_id: int) -> ResponseReturnValue:
         saved = submit(form, save)
         if saved is not None:
             flash(_("Changes to batch %(code)s saved.", code=saved.code), "success")
+            warn_missing_items(saved.id)
             return redirect(url_for("batches.batch", batch_id=batch_id))
     return render_template("batches/form.html", form=form, batch=record), form_status(form)
+
+
+def warn_missing_items(batch_id: int) -> None:
+    """After a save, name each item of the circular the batch still lacks: the save stands,
+    and the batch's page says how to add each."""
+    missing = completeness_of(db.session, batch_id).missing
+    if missing:
+        items = "; ".join(missing_in_words(missing))
+        flash(
+            _(
+                "Still missing for Circular 02/2024: %(items)s. The batch's page shows how to "
+                "add each.",
+                items=items,
+            ),
+            "warning",
+        )
 
 
 @blueprint.route(f"/batches/{ID}/recall", methods=["GET", "POST"])
