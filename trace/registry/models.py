@@ -315,4 +315,3 @@ class Certificate(Base):
         secondary=certificate_products, back_populates="certificates"
     )
     farming_areas: Mapped[list[FarmingArea]] = relationship(secondary=certificate_farming_areas)
-
