@@ -22,6 +22,7 @@ from trace.registry.models import (
     FarmingArea,
     FarmingAreaKind,
     KeyProduct,
+    KeyProductProposal,
     Product,
 )
 
@@ -87,6 +88,25 @@ def make_key_product(
     session.add(entry)
     session.flush()
     return entry
+
+
+def make_key_product_proposal(
+    session: Session, product: Product, proposed_by: User, **values: Any
+) -> KeyProductProposal:
+    """A pending proposal of ``product`` to its cooperative's commune."""
+    proposal = KeyProductProposal(
+        **{
+            "commune_code": product.cooperative.commune_code,
+            "product_id": product.id,
+            "proposed_by_id": proposed_by.id,
+            "note": "",
+            "decline_reason": "",
+            **values,
+        }
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
 
 
 def make_farming_area(session: Session, cooperative: Cooperative, **values: Any) -> FarmingArea:
