@@ -43,6 +43,7 @@ from trace.demo.data import (
     UserSeed,
 )
 from trace.demo.events import EVENTS, EventSeed
+from trace.demo.key_products import load_key_products
 from trace.errors import InvalidInput
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing import services as keys
@@ -56,6 +57,8 @@ KINDS = (
     "batches",
     "users",
     "events",
+    "key_products",
+    "key_product_proposals",
 )
 
 RecordT = TypeVar("RecordT", bound=Base)
@@ -97,6 +100,7 @@ def load_demo_data(session: Session, passwords: Mapping[str, str]) -> DemoLoad:
             new_accounts.add(user_seed.email)
     for code, steps in EVENTS.items():
         _ensure_events(session, code, steps, created)
+    load_key_products(session, created)
     return DemoLoad({kind: created[kind] for kind in KINDS}, frozenset(new_accounts))
 
 
@@ -176,7 +180,6 @@ def _ensure_product(
             brand=seed.brand,
             ocop_stars=seed.ocop_stars,
             shelf_life_days=seed.shelf_life_days,
-            is_key_product=seed.is_key_product,
         ),
     )
 
