@@ -89,8 +89,9 @@ def upgrade():
         "FROM products JOIN cooperatives ON cooperatives.id = products.cooperative_id "
         "WHERE products.is_key_product AND products.archived_at IS NULL"
     )
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.drop_column('is_key_product')
+    # Dropped in place (SQLite 3.35+): rebuilding products would break the foreign keys of
+    # the batches and key products that already point at it.
+    op.drop_column('products', 'is_key_product')
     _set_choices(OLD_SUBJECTS, NEW_SUBJECTS, OLD_ACTIONS, NEW_ACTIONS)
 
 
@@ -104,14 +105,12 @@ def downgrade():
     )
     _set_append_only(True)
     _set_choices(NEW_SUBJECTS, OLD_SUBJECTS, NEW_ACTIONS, OLD_ACTIONS)
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('is_key_product', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # Added in place, its default kept: rebuilding products would break its foreign keys.
+    op.add_column('products', sa.Column('is_key_product', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute(
         "UPDATE products SET is_key_product = TRUE WHERE id IN "
         "(SELECT product_id FROM key_products WHERE removed_at IS NULL)"
     )
-    with op.batch_alter_table('products', schema=None) as batch_op:
-        batch_op.alter_column('is_key_product', server_default=None, existing_type=sa.Boolean(), existing_nullable=False)
     op.drop_table('key_product_proposals')
     op.drop_table('key_products')
 

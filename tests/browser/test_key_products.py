@@ -62,9 +62,7 @@ def test_an_officer_adds_a_key_product_by_decision_and_confirms_a_proposal(
     capture(page, "list-before")
 
     # A decision number left out: the message sits at its field, nothing is added.
-    page.locator("#product_id").select_option(
-        label="Mật ong rừng tràm (HTX Nuôi ong Tạ An Khương)"
-    )
+    page.locator("#product_id").select_option(label="Mật ong rừng tràm (HTX Nuôi ong Tạ An Khương)")
     page.get_by_label("Ngày quyết định").fill("2026-03-02")
     page.get_by_role("button", name="Đưa vào danh sách").click()
     expect(page.locator("#decision_number-error")).to_contain_text("Hãy nhập số quyết định")
