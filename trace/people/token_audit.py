@@ -7,6 +7,7 @@ name and the prefix that lists show, never by the token itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def _record(
     actor: User | None,
     token: ApiToken,
     action: AuditAction,
-    changes: dict[str, list[Any]],
+    changes: Mapping[str, Any],
 ) -> None:
     record_audit(
         session,

@@ -3,7 +3,7 @@ cooperative's proposal, and the cooperative's proposal itself."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField
@@ -17,7 +17,7 @@ DECISION_NUMBER_HINT = _l("As written on the decision, such as 125/QĐ-UBND.")
 class DecisionForm(RegistryForm):
     """The commune's decision: its number and date, and an optional note."""
 
-    REQUIRED = ("decision_number", "decided_on")
+    REQUIRED: ClassVar[tuple[str, ...]] = ("decision_number", "decided_on")
 
     decision_number = StringField(_l("Decision number"), description=DECISION_NUMBER_HINT)
     decided_on = DateTextField(_l("Date of the decision"))

@@ -7,7 +7,8 @@ an audit record in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
@@ -158,7 +159,7 @@ def _audit(
     user: User,
     proposal: KeyProductProposal,
     action: AuditAction,
-    changes: dict[str, list[object]],
+    changes: Mapping[str, Any],
 ) -> None:
     record_audit(
         session,

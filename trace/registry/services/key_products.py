@@ -8,9 +8,10 @@ Every change writes an audit record in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
@@ -278,7 +279,7 @@ def _audit(
     user: User | None,
     entry: KeyProduct,
     action: AuditAction,
-    changes: dict[str, list[object]],
+    changes: Mapping[str, Any],
 ) -> None:
     record_audit(
         session,
