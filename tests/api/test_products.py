@@ -277,7 +277,7 @@ def test_is_key_product_is_refused_in_input_saying_the_commune_decides(
     else:
         response = api.patch(f"{URL}/{tenants.product_a.id}", {"is_key_product": value})
     message = " ".join(field_errors(response)["is_key_product"])
-    assert "commune decides" in message
+    assert "xã quyết định các sản phẩm chủ lực" in message  # the commune decides
     assert count(session, Product) == before
     assert session.get(Product, tenants.product_a.id).is_key_product is False
 
