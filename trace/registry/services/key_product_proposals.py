@@ -27,9 +27,15 @@ from trace.registry.models import (
     KeyProductProposalState,
     Product,
 )
-from trace.registry.services.key_products import NOTE_LIMIT, Decision, add_key_product
+from trace.registry.services.key_products import (
+    NOTE_LIMIT,
+    Decision,
+    add_key_product,
+    save_once,
+)
 
 PENDING = KeyProductProposalState.PENDING
+WAITING = _l("This product already waits for the commune's answer.")
 
 
 def propose(session: Session, user: User, product_id: int, note: str) -> KeyProductProposal:
@@ -45,7 +51,7 @@ def propose(session: Session, user: User, product_id: int, note: str) -> KeyProd
     elif _is_listed(session, commune_code, product.id):
         errors.add("product_id", _l("The commune already lists this product as a key product."))
     elif latest_for_product(session, product.id, PENDING) is not None:
-        errors.add("product_id", _l("This product already waits for the commune's answer."))
+        errors.add("product_id", WAITING)
     errors.raise_if_any()
     proposal = KeyProductProposal(
         commune_code=commune_code,
@@ -55,8 +61,7 @@ def propose(session: Session, user: User, product_id: int, note: str) -> KeyProd
         proposed_by_id=user.id,
         decline_reason="",
     )
-    session.add(proposal)
-    session.flush()
+    save_once(session, proposal, "product_id", WAITING)
     changes = {"product_id": [None, product.id], "note": [None, text]}
     _audit(session, user, proposal, AuditAction.PROPOSED, changes)
     return proposal
@@ -93,13 +98,18 @@ def answered(session: Session, commune_code: str, limit: int = 20) -> Sequence[K
     ).all()
 
 
-def pending_proposal(session: Session, commune_code: str, proposal_id: int) -> KeyProductProposal:
-    """A proposal to the commune still waiting; any other id is ``NotFound``."""
-    proposal = session.scalar(
-        _proposals(commune_code).where(
-            KeyProductProposal.id == proposal_id, KeyProductProposal.state == PENDING
-        )
+def pending_proposal(
+    session: Session, commune_code: str, proposal_id: int, locked: bool = False
+) -> KeyProductProposal:
+    """A proposal to the commune still waiting; any other id is ``NotFound``. ``locked``, the
+    row is held until the transaction ends (PostgreSQL): of two answers at once, the second
+    finds it answered."""
+    statement = _proposals(commune_code).where(
+        KeyProductProposal.id == proposal_id, KeyProductProposal.state == PENDING
     )
+    if locked:
+        statement = statement.with_for_update(of=KeyProductProposal)
+    proposal = session.scalar(statement)
     if proposal is None:
         raise NotFound(_l("This proposal does not exist or was answered already."))
     return proposal
@@ -109,7 +119,7 @@ def confirm(
     session: Session, user: User, commune_code: str, proposal_id: int, decision: Decision
 ) -> KeyProduct:
     """List the proposed product by the decision given; the listing answers the proposal."""
-    proposal = pending_proposal(session, commune_code, proposal_id)
+    proposal = pending_proposal(session, commune_code, proposal_id, locked=True)
     return add_key_product(session, user, commune_code, proposal.product_id, decision)
 
 
@@ -117,7 +127,7 @@ def decline(
     session: Session, user: User, commune_code: str, proposal_id: int, reason: str
 ) -> KeyProductProposal:
     """Turn a proposal down, saying why: the cooperative reads the reason."""
-    proposal = pending_proposal(session, commune_code, proposal_id)
+    proposal = pending_proposal(session, commune_code, proposal_id, locked=True)
     errors = FieldErrors()
     text = errors.text("decline_reason", reason, NOTE_LIMIT)
     if not text and "decline_reason" not in errors.errors:

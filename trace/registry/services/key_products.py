@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from trace.audit.models import AuditAction, AuditSubject
@@ -23,8 +25,8 @@ from trace.auth.models import Role, User
 from trace.common.clock import local_today
 from trace.common.communes import Commune, find_commune, normalise_commune_code
 from trace.common.field_errors import FieldErrors, present
-from trace.db import utcnow
-from trace.errors import AccessDenied, NotFound
+from trace.db import Base, utcnow
+from trace.errors import AccessDenied, InvalidInput, NotFound
 from trace.registry.models import (
     Cooperative,
     FarmingArea,
@@ -37,6 +39,7 @@ from trace.registry.models import (
 DECISION_FIELDS = ("decision_number", "decided_on", "note")
 NUMBER_LIMIT = 60
 NOTE_LIMIT = 300
+ALREADY_LISTED = _l("This product is on the commune's list already.")
 
 
 @dataclass(frozen=True)
@@ -127,14 +130,16 @@ def add_key_product(
     entry = None
     if product is not None:
         entry = session.scalar(
-            select(KeyProduct).where(
+            select(KeyProduct)
+            .where(
                 KeyProduct.commune_code == commune_code,
                 KeyProduct.product_id == product.id,
                 KeyProduct.removed_at.is_(None),
             )
+            .with_for_update()
         )
         if entry is not None and not entry.awaits_decision:
-            errors.add("product_id", _l("This product is on the commune's list already."))
+            errors.add("product_id", ALREADY_LISTED)
     errors.raise_if_any()
     product = present(product)
     if entry is None:
@@ -151,8 +156,7 @@ def add_key_product(
         action = AuditAction.CHANGED
     for name, value in values.items():
         setattr(entry, name, value)
-    session.add(entry)
-    session.flush()
+    save_once(session, entry, "product_id", ALREADY_LISTED)
     after = snapshot(entry, ("commune_code", "product_id", *DECISION_FIELDS))
     _audit(session, user, entry, action, differences(before, after))
     _confirm_pending(session, user, entry)
@@ -168,7 +172,7 @@ def remove_key_product(
     reason: str,
 ) -> KeyProduct:
     """Take a product off the list from a date, for a reason; the entry stays as history."""
-    entry = listed_entry(session, commune_code, entry_id)
+    entry = listed_entry(session, commune_code, entry_id, locked=True)
     errors = FieldErrors()
     day = _past_date(errors, "removed_on", removed_on)
     if day is not None and entry.decided_on is not None and day < entry.decided_on:
@@ -187,14 +191,32 @@ def remove_key_product(
     return entry
 
 
-def listed_entry(session: Session, commune_code: str, entry_id: int) -> KeyProduct:
-    """An entry on the commune's list now; any other id is ``NotFound``."""
-    entry = session.scalar(
-        _entries(commune_code).where(KeyProduct.id == entry_id, KeyProduct.removed_at.is_(None))
+def listed_entry(
+    session: Session, commune_code: str, entry_id: int, locked: bool = False
+) -> KeyProduct:
+    """An entry on the commune's list now; any other id is ``NotFound``. ``locked``, the row
+    is held until the transaction ends (PostgreSQL): a second remover then finds it gone."""
+    statement = _entries(commune_code).where(
+        KeyProduct.id == entry_id, KeyProduct.removed_at.is_(None)
     )
+    if locked:
+        statement = statement.with_for_update(of=KeyProduct)
+    entry = session.scalar(statement)
     if entry is None:
         raise NotFound(_l("This product is not on the commune's list."))
     return entry
+
+
+def save_once(session: Session, record: Base, field: str, message: LazyString) -> None:
+    """Insert ``record``; a unique index it breaks (another writer got there between the
+    check and the insert, on PostgreSQL) is a message at ``field``, and the transaction
+    goes on (the insert is undone alone, in a savepoint)."""
+    try:
+        with session.begin_nested():
+            session.add(record)
+            session.flush()
+    except IntegrityError:
+        raise InvalidInput(errors={field: [str(message)]}) from None
 
 
 def _entries(commune_code: str) -> Select[tuple[KeyProduct]]:
@@ -250,11 +272,13 @@ def _past_date(errors: FieldErrors, field: str, raw: date | str | None) -> date 
 def _confirm_pending(session: Session, user: User | None, entry: KeyProduct) -> None:
     """A listed product's pending proposal to this commune is answered by the listing."""
     proposal = session.scalar(
-        select(KeyProductProposal).where(
+        select(KeyProductProposal)
+        .where(
             KeyProductProposal.product_id == entry.product_id,
             KeyProductProposal.commune_code == entry.commune_code,
             KeyProductProposal.state == KeyProductProposalState.PENDING,
         )
+        .with_for_update()
     )
     if proposal is None:
         return
