@@ -21,6 +21,8 @@ from trace.registry.models import (
     Cooperative,
     FarmingArea,
     FarmingAreaKind,
+    KeyProduct,
+    KeyProductProposal,
     Product,
 )
 
@@ -48,13 +50,63 @@ def make_cooperative(session: Session, **values: Any) -> Cooperative:
     return cooperative
 
 
-def make_product(session: Session, cooperative: Cooperative, **values: Any) -> Product:
+def make_product(
+    session: Session, cooperative: Cooperative, is_key_product: bool = False, **values: Any
+) -> Product:
+    """A product; ``is_key_product`` puts it on the list of every commune where its
+    cooperative is found now (address, live farming areas), as those communes' decision."""
     product = Product(
         **{"cooperative": cooperative, "name": f"Gạo ST25 {next(_sequence)}", **values}
     )
     session.add(product)
     session.flush()
+    if is_key_product:
+        communes = {cooperative.commune_code} | {
+            area.commune_code for area in cooperative.farming_areas if area.archived_at is None
+        }
+        for commune_code in sorted(communes):
+            make_key_product(session, product, commune_code)
+        session.expire(product, ["is_key_product"])
     return product
+
+
+def make_key_product(
+    session: Session, product: Product, commune_code: str | None = None, **values: Any
+) -> KeyProduct:
+    """A product on a commune's list (its cooperative's commune unless named), by decision."""
+    entry = KeyProduct(
+        **{
+            "commune_code": commune_code or product.cooperative.commune_code,
+            "product_id": product.id,
+            "decision_number": f"{next(_sequence)}/QĐ-UBND",
+            "decided_on": date(2026, 3, 2),
+            "note": "",
+            "removal_reason": "",
+            **values,
+        }
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def make_key_product_proposal(
+    session: Session, product: Product, proposed_by: User, **values: Any
+) -> KeyProductProposal:
+    """A pending proposal of ``product`` to its cooperative's commune."""
+    proposal = KeyProductProposal(
+        **{
+            "commune_code": product.cooperative.commune_code,
+            "product_id": product.id,
+            "proposed_by_id": proposed_by.id,
+            "note": "",
+            "decline_reason": "",
+            **values,
+        }
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal
 
 
 def make_farming_area(session: Session, cooperative: Cooperative, **values: Any) -> FarmingArea:

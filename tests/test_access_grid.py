@@ -125,6 +125,13 @@ GRID: dict[str, Access] = {
     "registry.cooperative": OWNED_PAGE,
     "registry.edit_cooperative": OWNED_WRITE,
     "registry.archive_cooperative": Access(roles=OPERATORS_ONLY, is_owned=True),
+    # A commune's key products: commune A's officer and operators keep the list; staff only
+    # propose their own products (tests/registry/test_key_product_views.py).
+    "registry.key_products": Access(roles=COMMUNE_READERS, is_owned=True),
+    "registry.remove_key_product": Access(roles=COMMUNE_READERS, is_owned=True),
+    "registry.confirm_key_product_proposal": Access(roles=COMMUNE_READERS, is_owned=True),
+    "registry.decline_key_product_proposal": Access(roles=COMMUNE_READERS, is_owned=True),
+    "registry.propose_key_product": Access(roles=frozenset({Role.COOPERATIVE}), is_owned=True),
     "api_cooperatives.get_cooperative": Access(roles=ALL_ROLES, is_api=True, is_owned=True),
     "api_cooperatives.create_cooperative": Access(roles=OPERATORS_ONLY, is_api=True),
     "api_cooperatives.update_cooperative": API_OWNED_WRITE,
@@ -274,6 +281,17 @@ def _report() -> int:
     return report.id
 
 
+def _key_product_of_a(tenants) -> int:
+    """Product A on its commune's list of key products."""
+    return factories.make_key_product(db.session, tenants.product_a).id
+
+
+def _proposal_of_a(tenants) -> int:
+    """A new product of cooperative A, proposed by its staff to commune A."""
+    product = factories.make_product(db.session, tenants.cooperative_a)
+    return factories.make_key_product_proposal(db.session, product, tenants.staff_a).id
+
+
 def _first_static_file() -> str:
     static = PROJECT_ROOT / "trace" / "static"
     return next(str(path.relative_to(static)) for path in static.rglob("*") if path.is_file())
@@ -297,6 +315,8 @@ URL_VALUES: dict[str, Any] = {
     "inspection_id": lambda tenants: _inspection_of_a(tenants),
     "report_id": lambda tenants: _report(),
     "commune_code": lambda tenants: tenants.cooperative_a.commune_code,
+    "entry_id": _key_product_of_a,
+    "proposal_id": _proposal_of_a,
     "province_code": lambda tenants: "92",  # cooperative A's commune is in Cần Thơ
     # A new colleague of cooperative A, so that disabling or re-linking touches no caller.
     "user_id": lambda tenants: (

@@ -270,6 +270,61 @@ def test_demo_commune_has_one_key_product_traced_and_one_naming_what_it_lacks(ru
     evidence = commune_evidence(session, "31673")  # Xã Trần Đề, the demo officer's commune
     by_name = {product.product_name: product for product in evidence.products}
     assert by_name["Gạo ST25 lúa - tôm"].is_traced
-    organic = by_name["Gạo ST25 hữu cơ"]
-    assert not organic.is_traced
-    assert organic.missing == (Item.PRODUCT_IMAGE, Item.PRODUCTION_STEP)
+    st24 = by_name["Gạo ST24 Trần Đề"]
+    assert not st24.is_traced
+    assert st24.missing == (Item.PRODUCT_IMAGE, Item.PRODUCTION_STEP, Item.STANDARDS)
+
+
+def test_demo_trande_key_products_were_chosen_by_its_officer(runner, session):
+    from trace.audit.models import AuditAction, AuditRecord, AuditSubject
+    from trace.batches.models import EventType
+    from trace.batches.services.events import events_of
+    from trace.demo.data import RICE_BROWN, RICE_ST24, RICE_ST25, TRAN_DE
+    from trace.indicator.services import commune_evidence
+    from trace.registry.models import KeyProductProposalState
+    from trace.registry.services import key_product_proposals, key_products
+
+    created = json.loads(run_demo(runner, "--json").output)["created"]
+    assert (created["key_products"], created["key_product_proposals"]) == (6, 1)
+    officer = session.scalar(select(User).where(User.email == "canbo.xa@demo.truyxuat.vn"))
+    listed = key_products.listed(session, TRAN_DE)
+    by_name = {entry.product.name: entry for entry in listed}
+    assert set(by_name) == {RICE_ST25, RICE_ST24}
+    assert {(e.decision_number, e.decided_on.isoformat()) for e in listed} == {
+        ("45/QĐ-UBND", "2026-02-20"),
+        ("112/QĐ-UBND", "2026-06-15"),
+    }
+    assert {entry.added_by_id for entry in listed} == {officer.id}
+    audited = session.scalars(
+        select(AuditRecord).where(AuditRecord.subject == AuditSubject.KEY_PRODUCT)
+    ).all()
+    assert {r.subject_id for r in audited if r.user_id == officer.id} == {e.id for e in listed}
+    assert {r.action for r in audited} == {AuditAction.CREATED}
+    # The indicator counts exactly the commune's list.
+    evidence = commune_evidence(session, TRAN_DE, DEMO_TODAY)
+    assert {row.product_name for row in evidence.products} == {RICE_ST25, RICE_ST24}
+
+    # Gạo ST25: a batch with its harvest recorded and valid certificates.
+    st25 = by_name[RICE_ST25].product
+    st25_batches = session.scalars(select(Batch).where(Batch.product_id == st25.id)).all()
+    assert any(
+        EventType.HARVEST in {e.type for e in events_of(session, batch)} for batch in st25_batches
+    )
+    assert any(c.valid_from <= DEMO_TODAY <= c.valid_to for c in st25.certificates)
+    # Gạo ST24: its batches lack a recorded step and any certificate, even through their areas.
+    st24 = by_name[RICE_ST24].product
+    st24_batches = session.scalars(select(Batch).where(Batch.product_id == st24.id)).all()
+    assert st24_batches
+    assert all(events_of(session, batch) == [] for batch in st24_batches)
+    assert st24.certificates == []
+    assert st24.ocop_certificate_id is None
+    areas = {area.id for batch in st24_batches for area in batch.farming_areas}
+    covering = session.scalars(select(Certificate)).all()
+    assert not any(areas & {area.id for area in c.farming_areas} for c in covering)
+
+    # The cooperative's brown rice waits for the officer's answer.
+    [proposal] = key_product_proposals.pending(session, TRAN_DE)
+    assert (proposal.product.name, proposal.state) == (RICE_BROWN, KeyProductProposalState.PENDING)
+    assert not proposal.product.is_key_product
+    again = json.loads(run_demo(runner, "--json").output)["created"]
+    assert (again["key_products"], again["key_product_proposals"]) == (0, 0)

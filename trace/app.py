@@ -37,6 +37,7 @@ from trace.jobs.cli import jobs_group
 from trace.jobs.views import blueprint as jobs_blueprint
 from trace.lookup.views import blueprint as lookup_blueprint
 from trace.people import cli as people_cli
+from trace.people import token_audit
 from trace.people.views import blueprint as people_blueprint
 from trace.printing.cli import labels_command
 from trace.printing.views import blueprint as printing_blueprint
@@ -92,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     api.init_app(app)
     register_error_handlers(app)
+    token_audit.listen()
     for command in (
         users,
         demo,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api.registry_helpers import caller, count, field_errors, ids
-from tests.factories import make_certificate, make_cooperative, make_product
+from tests.factories import make_certificate, make_cooperative, make_key_product, make_product
 from trace.registry.models import CertificateScheme, Product
 
 URL = "/api/v1/products"
@@ -22,7 +22,6 @@ def _new_product(**values):
         "brand": "Trần Đề",
         "gtin": GTIN,
         "shelf_life_days": 365,
-        "is_key_product": True,
         **values,
     }
 
@@ -86,7 +85,7 @@ def test_staff_create_products_for_their_cooperative(client, session, tenants):
     assert response.status_code == 201
     body = response.get_json()
     assert body["gtin"] == "0" + GTIN
-    assert (body["unit"], body["is_key_product"], body["shelf_life_days"]) == ("túi", True, 365)
+    assert (body["unit"], body["is_key_product"], body["shelf_life_days"]) == ("túi", False, 365)
     stored = session.get(Product, body["id"])
     assert (stored.cooperative_id, stored.name) == (tenants.cooperative_a.id, "Gạo ST25 túi 5 kg")
 
@@ -130,7 +129,6 @@ def test_operators_name_the_cooperative(client, session, tenants):
         ({"shelf_life_days": 0}, "shelf_life_days"),
         ({"shelf_life_days": 2.5}, "shelf_life_days"),
         ({"shelf_life_days": "30"}, "shelf_life_days"),
-        ({"is_key_product": "yes"}, "is_key_product"),
         ({"ocop_stars": 4}, "ocop_certificate_id"),
         ({"ocop_stars": 6, "ocop_certificate_id": 1}, "ocop_stars"),
         ({"ocop_certificate_id": 0, "ocop_stars": 4}, "ocop_certificate_id"),
@@ -265,3 +263,41 @@ def test_a_product_code_is_unique_within_a_cooperative_only(client, session, ten
     assert response.status_code == 201, response.get_json()
     response = staff_a.patch(f"{URL}/{tenants.product_a.id}", {"code": "ST25"})
     assert "code" in field_errors(response)
+
+
+@pytest.mark.parametrize("method", ["post", "patch"])
+@pytest.mark.parametrize("value", [True, False, "yes"])
+def test_is_key_product_is_refused_in_input_saying_the_commune_decides(
+    client, session, tenants, method, value
+):
+    api = caller(client, session, tenants.staff_a)
+    before = count(session, Product)
+    if method == "post":
+        response = api.post(URL, _new_product(is_key_product=value))
+    else:
+        response = api.patch(f"{URL}/{tenants.product_a.id}", {"is_key_product": value})
+    message = " ".join(field_errors(response)["is_key_product"])
+    assert "xã quyết định các sản phẩm chủ lực" in message  # the commune decides
+    assert count(session, Product) == before
+    assert session.get(Product, tenants.product_a.id).is_key_product is False
+
+
+def test_is_key_product_follows_the_communes_list(client, session, tenants):
+    path = f"{URL}/{tenants.product_a.id}"
+    api = caller(client, session, tenants.staff_a)
+    assert api.get(path).get_json()["is_key_product"] is False
+    entry = make_key_product(session, tenants.product_a)
+    assert api.get(path).get_json()["is_key_product"] is True
+    assert [item["is_key_product"] for item in api.get(URL).get_json()["items"]] == [True]
+    entry.removed_at = entry.added_at
+    session.flush()
+    assert api.get(path).get_json()["is_key_product"] is False
+
+
+def test_is_key_product_is_documented_as_derived_and_read_only(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+    field = schemas["ProductOut"]["properties"]["is_key_product"]
+    assert field["readOnly"] is True
+    assert "commune" in field["description"]
+    assert "is_key_product" not in schemas["ProductCreate"]["properties"]
+    assert "is_key_product" not in schemas["ProductUpdate"]["properties"]

@@ -135,7 +135,8 @@ def test_clerk_adds_a_product(
     phone.get_by_label("Unit you sell in").fill("bag of 5 kg")
     phone.get_by_label("Description").fill("Fragrant rice grown with few chemicals.")
     phone.get_by_label("Photo of the product").set_input_files(photo)
-    phone.get_by_label("This is a key product of our commune").check()
+    # The commune decides its key products: the form has no tick of its own any more.
+    expect(phone.get_by_label("This is a key product of our commune")).to_have_count(0)
     capture(phone, "product-form")
     phone.get_by_role("button", name="Save the product").click()
 
@@ -144,7 +145,8 @@ def test_clerk_adds_a_product(
     expect(phone.get_by_role("status")).to_contain_text("Product “Gạo ST25 Trần Đề” added.")
     expect(phone.get_by_text("bag of 5 kg")).to_be_visible()
     expect(phone.get_by_role("img", name="Photo of Gạo ST25 Trần Đề")).to_be_visible()
-    expect(phone.get_by_text("Key product of the commune").first).to_be_visible()
+    expect(phone.get_by_text("No: the commune decides its key products")).to_be_visible()
+    expect(phone.get_by_role("button", name="Propose to the commune")).to_be_visible()
     capture(phone, "product-detail")
 
     records_nav(phone).get_by_role("link", name="Products").click()

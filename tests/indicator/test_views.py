@@ -132,7 +132,7 @@ def test_a_commune_without_key_products_says_what_to_do(client, session, officer
     text = text_of(english(client, PAGE))
     assert "The commune does not meet indicator 13.4 yet" in text
     assert "No key product registered" in text
-    assert "marks its product as a key product on the product's form" in text
+    assert "adds the key products the commune decided on to its list" in text
 
 
 def test_an_officer_cannot_see_another_commune(client, session, officer, ke_sach):

@@ -67,7 +67,6 @@ def product_values(**changes: Any) -> dict[str, Any]:
         "gtin": "8934588012228",
         "brand": "ST25",
         "shelf_life_days": 365,
-        "is_key_product": True,
         **changes,
     }
 
@@ -426,7 +425,6 @@ def test_staff_register_a_product_with_normalised_values(session, tenants):
     assert stored["name"] == "Gạo ST25 Hồ Quang Cua"
     assert stored["gtin"] == "08934588012228"
     assert stored["shelf_life_days"] == 365
-    assert stored["is_key_product"] is True
     assert stored["ocop_stars"] is None
 
 

@@ -108,7 +108,8 @@ def test_page_shows_every_field_in_plain_words(client, session, tenants):
         "4-star OCOP",
         ocop.number,
         "Key product of the commune",
-        "counted for the commune's traceability indicator (13.4)",
+        "decision ",
+        "QĐ-UBND",
         "Line one",
     ):
         assert expected in text
@@ -141,7 +142,7 @@ def test_staff_add_a_product(client, session, tenants):
             "unit": "kg",
             "gtin": "8931234567897",
             "shelf_life_days": "365",
-            "is_key_product": "y",
+            "is_key_product": "y",  # the former tick: ignored, the commune decides
         },
     )
     assert response.status_code == 302
@@ -150,7 +151,7 @@ def test_staff_add_a_product(client, session, tenants):
     assert product.cooperative_id == tenants.cooperative_a.id
     assert product.gtin == "08931234567897"
     assert product.shelf_life_days == 365
-    assert product.is_key_product
+    assert not product.is_key_product
     assert response.headers["Location"] == f"/products/{product.id}"
     shown = client.get(response.headers["Location"] + "?lang=en")
     assert "Product “Gạo ST25 Trần Đề” added." in text_of(shown)

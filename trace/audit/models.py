@@ -24,6 +24,14 @@ class AuditAction(enum.StrEnum):
     ENABLED = "enabled"
     LINK_ISSUED = "link_issued"  # a password-reset link
     PASSWORD_SET = "password_set"  # noqa: S105 (an action's name)
+    TOKEN_CREATED = "token_created"  # noqa: S105 (an action's name)
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105 (an action's name)
+    # A commune's key products: an entry removed from the list; a cooperative's proposal
+    # made, confirmed or declined (a new entry is CREATED, its decision recorded CHANGED).
+    REMOVED = "removed"
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
 
 
 class AuditSubject(enum.StrEnum):
@@ -35,6 +43,8 @@ class AuditSubject(enum.StrEnum):
     REPORT = "report"
     COOPERATIVE = "cooperative"  # created, or its details changed (commune, tax code...)
     USER = "user"  # a person's account: invited, role changed, disabled, a new password
+    KEY_PRODUCT = "key_product"  # an entry of a commune's list of key products
+    KEY_PRODUCT_PROPOSAL = "key_product_proposal"
 
 
 class AuditRecord(Base):

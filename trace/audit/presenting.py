@@ -24,6 +24,8 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     AuditSubject.SCAN: _l("Scan"),
     AuditSubject.REPORT: _l("Consumer's report"),
     AuditSubject.COOPERATIVE: _l("Cooperative"),
+    AuditSubject.KEY_PRODUCT: _l("Commune key product"),
+    AuditSubject.KEY_PRODUCT_PROPOSAL: _l("Key product proposal"),
 }
 ACTION_LABELS: dict[str, LazyString] = {
     AuditAction.CREATED: _l("Created"),
@@ -31,6 +33,12 @@ ACTION_LABELS: dict[str, LazyString] = {
     AuditAction.RECALLED: _l("Recalled"),
     AuditAction.IMPORTED: _l("Imported"),
     AuditAction.VERIFIED: _l("Verified"),
+    AuditAction.TOKEN_CREATED: _l("API token created"),
+    AuditAction.TOKEN_REVOKED: _l("API token revoked"),
+    AuditAction.REMOVED: _l("Removed"),
+    AuditAction.PROPOSED: _l("Proposed"),
+    AuditAction.CONFIRMED: _l("Confirmed"),
+    AuditAction.DECLINED: _l("Declined"),
 }
 CSV_HEADER = (
     _l("Time (Vietnam)"),

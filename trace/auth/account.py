@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from trace.auth.models import ApiToken, User
-from trace.auth.services import issue_api_token
+from trace.auth.services import new_api_token
+from trace.auth.token_events import announce_created, announce_revoked
 from trace.common.forms import CONTROL_CHARACTERS
 from trace.common.languages import LANGUAGES
 from trace.db import utcnow
@@ -69,7 +70,9 @@ def create_token(session: Session, user: User, name: str) -> str:
             count=MAX_ACTIVE_TOKENS,
         )
         raise InvalidInput(errors={"name": [str(message)]})
-    return issue_api_token(session, user, name)
+    token, record = new_api_token(session, user, name)
+    announce_created(session, user, record)
+    return token
 
 
 def own_active_token(session: Session, user: User, token_id: int) -> ApiToken:
@@ -91,4 +94,5 @@ def revoke_own_token(session: Session, user: User, token_id: int) -> ApiToken:
     token = own_active_token(session, user, token_id)
     token.revoked_at = utcnow()
     session.flush()
+    announce_revoked(session, user, token)
     return token

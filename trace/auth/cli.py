@@ -9,6 +9,7 @@ from flask.cli import AppGroup
 
 from trace.auth import services
 from trace.auth.models import Role, User
+from trace.auth.token_events import announce_created
 from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 
@@ -76,7 +77,8 @@ def create_token(email: str, name: str) -> None:
     """Issue an API token for EMAIL; the token is printed alone on the last line, once."""
     with command_transaction():
         user = services.find_user_by_email(db.session, email)
-        token = services.issue_api_token(db.session, user, name)
+        token, record = services.new_api_token(db.session, user, name)
+        announce_created(db.session, None, record)
     click.echo(f"API token for {user.email} (store it now: it is never shown again):", err=True)
     click.echo(token)
 

@@ -22,6 +22,7 @@ from trace.auth.passwords import (
     verify_password,
 )
 from trace.auth.sessions import end_every_session
+from trace.auth.token_events import announce_revoked
 from trace.common.communes import find_commune
 from trace.db import utcnow, write_apart
 from trace.errors import Conflict, InvalidInput, NotFound
@@ -224,17 +225,22 @@ def _token_hash(token: str) -> str:
 
 def issue_api_token(session: Session, user: User, name: str = "") -> str:
     """Create a token for the user and return it; this is the only time it is ever seen."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(
-        ApiToken(
-            user=user,
-            token_hash=_token_hash(token),
-            prefix=token[:TOKEN_DISPLAY_LENGTH],
-            name=name.strip(),
-        )
-    )
-    session.flush()
+    token, _ = new_api_token(session, user, name)
     return token
+
+
+def new_api_token(session: Session, user: User, name: str = "") -> tuple[str, ApiToken]:
+    """A new token and its stored record (its hash and the prefix lists show)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken(
+        user=user,
+        token_hash=_token_hash(token),
+        prefix=token[:TOKEN_DISPLAY_LENGTH],
+        name=name.strip(),
+    )
+    session.add(record)
+    session.flush()
+    return token, record
 
 
 def user_for_token(session: Session, token: str) -> User | None:
@@ -277,7 +283,8 @@ def record_token_use(session: Session, token_id: int, used_at: datetime) -> bool
 
 
 def revoke_api_token(session: Session, token_or_prefix: str) -> ApiToken:
-    """Revoke a token given in full or by the prefix that lists show."""
+    """Revoke a token given in full or by the prefix that lists show (the ``revoke-token``
+    command: audited as the command line's doing)."""
     candidates = session.scalars(
         select(ApiToken).where(
             (ApiToken.token_hash == _token_hash(token_or_prefix))
@@ -292,5 +299,6 @@ def revoke_api_token(session: Session, token_or_prefix: str) -> ApiToken:
     token = active[0] if active else candidates[0]
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-    session.flush()
+        session.flush()
+        announce_revoked(session, None, token)
     return token

@@ -41,7 +41,6 @@ class ProductSeed:
     code: str | None = None
     gtin: str | None = None
     ocop_stars: int | None = None
-    is_key_product: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +129,8 @@ AQUACULTURE = FarmingAreaKind.AQUACULTURE
 RICE_ST25 = "Gạo ST25 lúa - tôm"
 RICE_ORGANIC = "Gạo ST25 hữu cơ"
 RICE_BROWN = "Gạo lứt ST25"
+# A key product of Trần Đề whose batch lacks a recorded harvest and any certificate.
+RICE_ST24 = "Gạo ST24 Trần Đề"
 
 RICE_COOPERATIVE = CooperativeSeed(
     name="Hợp tác xã Nông nghiệp Lúa thơm Trần Đề",
@@ -149,7 +150,6 @@ RICE_COOPERATIVE = CooperativeSeed(
             code="ST25",
             gtin="08936052470015",
             ocop_stars=4,
-            is_key_product=True,
             description="Gạo ST25 trồng luân canh với tôm sú trên đất nhiễm mặn, thơm lá dứa.",
         ),
         ProductSeed(
@@ -160,7 +160,6 @@ RICE_COOPERATIVE = CooperativeSeed(
             "Lúa thơm Trần Đề",
             code="HC25",
             gtin="08936052470022",
-            is_key_product=True,
             description="Gạo ST25 canh tác hữu cơ theo TCVN 11041, không dùng phân bón hóa học.",
         ),
         ProductSeed(
@@ -171,6 +170,15 @@ RICE_COOPERATIVE = CooperativeSeed(
             "Lúa thơm Trần Đề",
             code="GL25",
             description="Gạo lứt ST25 xay giữ cám, đóng túi hút chân không.",
+        ),
+        ProductSeed(
+            RICE_ST24,
+            "Gạo",
+            "túi 5 kg",
+            365,
+            "Lúa thơm Trần Đề",
+            code="ST24",
+            description="Gạo ST24 vụ Hè Thu, hạt dài, cơm mềm.",
         ),
     ),
     farming_areas=(
@@ -209,6 +217,19 @@ RICE_COOPERATIVE = CooperativeSeed(
             "Lúa ST25",
             date(2025, 2, 10),
             date(2030, 2, 9),
+        ),
+        FarmingAreaSeed(
+            # No certificate covers it.
+            "VN-STRG-0142",
+            "Ruộng lúa ấp Đầu Giồng",
+            CROP,
+            TRAN_DE,
+            Decimal("9.507300"),
+            Decimal("106.171200"),
+            Decimal("15.80"),
+            "Lúa ST24",
+            date(2025, 4, 1),
+            date(2030, 3, 31),
         ),
     ),
     certificates=(
@@ -266,6 +287,15 @@ RICE_COOPERATIVE = CooperativeSeed(
             ("VN-STRG-0037",),
         ),
         BatchSeed(
+            # No step recorded (no harvest event) and no certificate: not traced.
+            RICE_ST24,
+            "ST24-261025-01",
+            date(2026, 10, 20),
+            date(2026, 10, 25),
+            Decimal("600"),
+            ("VN-STRG-0142",),
+        ),
+        BatchSeed(
             RICE_BROWN,
             "GL25-260820-01",
             date(2026, 8, 15),
@@ -298,7 +328,6 @@ TEA_COOPERATIVE = CooperativeSeed(
             code="CD",
             gtin="08936118290014",
             ocop_stars=5,
-            is_key_product=True,
             description="Chè đinh hái một tôm, sao tay trên chảo gang; nước xanh, hậu ngọt.",
         ),
         ProductSeed(
@@ -310,7 +339,6 @@ TEA_COOPERATIVE = CooperativeSeed(
             code="CB",
             gtin="08936118290021",
             ocop_stars=4,
-            is_key_product=True,
             description="Chè búp một tôm hai lá, sao máy, đóng túi 500 g.",
         ),
         ProductSeed(
@@ -422,7 +450,6 @@ SHRIMP_COOPERATIVE = CooperativeSeed(
             "Tôm rừng Đầm Dơi",
             code="TS",
             gtin="08937064150018",
-            is_key_product=True,
             description="Tôm sú nuôi quảng canh dưới tán rừng đước, cấp đông nguyên con.",
         ),
         ProductSeed(
@@ -434,7 +461,6 @@ SHRIMP_COOPERATIVE = CooperativeSeed(
             code="TK",
             gtin="08937064150025",
             ocop_stars=4,
-            is_key_product=True,
             description="Tôm đất phơi nắng, bóc vỏ thủ công.",
         ),
     ),

@@ -43,6 +43,7 @@ from trace.demo.data import (
     UserSeed,
 )
 from trace.demo.events import EVENTS, EventSeed
+from trace.demo.key_products import load_key_products
 from trace.demo.photos import ensure_product_photo
 from trace.errors import InvalidInput
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
@@ -57,6 +58,8 @@ KINDS = (
     "batches",
     "users",
     "events",
+    "key_products",
+    "key_product_proposals",
 )
 
 RecordT = TypeVar("RecordT", bound=Base)
@@ -98,6 +101,7 @@ def load_demo_data(session: Session, passwords: Mapping[str, str]) -> DemoLoad:
             new_accounts.add(user_seed.email)
     for code, steps in EVENTS.items():
         _ensure_events(session, code, steps, created)
+    load_key_products(session, created)
     return DemoLoad({kind: created[kind] for kind in KINDS}, frozenset(new_accounts))
 
 
@@ -179,7 +183,6 @@ def _ensure_product(
             brand=seed.brand,
             ocop_stars=seed.ocop_stars,
             shelf_life_days=seed.shelf_life_days,
-            is_key_product=seed.is_key_product,
         ),
     )
 

@@ -21,6 +21,7 @@ from trace.registry.models import (
     Certificate,
     Cooperative,
     FarmingArea,
+    KeyProduct,
     Product,
     certificate_products,
 )
@@ -39,33 +40,20 @@ class KeyProductRow:
 
 
 def key_product_communes(commune_codes: Collection[str]) -> Select[tuple[str, int]]:
-    """(commune code, product id) for every live key product found in one of the communes,
-    through its cooperative's address or through one of the cooperative's farming areas."""
-    live_key_products = (
-        select(Product.id, Product.cooperative_id)
-        .where(Product.is_key_product.is_(True), Product.archived_at.is_(None))
-        .subquery()
-    )
-    by_address = (
-        select(Cooperative.commune_code.label("commune_code"), live_key_products.c.id)
-        .join(live_key_products, live_key_products.c.cooperative_id == Cooperative.id)
-        .where(Cooperative.commune_code.in_(commune_codes), Cooperative.archived_at.is_(None))
-    )
-    by_farming_area = (
-        select(FarmingArea.commune_code.label("commune_code"), live_key_products.c.id)
-        .join(
-            live_key_products,
-            live_key_products.c.cooperative_id == FarmingArea.cooperative_id,
-        )
-        .join(Cooperative, Cooperative.id == FarmingArea.cooperative_id)
+    """(commune code, product id) for every product on one of the communes' lists of key
+    products (the commune's decision, trace/registry/services/key_products.py), the product
+    and its cooperative still live."""
+    return (
+        select(KeyProduct.commune_code, KeyProduct.product_id)
+        .join(Product, Product.id == KeyProduct.product_id)
+        .join(Cooperative, Cooperative.id == Product.cooperative_id)
         .where(
-            FarmingArea.commune_code.in_(commune_codes),
-            FarmingArea.archived_at.is_(None),
+            KeyProduct.commune_code.in_(commune_codes),
+            KeyProduct.removed_at.is_(None),
+            Product.archived_at.is_(None),
             Cooperative.archived_at.is_(None),
         )
     )
-    pairs = union(by_address, by_farming_area).subquery()
-    return select(pairs.c.commune_code, pairs.c.id)
 
 
 def key_products(session: Session, product_ids: Collection[int]) -> list[KeyProductRow]:

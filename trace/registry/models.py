@@ -11,13 +11,16 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Table,
     Text,
     UniqueConstraint,
+    select,
+    text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from trace.db import Base, utcnow, value_enum
 from trace.uploads.models import Upload
@@ -42,6 +45,12 @@ class CertificateScheme(enum.StrEnum):
     OCOP = "ocop"
     FOOD_SAFETY = "food_safety"
     OTHER = "other"
+
+
+class KeyProductProposalState(enum.StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
 
 
 class Cooperative(Base):
@@ -69,6 +78,97 @@ class Cooperative(Base):
     products: Mapped[list[Product]] = relationship(back_populates="cooperative")
     farming_areas: Mapped[list[FarmingArea]] = relationship(back_populates="cooperative")
     certificates: Mapped[list[Certificate]] = relationship(back_populates="cooperative")
+
+
+# A commune lists a product once at a time: removed entries stay, as its history.
+LISTED_ONCE = "removed_at IS NULL"
+# A product waits on one proposal at a time.
+ONE_PENDING = "state = 'pending'"
+
+
+class KeyProduct(Base):
+    """A product on a commune's list of key products (sản phẩm chủ lực), by the commune's
+    decision: what indicator 13.4 counts. Removal keeps the row, with its date and reason.
+
+    An entry with no decision date was carried over from the cooperatives' former
+    self-declared tick (migration 5d2e8b41c7a9) and waits for the officer's decision.
+    """
+
+    __tablename__ = "key_products"
+    __table_args__ = (
+        Index(
+            "uq_key_products_listed",
+            "commune_code",
+            "product_id",
+            unique=True,
+            sqlite_where=text(LISTED_ONCE),
+            postgresql_where=text(LISTED_ONCE),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="RESTRICT"), index=True
+    )
+    decision_number: Mapped[str] = mapped_column(String(60), default="")
+    decided_on: Mapped[date | None]
+    note: Mapped[str] = mapped_column(String(300), default="")
+    # Null when no one signed in added it (carried over, a command, the demo).
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    removed_at: Mapped[datetime | None]
+    removed_on: Mapped[date | None]
+    removal_reason: Mapped[str] = mapped_column(String(300), default="")
+    removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+
+    product: Mapped[Product] = relationship()
+
+    @property
+    def is_listed(self) -> bool:
+        return self.removed_at is None
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.decided_on is None
+
+
+class KeyProductProposal(Base):
+    """A cooperative asks its commune to count one of its products as a key product; the
+    commune's officer confirms it (with the decision) or declines it (with a reason)."""
+
+    __tablename__ = "key_product_proposals"
+    __table_args__ = (
+        Index(
+            "uq_key_product_proposals_pending",
+            "product_id",
+            unique=True,
+            sqlite_where=text(ONE_PENDING),
+            postgresql_where=text(ONE_PENDING),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_code: Mapped[str] = mapped_column(String(5), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="RESTRICT"), index=True
+    )
+    state: Mapped[KeyProductProposalState] = mapped_column(
+        value_enum(KeyProductProposalState, "key_product_proposal_state"),
+        default=KeyProductProposalState.PENDING,
+    )
+    note: Mapped[str] = mapped_column(String(300), default="")
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    answered_at: Mapped[datetime | None]
+    decline_reason: Mapped[str] = mapped_column(String(300), default="")
+    # The list entry a confirmation made (or found already there).
+    key_product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("key_products.id", ondelete="RESTRICT")
+    )
+
+    product: Mapped[Product] = relationship()
 
 
 class Product(Base):
@@ -101,7 +201,6 @@ class Product(Base):
         ForeignKey("certificates.id", ondelete="RESTRICT")
     )
     shelf_life_days: Mapped[int | None]
-    is_key_product: Mapped[bool] = mapped_column(default=False)
     image_upload_id: Mapped[int | None] = mapped_column(
         ForeignKey("uploads.id", ondelete="SET NULL")
     )
@@ -115,6 +214,14 @@ class Product(Base):
     ocop_certificate: Mapped[Certificate | None] = relationship(foreign_keys=[ocop_certificate_id])
     # Read-only: the image is chosen by its id, and a list loads the page's images at once.
     image_upload: Mapped[Upload | None] = relationship(viewonly=True)
+    # Derived, never set: a commune's officers put the product on their list of key products
+    # (KeyProduct below); loaded with the product, so a list costs no extra query.
+    is_key_product: Mapped[bool] = column_property(
+        select(KeyProduct.id)
+        .where(KeyProduct.product_id == id, KeyProduct.removed_at.is_(None))
+        .correlate_except(KeyProduct)
+        .exists()
+    )
 
 
 class FarmingArea(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 
 from trace.common.forms import (
     RegistryForm,
@@ -43,7 +43,6 @@ class ProductForm(RegistryForm):
         _l("Photo of the product"),
         _l("A clear photo of the package: JPEG, PNG or WebP, up to 5 MB."),
     )
-    is_key_product = BooleanField(_l("This is a key product of our commune"))
     gtin = StringField(
         _l("Barcode number (GTIN)"),
         description=_l("Only if the product already has a barcode: the 8 to 14 digits under it."),
@@ -67,7 +66,6 @@ class ProductForm(RegistryForm):
             "category": self.category.data,
             "unit": self.unit.data,
             "description": self.description.data,
-            "is_key_product": bool(self.is_key_product.data),
             "gtin": (self.gtin.data or "").strip() or None,
             "brand": self.brand.data,
             "shelf_life_days": read_int(self.shelf_life_days.data),

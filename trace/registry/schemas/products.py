@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, pre_load
 
 from trace.common.schemas import (
     InputSchema,
-    StrictBoolean,
     Text,
     optional_copy,
     page_schema,
@@ -22,11 +25,25 @@ PRODUCT_EXAMPLE = {
     "description": "Gạo ST25 vụ Đông Xuân, sấy lạnh.",
     "brand": "Trần Đề",
     "shelf_life_days": 365,
-    "is_key_product": True,
 }
+KEY_PRODUCT_IS_DECIDED = _l(
+    "Read-only: the commune decides its key products. Its officers list them, with the "
+    "decision's number and date; a cooperative may propose one from the product's page."
+)
 
 
-class ProductCreate(InputSchema):
+class RefusesKeyProduct(InputSchema):
+    """``is_key_product`` is derived from the commune's list: input naming it is refused
+    with the reason, rather than as an unknown field."""
+
+    @pre_load
+    def _refuse_key_product(self, data: Any, **_: Any) -> Any:
+        if isinstance(data, Mapping) and "is_key_product" in data:
+            raise ValidationError({"is_key_product": [str(KEY_PRODUCT_IS_DECIDED)]})
+        return data
+
+
+class ProductCreate(RefusesKeyProduct):
     """A new product; staff add to their own cooperative, operators name the cooperative."""
 
     cooperative_id = record_id(
@@ -55,10 +72,13 @@ class ProductCreate(InputSchema):
     )
     ocop_certificate_id = record_id(allow_none=True)
     shelf_life_days = fields.Integer(strict=True, allow_none=True)
-    is_key_product = StrictBoolean()
 
 
-ProductUpdate = optional_copy(ProductCreate, "ProductUpdate", exclude={"cooperative_id"})
+class ProductUpdate(
+    RefusesKeyProduct,
+    optional_copy(ProductCreate, "ProductUpdateFields", exclude={"cooperative_id"}),  # type: ignore[misc]
+):
+    """Changed fields of a product; those not given stay as they are."""
 
 
 class ProductOut(Schema):
@@ -74,7 +94,15 @@ class ProductOut(Schema):
     ocop_stars = fields.Integer(required=True, allow_none=True)
     ocop_certificate_id = fields.Integer(required=True, allow_none=True)
     shelf_life_days = fields.Integer(required=True, allow_none=True)
-    is_key_product = fields.Boolean(required=True)
+    is_key_product = fields.Boolean(
+        required=True,
+        dump_only=True,
+        metadata={
+            "description": "Derived, read-only: true while a commune lists the product as one "
+            "of its key products (sản phẩm chủ lực), by the commune's decision. Input naming "
+            "it is refused (422)."
+        },
+    )
     image_upload_id = fields.Integer(required=True, allow_none=True)
     image_url = fields.Method(
         "_image_url",

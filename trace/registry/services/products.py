@@ -30,7 +30,6 @@ FIELDS = (
     "ocop_stars",
     "ocop_certificate_id",
     "shelf_life_days",
-    "is_key_product",
     "image_upload_id",
 )
 TEXT_LIMITS = {"name": 200, "category": 100, "unit": 30, "brand": 120, "description": 5000}
@@ -103,8 +102,6 @@ def _apply(session: Session, product: Product, values: Mapping[str, Any], is_new
         cleaned["gtin"] = _gtin(session, errors, product, given["gtin"])
     if "shelf_life_days" in given:
         cleaned["shelf_life_days"] = _shelf_life(errors, given["shelf_life_days"])
-    if "is_key_product" in given:
-        cleaned["is_key_product"] = bool(given["is_key_product"])
     if "image_upload_id" in given:
         cleaned["image_upload_id"] = chosen_upload_id(
             session,

@@ -1,6 +1,14 @@
-"""The registry's pages: cooperatives, products, farming areas and certificates."""
+"""The registry's pages: cooperatives, products, farming areas, certificates, and the
+communes' key products."""
 
-from trace.registry.views import certificates, cooperatives, farming_areas, products
+from trace.registry.views import certificates, cooperatives, farming_areas, key_products, products
 from trace.registry.views.common import blueprint
 
-__all__ = ["blueprint", "certificates", "cooperatives", "farming_areas", "products"]
+__all__ = [
+    "blueprint",
+    "certificates",
+    "cooperatives",
+    "farming_areas",
+    "key_products",
+    "products",
+]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
@@ -22,8 +22,17 @@ from trace.auth.models import Role, User
 from trace.common.forms import chosen_id
 from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
+from trace.registry.forms.key_products import ProposeKeyProductForm
 from trace.registry.forms.products import ProductForm
-from trace.registry.models import Certificate, CertificateScheme, Product
+from trace.registry.models import (
+    Certificate,
+    CertificateScheme,
+    KeyProduct,
+    KeyProductProposal,
+    KeyProductProposalState,
+    Product,
+)
+from trace.registry.services import key_product_proposals, key_products
 from trace.registry.services import products as service
 from trace.registry.views.common import archive_page, blueprint, prepare_owner_field
 from trace.uploads.forms import stored_upload, upload_to_show, with_upload
@@ -71,11 +80,34 @@ def new_product() -> ResponseReturnValue:
 def product(product_id: int) -> ResponseReturnValue:
     user = caller()
     record = service.get_product(db.session, user, product_id)
+    key_entries = key_products.product_entries(db.session, record.id)
+    proposal = key_product_proposals.latest_for_product(db.session, record.id)
     return render_template(
         "registry/products/detail.html",
         product=record,
         can_write=can_write(user),
         image=upload_to_show(record.image_upload_id, user),
+        key_entries=key_entries,
+        proposal=proposal,
+        propose_form=ProposeKeyProductForm()
+        if _may_propose(user, record, key_entries, proposal)
+        else None,
+    )
+
+
+def _may_propose(
+    user: User,
+    product: Product,
+    key_entries: Sequence[KeyProduct],
+    proposal: KeyProductProposal | None,
+) -> bool:
+    """Staff propose a live product their commune does not list and that waits for nothing."""
+    own_commune = product.cooperative.commune_code
+    return (
+        user.role is Role.COOPERATIVE
+        and product.archived_at is None
+        and all(entry.commune_code != own_commune for entry in key_entries)
+        and (proposal is None or proposal.state is not KeyProductProposalState.PENDING)
     )
 
 
