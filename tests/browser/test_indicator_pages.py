@@ -2,7 +2,7 @@
 the dashboard, reads the verdict and each key product, then the print view with its QR codes;
 an operator opens a province from the dashboard's form and sorts its communes.
 
-Kế Sách has two key products: rice, with a complete batch harvested this month (Circular
+Kế Sách has two key products: rice, with a complete batch harvested ten days ago (Circular
 02/2024's items: photo, address, harvest recorded, expiry, label, valid certificate), and
 pomelo, with a batch but no photo, step, expiry or label, and a lapsed certificate.
 Screenshots at 360 px go to ``TRACE_SCREENSHOT_DIR``.
