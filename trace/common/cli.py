@@ -35,9 +35,10 @@ def command_transaction(writes: bool = True) -> Iterator[None]:
 
 
 def one_line_reason(error: TraceError) -> str:
+    """The error's message and each field's problems, all in the command's language (the
+    fields' keys are the program's English names, so they are left out)."""
     details = "; ".join(
-        f"{field}: {' '.join(str(message) for message in messages)}"
-        for field, messages in error.errors.items()
+        " ".join(str(message) for message in messages) for messages in error.errors.values()
     )
     return f"{error.message} ({details})" if details else str(error.message)
 

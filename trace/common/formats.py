@@ -24,12 +24,12 @@ from babel.numbers import format_decimal as babel_format_decimal
 from flask_babel import get_locale
 
 from trace.common.clock import local_time
-from trace.common.languages import DEFAULT_LANGUAGE
 
 DAY_PATTERN = "long"
 TIME_PATTERN = "short"
 # CLDR puts a narrow no-break space before "AM"; PDF fonts and terminals may lack it.
 NARROW_SPACE = "\u202f"
+UNTRANSLATED_LANGUAGE = "en"
 
 _EN_MONTHS = [
     "January",
@@ -63,9 +63,11 @@ _MOMENT_WRITERS: dict[str, Callable[[datetime], str]] = {
 
 
 def _language(locale: Locale | str | None) -> str:
+    """The language asked for, else the one in force; with no app at all, gettext leaves
+    the text in English, and so does this."""
     if locale is None:
         locale = get_locale()
-    return str(locale) if locale is not None else DEFAULT_LANGUAGE
+    return str(locale) if locale is not None else UNTRANSLATED_LANGUAGE
 
 
 def local_day(day: date, locale: Locale | str | None = None) -> str:
