@@ -3,6 +3,8 @@ Babel writes them."""
 
 from __future__ import annotations
 
+import pathlib
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -89,9 +91,6 @@ def test_the_filters_follow_the_language_in_force(app, language):
 
 def test_templates_name_no_pattern_of_their_own(app):
     """Every page writes days and moments the one way: no template picks its own pattern."""
-    import pathlib
-    import re
-
     root = pathlib.Path(app.root_path).parent / "templates"
     own_patterns = [
         f"{path.relative_to(root)}:{number}"
