@@ -2,8 +2,9 @@
 force (Vietnamese "5 tháng 12, 2026", "09:04 5 tháng 12, 2026", "10,5"; English
 "December 5, 2026", "December 5, 2026, 9:04 AM", "10.5").
 
-Pages, PDFs, human-facing CSV cells and the commands' text all use these, so a document
-never mixes "1 thg 1, 2026" with "01/01/2026". They are Babel's "long" date and "short" time
+Pages, PDFs, mails, alert reasons and the commands' text all use these, so nothing mixes
+"1 thg 1, 2026" with "01/01/2026" (spreadsheet cells keep dd/mm/yyyy, which spreadsheets
+read as dates). They are Babel's "long" date and "short" time
 joined by the locale's date-time pattern; the two languages of the site are written
 directly, without Babel's pattern machinery (a label page shows up to a dozen dates), and a
 test checks that they write what Babel writes.
