@@ -89,7 +89,7 @@ def local_moment(moment: datetime, locale: Locale | str | None = None) -> str:
     write = _MOMENT_WRITERS.get(language)
     if write is not None and moment.year >= 1000:
         return write(moment)
-    pattern = get_datetime_format("medium", locale=language)
+    pattern = str(get_datetime_format("medium", locale=language))
     time = babel_format_time(moment, TIME_PATTERN, locale=language).replace(NARROW_SPACE, " ")
     day = babel_format_date(moment, DAY_PATTERN, locale=language)
     return pattern.replace("{1}", day).replace("{0}", time)

@@ -71,7 +71,7 @@ def _login_table(logins: list[dict[str, str | None]]) -> str:
     rows += (
         {
             **login,
-            "role": str(ROLE_NAMES[Role(login["role"])]),
+            "role": str(ROLE_NAMES[Role(login["role"] or "")]),
             "password": login["password"] or str(KEPT_PASSWORD),
         }
         for login in logins

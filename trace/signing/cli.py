@@ -41,8 +41,8 @@ def _describe(key: IssuingKey) -> dict[str, Any]:
 def _status(data: dict[str, Any]) -> str:
     if data["state"] == KeyState.REVOKED:
         when = local_moment(datetime.fromisoformat(data["revoked_at"]))
-        return _("revoked %(when)s: %(reason)s", when=when, reason=data["revocation_reason"])
-    return _("current") if data["state"] == KeyState.CURRENT else _("verifies only")
+        return str(_("revoked %(when)s: %(reason)s", when=when, reason=data["revocation_reason"]))
+    return str(_("current") if data["state"] == KeyState.CURRENT else _("verifies only"))
 
 
 def _one_line(data: dict[str, Any]) -> str:
