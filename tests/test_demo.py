@@ -30,6 +30,12 @@ DEMO_LOGINS = {
     "canbo.xa@demo.truyxuat.vn": "commune_officer",
 }
 DEMO_PASSWORD = "truyxuat-demo"
+ROLE_IN_VIETNAMESE = {
+    "operator": "Quản trị nền tảng",
+    "cooperative": "Cán bộ hợp tác xã",
+    "inspector": "Cán bộ quản lý thị trường",
+    "commune_officer": "Cán bộ xã",
+}
 TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 PLANTING_AREA_CODE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
 
@@ -79,7 +85,7 @@ def test_demo_prints_every_login_with_role_and_password(runner):
     output = run_demo(runner).output
     for email, role in DEMO_LOGINS.items():
         line = next(line for line in output.splitlines() if email in line)
-        assert role in line
+        assert ROLE_IN_VIETNAMESE[role] in line
         assert DEMO_PASSWORD in line
 
 
@@ -158,7 +164,7 @@ def test_running_the_demo_again_creates_nothing_and_changes_no_row(runner, sessi
     assert set(second["created"].values()) == {0}
     assert dump_every_table(session) == before
     assert {login["email"] for login in second["logins"]} == set(DEMO_LOGINS)
-    assert "nothing created" in run_demo(runner).output
+    assert "không tạo thêm gì" in run_demo(runner).output
 
 
 def test_demo_keeps_an_existing_account_and_its_password(runner, session):
@@ -252,7 +258,7 @@ def test_demo_forced_in_production_gives_each_account_a_random_password_shown_on
     assert second["created"]["users"] == 0
     assert {login["password"] for login in second["logins"]} == {None}
     text = run_demo(runner, "--force").output
-    assert "(unchanged)" in text
+    assert "(không đổi)" in text
     assert not any(password in text for password in passwords.values())
     for email, password in passwords.items():
         assert authenticate(session, email, password) is not None, email
@@ -261,7 +267,7 @@ def test_demo_forced_in_production_gives_each_account_a_random_password_shown_on
 def test_demo_forced_in_production_says_its_passwords_are_shown_once(app, runner):
     app.config["TRACE_ENV"] = "production"
     output = run_demo(runner, "--force").output
-    assert "shown only this once" in output
+    assert "chỉ hiển thị một lần này" in output
     assert DEMO_PASSWORD not in output
 
 

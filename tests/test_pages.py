@@ -386,7 +386,7 @@ def test_dashboard_times_are_shown_in_vietnam_time(client, session):
     user = make_user(session, Role.COOPERATIVE, cooperative=cooperative)
     log_in(client, user.email)
     text = page(client.get("/dashboard?lang=en")).text
-    assert "3/2/26, 3:30" in text  # 20:30 UTC is 03:30 the next day in Hà Nội
+    assert "March 2, 2026, 3:30 AM" in text  # 20:30 UTC is 03:30 the next day in Hà Nội
     assert "20:30" not in text
 
 

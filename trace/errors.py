@@ -18,6 +18,8 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from trace.validation_messages import translated_errors
+
 log = logging.getLogger(__name__)
 
 FieldErrors = Mapping[str, list[str]]
@@ -88,12 +90,13 @@ def error_response(
 ) -> tuple[Response | str, int, dict[str, str]]:
     """Render one error for the caller: JSON for the API, a page for people."""
     headers = dict(headers or {})
+    errors = translated_errors(errors or {})
     if wants_json():
         payload: dict[str, Any] = {
             "code": status,
             "status": HTTPStatus(status).phrase,
             "message": message,
-            "errors": dict(errors or {}),
+            "errors": dict(errors),
         }
         return jsonify(payload), status, headers
     page = render_template("errors/error.html", status=status, message=message, errors=errors)

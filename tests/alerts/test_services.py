@@ -105,8 +105,8 @@ def test_a_unit_code_in_two_far_provinces_within_an_hour_is_flagged(
     # The scan's own province, not the cooperative's (Cần Thơ).
     assert (alert.cooperative_id, alert.province_code) == (tenants.cooperative_a.id, "79")
     assert alert_message(alert).startswith(
-        "Scanned in Thành phố Hồ Chí Minh at 24/11/2026 10:30, 1 h 0 min after a scan in"
-        " Thành phố Hà Nội at 24/11/2026 09:30"
+        "Scanned in Thành phố Hồ Chí Minh at November 24, 2026, 10:30 AM, 1 h 0 min after a scan in"
+        " Thành phố Hà Nội at November 24, 2026, 9:30 AM"
     )
 
 
@@ -179,7 +179,8 @@ def test_a_unit_scanned_after_an_inspector_marked_it_is_flagged(session, units, 
     [alert] = stored_alerts(session)
     assert (alert.rule, alert.scan_id) == (AlertRule.SCANNED_AFTER_MARK, after)
     assert alert_message(alert) == (
-        "Scanned at 24/11/2026 09:35, after an inspector marked it at 24/11/2026 09:30."
+        "Scanned at November 24, 2026, 9:35 AM, after an inspector marked it at November"
+        " 24, 2026, 9:30 AM."
     )
 
 

@@ -166,8 +166,10 @@ def test_the_reason_names_the_places_times_and_distance():
         now=NOW,
     )
     assert str(fired[0].reason) == (
-        f"Scanned in Thành phố Hồ Chí Minh at 24/11/2026 11:05, 1 h 35 min after a scan in"
-        f" Thành phố Hà Nội at 24/11/2026 09:30, {fired[0].params['distance_km']} km away:"
+        f"Scanned in Thành phố Hồ Chí Minh at November 24, 2026, 11:05 AM, 1 h 35 min"
+        f" after a scan in"
+        f" Thành phố Hà Nội at November 24, 2026, 9:30 AM,"
+        f" {fired[0].params['distance_km']} km away:"
         f" nobody travels that far that fast ({MAX_TRAVEL_KMH} km/h at most)."
     )
 
@@ -249,8 +251,8 @@ def test_a_scan_after_the_grace_after_a_sale_fires():
         (AlertRule.SCANNED_AFTER_MARK, late, "sold")
     ]
     assert str(fired[0].reason) == (
-        "Scanned at 26/11/2026 09:31, more than 2 days after it was reported sold at"
-        " 24/11/2026 09:30."
+        "Scanned at November 26, 2026, 9:31 AM, more than 2 days after it was reported sold at"
+        " November 24, 2026, 9:30 AM."
     )
 
 
@@ -260,7 +262,8 @@ def test_any_scan_after_an_inspector_marked_it_fires():
     fired = scanned_after_mark([before, *after], marked(MarkKind.INSPECTED, T0), now=NOW)
     assert [alert.scan for alert in fired] == after
     assert str(fired[0].reason) == (
-        "Scanned at 24/11/2026 09:31, after an inspector marked it at 24/11/2026 09:30."
+        "Scanned at November 24, 2026, 9:31 AM, after an inspector marked it at November"
+        " 24, 2026, 9:30 AM."
     )
 
 
@@ -302,7 +305,8 @@ def test_one_scan_more_than_the_unit_codes_issued_fires_once_on_the_scan_that_go
         "unit": "kg",
     }
     assert str(fired[0].reason) == (
-        "The batch code was scanned 4 times by 24/11/2026 12:30, more than the 3 unit labels"
+        "The batch code was scanned 4 times by November 24, 2026, 12:30 PM, more than"
+        " the 3 unit labels"
         " issued for the batch."
     )
 
@@ -319,7 +323,8 @@ def test_a_counted_quantity_is_the_number_of_units_when_no_unit_code_was_issued(
     fired = batch_overscanned(scans, size, now=NOW)
     assert [alert.scan for alert in fired] == [scans[5]]
     assert str(fired[0].reason) == (
-        "The batch code was scanned 6 times by 24/11/2026 09:35, more than the batch's 5 Hộp."
+        "The batch code was scanned 6 times by November 24, 2026, 9:35 AM, more than the"
+        " batch's 5 Hộp."
     )
 
 
@@ -374,7 +379,8 @@ def test_a_validly_signed_code_of_no_batch_fires_once_on_its_first_scan():
     fired = unknown_batch(list(reversed(scans)), now=NOW)
     assert [(alert.rule, alert.scan) for alert in fired] == [(AlertRule.UNKNOWN_BATCH, scans[0])]
     assert str(fired[0].reason) == (
-        "Scanned at 24/11/2026 09:30: the signature is valid but no batch has this code, so"
+        "Scanned at November 24, 2026, 9:30 AM: the signature is valid but no batch has"
+        " this code, so"
         " it may have been signed with a copied key."
     )
 

@@ -82,4 +82,36 @@ def test_request_parsing_errors_are_keyed_by_field_not_location(app):
         abort(422, messages={"json": {"name": ["Missing data for required field."]}})
 
     body = _assert_json_error(app.test_client().get("/api/v1/_abort"), 422)
-    assert body["errors"] == {"name": ["Missing data for required field."]}
+    assert body["errors"] == {"name": ["Trường này là bắt buộc."]}
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "message", "per_page", "page"),
+    [
+        (
+            "vi",
+            "Một số trường thông tin cần được sửa lại.",
+            ["Phải lớn hơn hoặc bằng 1 và nhỏ hơn hoặc bằng 100."],
+            ["Không phải là một số nguyên hợp lệ."],
+        ),
+        (
+            "en-GB,en;q=0.9",
+            "Some fields need to be corrected.",
+            ["Must be greater than or equal to 1 and less than or equal to 100."],
+            ["Not a valid integer."],
+        ),
+    ],
+)
+def test_marshmallows_messages_are_in_the_callers_language(
+    client, session, accept_language, message, per_page, page
+):
+    """marshmallow writes English; the answer is in one language, its fields named as sent."""
+    user = make_user(session, role=Role.OPERATOR)
+    token = issue_api_token(session, user, "test")
+    response = client.get(
+        "/api/v1/batches?per_page=0&page=x",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": accept_language},
+    )
+    body = _assert_json_error(response, 422)
+    assert body["message"] == message
+    assert body["errors"] == {"per_page": per_page, "page": page}

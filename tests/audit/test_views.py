@@ -30,8 +30,8 @@ def test_operators_read_each_record(client, tenants, timeline):
     html = _page(client, "?date_to=2026-11-30")
     assert "4 bản ghi" in html
     # Newest first, in Vietnam time, with who and what changed.
-    assert html.index("05/11/2026 08:00") < html.index("02/11/2026 23:30")
-    assert html.index("02/11/2026 23:30") < html.index("01/11/2026 10:00")
+    assert html.index("08:00 5 tháng 11, 2026") < html.index("23:30 2 tháng 11, 2026")
+    assert html.index("23:30 2 tháng 11, 2026") < html.index("10:00 1 tháng 11, 2026")
     assert tenants.staff_a.email in html
     assert "Dòng lệnh trên máy chủ" in html
     assert "LO-42" in html
@@ -45,7 +45,7 @@ def test_filters_narrow_the_list_and_the_csv_link_keeps_them(client, tenants, ti
     log_in(client, tenants.operator.email)
     html = _page(client, "?subject=batch&subject_id=42&action=recalled")
     assert "1 bản ghi" in html
-    assert "05/11/2026 08:00" in html
+    assert "08:00 5 tháng 11, 2026" in html
     assert "/audit.csv?subject=batch&amp;subject_id=42&amp;action=recalled" in html
 
 

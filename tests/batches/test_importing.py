@@ -450,9 +450,9 @@ def test_killing_an_import_midway_leaves_no_batch(tmp_path):
         lines = []
         for line in process.stderr:
             lines.append(line)
-            if "Importing batches" in line:
+            if "Đang nhập các lô hàng" in line:
                 break
-        assert any("Importing batches" in line for line in lines), lines
+        assert any("Đang nhập các lô hàng" in line for line in lines), lines
         time.sleep(0.3)
         process.send_signal(signal.SIGKILL)
     finally:

@@ -286,8 +286,8 @@ def test_certificates_read_as_they_were_on_the_harvest_day_and_today(client, ses
     by_number = {
         next(c for c in (expired, lapsed) if c.number in item).number: item for item in items
     }
-    assert "On the harvest day (01/06/2025) Expired Today Expired" in by_number[expired.number]
-    assert "On the harvest day (01/06/2025) Valid Today Expired" in by_number[lapsed.number]
+    assert "On the harvest day (June 1, 2025) Expired Today Expired" in by_number[expired.number]
+    assert "On the harvest day (June 1, 2025) Valid Today Expired" in by_number[lapsed.number]
     assert all("Valid Today Valid" not in item for item in items)
 
 
@@ -319,11 +319,11 @@ def test_the_page_shows_facts_areas_timeline_in_local_time_and_history(client, s
     assert "500 kg" in text
     timeline = section(response, "timeline__item")
     assert len(timeline) == 1
-    assert timeline[0].startswith("20/11/2026 10:05 Harvest")
+    assert timeline[0].startswith("November 20, 2026, 10:05 AM Harvest")
     assert (tenants.staff_a.display_name or tenants.staff_a.email) in timeline[0]
     history = section(response, "history__row")
     assert history[0].startswith("Batch changed")
-    assert "Harvest date: 18/11/2026 → 20/11/2026" in history[0]
+    assert "Harvest date: November 18, 2026 → November 20, 2026" in history[0]
     assert tenants.staff_a.email in history[0]
     assert history[-1].startswith("Batch registered")
     assert "Quantity: 500" in history[-1]
@@ -485,7 +485,7 @@ def test_trace_page_lists_shipments_and_batches_made_from_it(client, session, te
     assert "1 step forward" in trace
     assert made.code in trace
     assert "Chợ đầu mối Bình Điền" in trace
-    assert "21/11/2026 08:30" in trace
+    assert "November 21, 2026, 8:30 AM" in trace
     assert "300 kg" in trace
     detail = text_of(client.get(f"/batches/{source.id}?lang=en"))
     assert f"Made into {made.code}" in detail

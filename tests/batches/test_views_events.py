@@ -116,7 +116,7 @@ def test_a_harvest_is_recorded_in_local_time_and_shown_on_the_timeline(
     assert event.recorded_by_id == tenants.staff_a.id
     page = text_of(client.get(f"/batches/{batch.id}?lang=en"))
     assert "Harvest recorded." in page
-    assert "20/11/2026 07:30 Harvest" in page
+    assert "November 20, 2026, 7:30 AM Harvest" in page
 
 
 def test_a_pesticide_with_its_interval_and_a_photo(client, session, tenants, batch):

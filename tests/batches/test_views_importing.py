@@ -191,7 +191,7 @@ def test_the_command_imports_a_file_and_prints_json(runner, session, tenants, tm
     result = run_import_command(runner, path, "--cooperative", tax_code, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"imported": 2, "cooperative": tax_code}
-    assert "Importing batches" in result.stderr
+    assert "Đang nhập các lô hàng" in result.stderr
     assert count(session) == 2
     record = session.scalars(select(AuditRecord)).first()
     assert (record.actor, record.user_id) == ("command line", None)
@@ -221,7 +221,7 @@ def test_the_command_refuses_an_unknown_cooperative_or_file(runner, session, ten
     path.write_bytes(b"")
     result = run_import_command(runner, path, "--cooperative", "0000000000")
     assert result.exit_code != 0
-    assert "No cooperative has the tax code 0000000000." in result.stderr
+    assert "Không có hợp tác xã nào có mã số thuế 0000000000." in result.stderr
     result = run_import_command(runner, path, "--cooperative", tenants.cooperative_a.tax_code)
     assert result.exit_code != 0
     assert result.stderr.strip().splitlines()[-1].startswith("Error:")

@@ -138,8 +138,8 @@ def test_clerk_registers_a_batch_records_harvest_and_shipment_then_recalls_it(
     expect(page).to_have_url(re.compile(r"/batches/\d+$"))
     expect(page.get_by_role("status")).to_contain_text("registered")
     expect(page.get_by_text("ST25-261118-01").first).to_be_visible()
-    expect(page.get_by_text("1200.5 kg").first).to_be_visible()
-    expect(page.get_by_text("19/11/2027").first).to_be_visible()
+    expect(page.get_by_text("1,200.5 kg").first).to_be_visible()
+    expect(page.get_by_text("November 19, 2027").first).to_be_visible()
 
     page.get_by_role("link", name="Record a harvest").click()
     expect(page.get_by_label("What happened?")).to_have_value("harvest")
@@ -149,7 +149,7 @@ def test_clerk_registers_a_batch_records_harvest_and_shipment_then_recalls_it(
     capture(page, "event-form")
     page.get_by_role("button", name="Save the step").click()
     expect(page.get_by_role("status")).to_contain_text("Harvest recorded.")
-    expect(page.get_by_text("18/11/2026 07:30").first).to_be_visible()
+    expect(page.get_by_text("November 18, 2026, 7:30 AM").first).to_be_visible()
 
     page.get_by_role("link", name="Record a shipment").click()
     page.get_by_label("Buyer, market or supplier").fill("Siêu thị Co.opmart Sóc Trăng")

@@ -16,6 +16,7 @@ from tests.indicator.conftest import KE_SACH, TRAN_DE, complete_batch, issue_cod
 from tests.registry.test_views_common import text_of
 from trace.auth.models import Role
 from trace.common.clock import local_today
+from trace.common.formats import local_day
 from trace.db import utcnow
 from trace.indicator.services import first_day_of_period
 
@@ -86,7 +87,7 @@ def test_the_officer_sees_their_commune_with_the_verdict_and_each_product(client
     assert response.status_code == 200
     text = text_of(response)
     shows(text, "Xã Kế Sách", KE_SACH, "Thành phố Cần Thơ")
-    assert local_today().strftime("%d/%m/%Y") in text
+    assert local_day(local_today(), "en") in text
     assert "The commune does not meet indicator 13.4 yet" in text
     assert "1 of 2 key products traced (50%)" in text
     assert "A key product is traced when, in the 12 months up to the report's date" in text

@@ -35,7 +35,7 @@ def test_a_batch_code_gives_a_pdf_of_its_labels(runner, session, tenants, batch,
         "pages": 2,
         "serialised": False,
     }
-    assert "Drawing pages" in result.stderr
+    assert "Đang vẽ các trang" in result.stderr
     code = codes.batch_code(session, None, batch.id).text
     pages = tmp_path / "pages"
     pages.mkdir()

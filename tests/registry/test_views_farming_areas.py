@@ -72,7 +72,7 @@ def test_page_shows_the_area_in_plain_words_with_an_offline_map(client, session,
         area.code,
         "Phường Sóc Trăng, Thành phố Cần Thơ",
         "Tôm sú",
-        "12.5 ha",
+        "12.5 ha",  # the English decimal point
         "Suspended",
         "Latitude 9.603, longitude 105.974",
         "Outline: about",

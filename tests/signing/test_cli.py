@@ -89,9 +89,9 @@ def test_rotate_revoke_and_list_as_text(keys_cli, session):
     lines = listed.stdout.strip().splitlines()
     assert lines[0].startswith(first["kid"])
     assert lines[0].endswith(": lost laptop")
-    assert " revoked " in lines[0]
+    assert " đã thu hồi lúc " in lines[0]
     assert lines[1].startswith(second["kid"])
-    assert lines[1].endswith("current")
+    assert lines[1].endswith("đang dùng")
     assert not _leaks(session, listed.output + revoked.output)
 
 
@@ -127,14 +127,14 @@ def test_revoking_twice_exits_non_zero(keys_cli, session):
     assert keys_cli("revoke", kid, "--reason", "one").exit_code == 0
     again = keys_cli("revoke", kid, "--reason", "two")
     assert again.exit_code == 1
-    expected = "Error: " + in_vietnamese("This key is already revoked.") + f" (kid: {kid})"
+    expected = "Error: " + in_vietnamese("This key is already revoked.") + f" ({kid})"
     assert again.output.strip().splitlines() == [expected]
 
 
 def test_an_empty_list_says_so(keys_cli):
     result = keys_cli("list")
     assert result.exit_code == 0
-    assert result.stdout.strip() == "No keys yet."
+    assert result.stdout.strip() == "Chưa có khóa nào."
     assert json.loads(keys_cli("list", "--json").stdout) == []
 
 
@@ -158,7 +158,7 @@ def test_development_without_a_passphrase_warns(app, runner, session):
     app.config["TRACE_KEY_PASSPHRASE"] = None
     result = runner.invoke(args=["keys", "create"])
     assert result.exit_code == 0
-    assert "development passphrase" in result.stderr
+    assert "cụm mật khẩu dành cho phát triển" in result.stderr
     assert keys.private_key_of(keys.current_key(session), keys.DEVELOPMENT_PASSPHRASE) is not None
 
 

@@ -9,7 +9,7 @@ import struct
 import subprocess
 import sys
 import zlib
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import zxingcpp
@@ -71,13 +71,16 @@ def test_a_valid_code_exits_0_and_prints_the_api_answer_as_json(runner, session,
 
 def test_a_tampered_or_recalled_code_exits_1_and_says_why(runner, session, tenants, batch):
     text = codes.batch_code(session, tenants.staff_a, batch.id).text
-    tampered = verify(runner, text.replace("ST25", "ST24"))
+    tampered = verify(runner, text.replace("ST25", "ST24"), "--language", "en")
     assert tampered.exit_code == 1
-    assert "NOT VALID (bad signature)" in tampered.stdout
+    assert tampered.stdout.startswith("NOT VALID: Forged or altered label\n")
     recall_batch(session, tenants.staff_a, batch.id, "Nhiễm mặn")
+    batch.recalled_at = datetime(2026, 10, 6, 2, 30, tzinfo=UTC)
+    session.flush()
     recalled = verify(runner, text)
     assert recalled.exit_code == 1
-    assert "(recalled batch)" in recalled.stdout
+    assert recalled.stdout.startswith("KHÔNG HỢP LỆ: Lô hàng đã bị thu hồi\n")
+    assert "Đã thu hồi lúc 09:30 6 tháng 10, 2026: Nhiễm mặn" in recalled.stdout
     assert "Nhiễm mặn" in recalled.stdout
 
 
@@ -112,16 +115,18 @@ def test_bad_input_exits_non_zero_with_one_line(runner, tmp_path):
     Image.new("L", (300, 300), "white").save(blank)
     no_code = verify(runner, str(blank))
     assert no_code.exit_code == 1
-    assert no_code.output.strip().splitlines()[-1] == f"Error: no QR code could be read in {blank}"
+    assert no_code.output.strip().splitlines()[-1] == (
+        f"Error: Không đọc được mã QR nào trong {blank}"
+    )
     missing = verify(runner, str(tmp_path / "missing.jpg"))
     assert missing.exit_code == 2
-    assert "no such file" in missing.output
+    assert "Không có tệp" in missing.output
     not_image = tmp_path / "label.png"
     not_image.write_text("not an image")
     assert verify(runner, str(not_image)).exit_code == 2
     assert verify(runner).exit_code == 2
     malformed = verify(runner, "hello")
-    assert (malformed.exit_code, "(malformed code)" in malformed.stdout) == (1, True)
+    assert (malformed.exit_code, "Không phải mã của nền tảng" in malformed.stdout) == (1, True)
 
 
 def png_header(width, height):
@@ -197,8 +202,8 @@ def test_a_code_that_holds_terminal_controls_is_shown_escaped(runner, tmp_path):
         assert result.exit_code == 1
         assert not any(control in result.output for control in RAW_CONTROLS), result.output
         lines = result.output.splitlines()
-        assert lines[0] == "NOT VALID (malformed code)"
-        assert not any(line.startswith("VALID") for line in lines)
+        assert lines[0] == "KHÔNG HỢP LỆ: Không phải mã của nền tảng"
+        assert not any(line.startswith("HỢP LỆ") for line in lines)
         assert "\\u202eilav" in lines[-1]
     typed = verify(runner, HOSTILE_CODE).output.splitlines()[-1]
     assert typed == (
@@ -212,7 +217,7 @@ def test_a_code_that_holds_terminal_controls_is_shown_escaped(runner, tmp_path):
 
 def test_a_code_too_long_for_a_file_name_is_checked_as_a_code(runner):
     result = verify(runner, "x" * 300)
-    assert (result.exit_code, "(malformed code)" in result.stdout) == (1, True)
+    assert (result.exit_code, "Không phải mã của nền tảng" in result.stdout) == (1, True)
 
 
 def test_a_broken_key_set_file_exits_2(runner, tmp_path, code_text):
@@ -274,7 +279,7 @@ def test_online_without_a_usable_database_says_how_to_check_offline(tmp_path, co
     assert result.returncode == 1
     [line] = result.stderr.strip().splitlines()
     assert "db upgrade" in line
-    assert "--keys FILE" in line
+    assert "--keys TỆP" in line
 
 
 def test_help_explains_the_command(runner):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from trace.alerts.services import refresh_alerts
 from trace.common.cli import command_transaction, echo_data
@@ -23,4 +24,6 @@ def refresh(as_json: bool) -> None:
     each scan, at most every few seconds per worker); safe to run from cron."""
     with command_transaction():
         stored = refresh_alerts(db.session)
-    echo_data({"alerts_stored": stored}, as_json, lambda data: f"{stored} new alert(s).")
+    echo_data(
+        {"alerts_stored": stored}, as_json, lambda data: _("%(count)d new alert(s).", count=stored)
+    )

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
-from trace.common.clock import local_time
+from trace.common.formats import local_moment
 from trace.scans.places import Province, distance_km, province_near
 from trace.signing.codes import Verdict
 
@@ -47,7 +47,6 @@ COUNT_UNITS = frozenset(
         "box", "boxes", "bag", "bags", "bottle", "bottles", "piece", "pieces", "pcs",
     )
 )  # fmt: skip
-TIME_FORMAT = "%d/%m/%Y %H:%M"
 
 KeyT = TypeVar("KeyT", bound=Hashable)
 
@@ -267,7 +266,7 @@ def render_reason(rule: AlertRule | str, params: Mapping[str, Any]) -> str:
     values = dict(params)
     for name in ("scanned_at", "previous_scanned_at", "marked_at"):
         if name in values:
-            values[name] = local_time(datetime.fromisoformat(values[name])).strftime(TIME_FORMAT)
+            values[name] = local_moment(datetime.fromisoformat(values[name]))
     if "elapsed_minutes" in values:
         values["elapsed"] = _duration(int(values["elapsed_minutes"]))
     return str(_reason_template(AlertRule(rule), values) % values)

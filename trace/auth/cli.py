@@ -6,6 +6,8 @@ from typing import Any
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from trace.auth import services
 from trace.auth.models import Role, User
@@ -18,6 +20,15 @@ from trace.db import db
 users = AppGroup(
     "users", help="Create, disable and re-enable users, set passwords, manage API tokens."
 )
+
+
+# What each role is called in the commands' text, as on the site.
+ROLE_NAMES = {
+    Role.OPERATOR: _l("Platform operator"),
+    Role.COOPERATIVE: _l("Cooperative staff"),
+    Role.INSPECTOR: _l("Market inspector"),
+    Role.COMMUNE_OFFICER: _l("Commune officer"),
+}
 
 
 def _describe(user: User) -> dict[str, Any]:
@@ -67,7 +78,15 @@ def create_user(
             cooperative_tax_code=tax_code,
             commune_code=commune_code,
         )
-    echo_data(_describe(user), as_json, lambda data: f"Created {data['role']} {data['email']}")
+    echo_data(
+        _describe(user),
+        as_json,
+        lambda data: _(
+            "Created the account %(email)s (%(role)s)",
+            email=data["email"],
+            role=ROLE_NAMES[Role(data["role"])],
+        ),
+    )
 
 
 @users.command("token")
@@ -79,7 +98,10 @@ def create_token(email: str, name: str) -> None:
         user = services.find_user_by_email(db.session, email)
         token, record = services.new_api_token(db.session, user, name)
         announce_created(db.session, None, record)
-    click.echo(f"API token for {user.email} (store it now: it is never shown again):", err=True)
+    message = _(
+        "API token for %(email)s (store it now: it is never shown again):", email=user.email
+    )
+    click.echo(message, err=True)
     click.echo(token)
 
 
@@ -95,4 +117,10 @@ def revoke_token(token: str, as_json: bool) -> None:
         "user": revoked.user.email,
         "revoked_at": revoked.revoked_at,
     }
-    echo_data(record, as_json, lambda data: f"Revoked {data['prefix']}… of {data['user']}")
+    echo_data(
+        record,
+        as_json,
+        lambda data: _(
+            "Revoked %(prefix)s… of %(email)s", prefix=data["prefix"], email=data["user"]
+        ),
+    )

@@ -10,6 +10,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from trace.batches.services.importing import import_batches
@@ -21,7 +22,7 @@ from trace.errors import InvalidInput
 from trace.registry import validation
 from trace.registry.models import Cooperative
 
-PHASE_LABELS = {Phase.CHECKING: "Checking rows", Phase.SAVING: "Importing batches"}
+PHASE_LABELS = {Phase.CHECKING: _l("Checking rows"), Phase.SAVING: _l("Importing batches")}
 
 
 class ProgressBars:
@@ -36,7 +37,9 @@ class ProgressBars:
         if phase is not self.phase:
             self.close()
             self.phase, self.done = phase, 0
-            bar: Any = click.progressbar(length=total, label=PHASE_LABELS[phase], file=sys.stderr)
+            bar: Any = click.progressbar(
+                length=total, label=str(PHASE_LABELS[phase]), file=sys.stderr
+            )
             self.bar = bar.__enter__()
         self.bar.update(done - self.done)
         self.done = done
@@ -64,7 +67,7 @@ def import_command(file: Path, tax_code: str, as_json: bool) -> None:
     progress = ProgressBars()
     with command_transaction():
         cooperative = _cooperative(tax_code)
-        click.echo(f"Reading {file.name}…", err=True)
+        click.echo(_("Reading %(file)s…", file=file.name), err=True)
         try:
             result = import_batches(
                 db.session,
@@ -84,7 +87,12 @@ def import_command(file: Path, tax_code: str, as_json: bool) -> None:
     echo_data(
         data,
         as_json,
-        lambda d: f"Imported {d['imported']} batches for {cooperative.name} ({d['cooperative']}).",
+        lambda d: _(
+            "Imported %(count)d batches for %(cooperative)s (%(tax_code)s).",
+            count=d["imported"],
+            cooperative=cooperative.name,
+            tax_code=d["cooperative"],
+        ),
     )
 
 
@@ -101,7 +109,9 @@ def _cooperative(tax_code: str) -> Cooperative:
         normalised = tax_code.strip()
     cooperative = db.session.scalar(select(Cooperative).where(Cooperative.tax_code == normalised))
     if cooperative is None:
-        raise click.ClickException(f"No cooperative has the tax code {tax_code}.")
+        raise click.ClickException(
+            _("No cooperative has the tax code %(tax_code)s.", tax_code=tax_code)
+        )
     return cooperative
 
 

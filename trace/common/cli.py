@@ -35,10 +35,9 @@ def command_transaction(writes: bool = True) -> Iterator[None]:
 
 
 def one_line_reason(error: TraceError) -> str:
-    details = "; ".join(
-        f"{field}: {' '.join(str(message) for message in messages)}"
-        for field, messages in error.errors.items()
-    )
+    """The error's message and each field's problems, all in the command's language (the
+    fields' keys are the program's English names, so they are left out)."""
+    details = " ".join(str(message) for messages in error.errors.values() for message in messages)
     return f"{error.message} ({details})" if details else str(error.message)
 
 

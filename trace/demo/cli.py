@@ -8,7 +8,11 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from trace.auth.cli import ROLE_NAMES
+from trace.auth.models import Role
 from trace.common.cli import command_transaction, echo_data
 from trace.config import PRODUCTION
 from trace.db import db
@@ -20,30 +24,58 @@ from trace.demo.services import (
 )
 
 # What the table shows for an account that was there before: its password was not changed.
-KEPT_PASSWORD = "(unchanged)"  # noqa: S105
+KEPT_PASSWORD = _l("(unchanged)")
+KIND_NAMES = {
+    "keys": _l("%(count)d signing keys"),
+    "cooperatives": _l("%(count)d cooperatives"),
+    "products": _l("%(count)d products"),
+    "farming_areas": _l("%(count)d farming areas"),
+    "certificates": _l("%(count)d certificates"),
+    "batches": _l("%(count)d batches"),
+    "users": _l("%(count)d accounts"),
+    "events": _l("%(count)d production steps"),
+}
+COLUMN_NAMES = {
+    "email": _l("EMAIL"),
+    "role": _l("ROLE"),
+    "password": _l("PASSWORD"),
+    "belongs_to": _l("BELONGS TO"),
+}
 
 
 def render_report(data: dict[str, Any]) -> str:
     """What was created, then the logins as a table a person can read at a glance."""
     counts = ", ".join(
-        f"{count} {kind.replace('_', ' ')}" for kind, count in data["created"].items() if count
+        KIND_NAMES[kind] % {"count": count} for kind, count in data["created"].items() if count
     )
-    summary = f"Created {counts}." if counts else "Demo data already loaded: nothing created."
-    lines = [summary, "", "Demo logins:", _login_table(data["logins"])]
+    if counts:
+        summary = _("Created %(counts)s.", counts=counts)
+    else:
+        summary = _("Demo data already loaded: nothing created.")
+    lines = [summary, "", _("Demo logins:"), _login_table(data["logins"])]
     if data["passwords_shown_once"]:
         lines += [
             "",
-            "Each new account's random password is shown only this once: keep it now. "
-            "Accounts that were already there keep their passwords.",
+            _(
+                "Each new account's random password is shown only this once: keep it now. "
+                "Accounts that were already there keep their passwords."
+            ),
         ]
     return "\n".join(lines)
 
 
 def _login_table(logins: list[dict[str, str | None]]) -> str:
     columns = ("email", "role", "password", "belongs_to")
-    headers = {column: column.replace("_", " ").upper() for column in columns}
+    headers = {column: str(COLUMN_NAMES[column]) for column in columns}
     rows: list[Mapping[str, str | None]] = [headers]
-    rows += ({**login, "password": login["password"] or KEPT_PASSWORD} for login in logins)
+    rows += (
+        {
+            **login,
+            "role": str(ROLE_NAMES[Role(login["role"] or "")]),
+            "password": login["password"] or str(KEPT_PASSWORD),
+        }
+        for login in logins
+    )
     widths = {column: max(len(row[column] or "") for row in rows) for column in columns}
     return "\n".join(
         "  ".join((row[column] or "").ljust(widths[column]) for column in columns).rstrip()
@@ -72,9 +104,11 @@ def demo(as_json: bool, force: bool) -> None:
     is_production = current_app.config["TRACE_ENV"] == PRODUCTION
     if is_production and not force:
         raise click.ClickException(
-            "TRACE_ENV=production: the demo accounts would sign in with the README's public "
-            "password. Run `flask --app trace demo --force` to load them with random "
-            "passwords, printed once."
+            _(
+                "TRACE_ENV=production: the demo accounts would sign in with the README's "
+                "public password. Run `flask --app trace demo --force` to load them with "
+                "random passwords, printed once."
+            )
         )
     passwords = random_passwords() if is_production else shared_passwords()
     with command_transaction():

@@ -14,6 +14,7 @@ from typing import Any
 import click
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from trace.common.cli import command_transaction, echo_data
 from trace.common.communes import normalise_commune_code
@@ -71,17 +72,19 @@ def indicator_13_4(
 ) -> None:
     """Indicator 13.4 (key products traced): a commune's evidence, or a province's communes."""
     if (commune is None) == (province is None):
-        raise click.UsageError("give either --commune or --province")
+        raise click.UsageError(_("Give either --commune or --province."))
     if commune is not None and normalise_commune_code(commune) is None:
-        raise click.BadParameter("a commune code has up to five digits", param_hint="--commune")
+        message = _("A commune code has up to five digits.")
+        raise click.BadParameter(message, param_hint="--commune")
     if province is not None and output_format != "csv":
-        raise click.BadParameter("a province overview is written as csv", param_hint="--format")
+        message = _("A province overview is written as CSV.")
+        raise click.BadParameter(message, param_hint="--format")
     with command_transaction(writes=False), force_locale(language):
         if commune is not None:
             data = _commune_report(commune, output_format, out)
         else:
             data = _province_report(province or "", all_communes, out)
-    echo_data(data, as_json, _summary)
+        echo_data(data, as_json, _summary)
 
 
 def _commune_report(commune: str, output_format: str, out: Path) -> dict[str, Any]:
@@ -120,23 +123,45 @@ def _province_report(province: str, all_communes: bool, out: Path) -> dict[str, 
 
 def _summary(data: dict[str, Any]) -> str:
     if "province" in data:
-        return (
-            f"Wrote {data['file']}: {len(data['communes'])} communes of "
-            f"{data['province']['name']}, {data['traced']} of {data['key_products']} key "
-            f"products traced, {data['communes_meeting_indicator']} communes meet 13.4"
+        return _(
+            "Wrote %(file)s: %(communes)d communes of %(province)s, %(traced)d of "
+            "%(key_products)d key products traced, %(meeting)d communes meet indicator 13.4.",
+            file=data["file"],
+            communes=len(data["communes"]),
+            province=data["province"]["name"],
+            traced=data["traced"],
+            key_products=data["key_products"],
+            meeting=data["communes_meeting_indicator"],
         )
-    verdict = "meets" if data["meets_indicator"] else "does not meet"
-    return (
-        f"Wrote {data['file']}: {data['commune']['name']} {verdict} indicator 13.4 "
-        f"({data['traced']} of {data['key_products']} key products traced)"
-    )
+    if data["meets_indicator"]:
+        summary = _(
+            "Wrote %(file)s: %(commune)s meets indicator 13.4 (%(traced)d of %(key_products)d "
+            "key products traced).",
+            **_summary_values(data),
+        )
+    else:
+        summary = _(
+            "Wrote %(file)s: %(commune)s does not meet indicator 13.4 (%(traced)d of "
+            "%(key_products)d key products traced).",
+            **_summary_values(data),
+        )
+    return str(summary)
+
+
+def _summary_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "file": data["file"],
+        "commune": data["commune"]["name"],
+        "traced": data["traced"],
+        "key_products": data["key_products"],
+    }
 
 
 def write_whole(out: Path, content: bytes) -> None:
     """Write the file whole or not at all (a temporary file renamed into place)."""
     folder = out.resolve().parent
     if not folder.is_dir():
-        raise InvalidInput(errors={"out": [f"no such folder: {folder}"]})
+        raise InvalidInput(errors={"out": [_("No such folder: %(folder)s", folder=folder)]})
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".report-", suffix=out.suffix)
     try:
         with os.fdopen(handle, "wb") as file:

@@ -6,6 +6,7 @@ import logging
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from trace.common.cli import command_transaction, echo_data
 from trace.db import db
@@ -54,5 +55,9 @@ def purge(as_json: bool) -> None:
     echo_data(
         {"downloads_deleted": deleted, "jobs_failed": lost},
         as_json,
-        lambda data: f"{deleted} download(s) deleted, {len(lost)} lost job(s) marked failed.",
+        lambda data: _(
+            "%(deleted)d download(s) deleted, %(lost)d lost job(s) marked failed.",
+            deleted=deleted,
+            lost=len(lost),
+        ),
     )

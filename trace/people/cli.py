@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from trace.auth import services as accounts
 from trace.common.cli import command_transaction
@@ -19,7 +20,7 @@ def disable_user(email: str) -> None:
     with command_transaction():
         user = accounts.find_user_by_email(db.session, email)
         services.disable_person(db.session, None, user)
-    click.echo(f"Disabled {user.email}: signed out everywhere, API tokens revoked")
+    click.echo(_("Disabled %(email)s: signed out everywhere, API tokens revoked", email=user.email))
 
 
 @click.command("enable")
@@ -30,7 +31,7 @@ def enable_user(email: str) -> None:
     with command_transaction():
         user = accounts.find_user_by_email(db.session, email)
         services.enable_person(db.session, None, user)
-    click.echo(f"Enabled {user.email}")
+    click.echo(_("Enabled %(email)s", email=user.email))
 
 
 @click.command("set-password")
@@ -48,7 +49,11 @@ def set_password(email: str, password: str) -> None:
     with command_transaction():
         user = accounts.find_user_by_email(db.session, email)
         services.set_password_by_command(db.session, user, password)
-    click.echo(f"New password set for {user.email}: signed out everywhere, API tokens revoked")
+    message = _(
+        "New password set for %(email)s: signed out everywhere, API tokens revoked",
+        email=user.email,
+    )
+    click.echo(message)
 
 
 COMMANDS = (disable_user, enable_user, set_password)

@@ -17,9 +17,10 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from trace.common.formats import local_moment
 from trace.people.models import LinkPurpose
 from trace.people.services import IssuedLink
 
@@ -83,7 +84,7 @@ def _subject(purpose: LinkPurpose) -> str:
 
 
 def _text(issued: IssuedLink, url: str) -> str:
-    until = format_datetime(issued.link.expires_at, "short")
+    until = local_moment(issued.link.expires_at)
     if issued.link.purpose is LinkPurpose.INVITE:
         intro = _(
             "Hello %(name)s, an account on the traceability platform was made for you. "

@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from trace.batches.models import Batch
@@ -70,7 +71,7 @@ def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
     """Render the labels of BATCH (its batch code, or its lot when only one batch has it)."""
     output_format = out.suffix.lower().lstrip(".")
     if output_format not in FORMATS:
-        raise click.BadParameter("the file must end in .pdf or .png", param_hint="--out")
+        raise click.BadParameter(_("The file must end in .pdf or .png."), param_hint="--out")
     with command_transaction():
         record = find_batch(batch)
         options = read_options({**values, "format": output_format})
@@ -86,9 +87,12 @@ def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
     echo_data(
         summary,
         as_json,
-        lambda data: (
-            f"Wrote {data['labels']} labels of {data['batch']} on {data['pages']} page(s) "
-            f"to {data['file']}"
+        lambda data: _(
+            "Wrote %(labels)d labels of %(batch)s on %(pages)d page(s) to %(file)s",
+            labels=data["labels"],
+            batch=data["batch"],
+            pages=data["pages"],
+            file=data["file"],
         ),
     )
 
@@ -103,9 +107,13 @@ def find_batch(given: str) -> Batch:
         return by_lot[0]
     if by_lot:
         listed = ", ".join(sorted(found.code for found in by_lot))
-        message = f"several batches have lot {given}: name one by its batch code ({listed})"
+        message = _(
+            "Several batches have the lot %(lot)s: name one by its batch code (%(codes)s).",
+            lot=given,
+            codes=listed,
+        )
     else:
-        message = f"no batch has the code or lot {given}"
+        message = _("No batch has the code or lot %(given)s.", given=given)
     raise InvalidInput(errors={"batch": [message]})
 
 
@@ -115,12 +123,12 @@ def _write(run: PrintRun, out: Path) -> int:
     total = math.ceil(run.count / layout.per_page) if run.options.format == "pdf" else 1
     folder = out.resolve().parent
     if not folder.is_dir():
-        raise InvalidInput(errors={"out": [f"no such folder: {folder}"]})
+        raise InvalidInput(errors={"out": [_("No such folder: %(folder)s", folder=folder)]})
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=".labels-", suffix=out.suffix)
     try:
         with (
             os.fdopen(handle, "wb") as file,
-            click.progressbar(length=total, label="Drawing pages", file=sys.stderr) as bar,
+            click.progressbar(length=total, label=_("Drawing pages"), file=sys.stderr) as bar,
         ):
             run.render(file, on_page=lambda page: bar.update(1))
             bar.update(total - bar.pos)  # a PNG is one page drawn without page callbacks

@@ -5,13 +5,16 @@ No command prints private key material: only ids, public keys and dates.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from trace.common.cli import command_transaction, echo_data
+from trace.common.formats import local_moment
 from trace.db import db
 from trace.signing import services as keys
 from trace.signing.models import IssuingKey, KeyState
@@ -37,19 +40,21 @@ def _describe(key: IssuingKey) -> dict[str, Any]:
 
 def _status(data: dict[str, Any]) -> str:
     if data["state"] == KeyState.REVOKED:
-        return f"revoked {data['revoked_at']}: {data['revocation_reason']}"
-    return "current" if data["state"] == KeyState.CURRENT else "verifies only"
+        when = local_moment(datetime.fromisoformat(data["revoked_at"]))
+        return str(_("revoked %(when)s: %(reason)s", when=when, reason=data["revocation_reason"]))
+    return str(_("current") if data["state"] == KeyState.CURRENT else _("verifies only"))
 
 
 def _one_line(data: dict[str, Any]) -> str:
-    return f"{data['kid']}  created {data['created_at']}  {_status(data)}"
+    created = _("created %(when)s", when=local_moment(datetime.fromisoformat(data["created_at"])))
+    return f"{data['kid']}  {created}  {_status(data)}"
 
 
 def _passphrase() -> bytes:
     passphrase = keys.key_passphrase(current_app.config)
     if keys.is_development_passphrase(passphrase):
         click.echo(
-            "Warning: TRACE_KEY_PASSPHRASE is not set; using the development passphrase.",
+            _("Warning: TRACE_KEY_PASSPHRASE is not set; using the development passphrase."),
             err=True,
         )
     return passphrase
@@ -61,7 +66,9 @@ def create_key(as_json: bool) -> None:
     """Create the first issuing key; it signs from now on. Refused when a key is current."""
     with command_transaction():
         key = keys.create_key(db.session, _passphrase())
-    echo_data(_describe(key), as_json, lambda data: f"Created key {data['kid']} (current)")
+    echo_data(
+        _describe(key), as_json, lambda data: _("Created key %(kid)s (current)", kid=data["kid"])
+    )
 
 
 @keys_group.command("list")
@@ -72,7 +79,7 @@ def list_keys(as_json: bool) -> None:
     echo_data(
         described,
         as_json,
-        lambda data: "\n".join(_one_line(item) for item in data) or "No keys yet.",
+        lambda data: "\n".join(_one_line(item) for item in data) or _("No keys yet."),
     )
 
 
@@ -82,7 +89,9 @@ def rotate_key(as_json: bool) -> None:
     """Make a new key current; older keys keep verifying. With no key yet, creates the first."""
     with command_transaction():
         key = keys.rotate_key(db.session, _passphrase())
-    echo_data(_describe(key), as_json, lambda data: f"Key {data['kid']} now signs new labels")
+    echo_data(
+        _describe(key), as_json, lambda data: _("Key %(kid)s now signs new labels", kid=data["kid"])
+    )
 
 
 # A kid is base64url and may start with "-": take it as the argument, not as an option.
@@ -96,6 +105,6 @@ def revoke_key(kid: str, reason: str, as_json: bool) -> None:
     with command_transaction():
         key = keys.revoke_key(db.session, kid, reason)
         signing_stopped = not keys.has_current_key(db.session)
-    echo_data(_describe(key), as_json, lambda data: f"Revoked key {data['kid']}")
+    echo_data(_describe(key), as_json, lambda data: _("Revoked key %(kid)s", kid=data["kid"]))
     if signing_stopped:
-        click.echo("No key is current now: run `flask --app trace keys rotate`.", err=True)
+        click.echo(_("No key is current now: run `flask --app trace keys rotate`."), err=True)

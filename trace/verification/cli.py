@@ -11,18 +11,23 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from trace.common.formats import local_moment
+from trace.common.languages import DEFAULT_LANGUAGE, LANGUAGES
 from trace.db import db
 from trace.errors import InvalidInput
-from trace.signing.codes import CodeError
+from trace.signing.codes import CodeError, Verdict
 from trace.uploads.images import MAX_PIXELS, opened_within_limits
-from trace.verification.answers import verification_json
+from trace.verification.answers import VERDICT_TITLES, verification_json
 from trace.verification.services import Verification, verify_code, verify_offline
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff")
@@ -48,12 +53,24 @@ class BadImage(click.ClickException):
     help="A key set (as served at /.well-known/jwks.json): check offline, with no database.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the verify answer as JSON.")
-def verify(code_or_image: str, keys_file: Path | None, as_json: bool) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The language of the messages (the JSON's fixed values stay as they are).",
+)
+def verify(code_or_image: str, keys_file: Path | None, as_json: bool, language: str) -> None:
     """Check CODE_OR_IMAGE: the text of a label's QR code, or a PNG/JPEG photo of the label.
 
     Exits 0 only when the code is valid. A photo holding several codes checks each; --json
     then prints a list of answers instead of one.
     """
+    with force_locale(language):
+        _verify(code_or_image, keys_file, as_json)
+
+
+def _verify(code_or_image: str, keys_file: Path | None, as_json: bool) -> None:
     texts = codes_in(code_or_image)
     if keys_file is not None:
         key_set = read_key_set(keys_file)
@@ -73,7 +90,7 @@ def codes_in(code_or_image: str) -> list[str]:
     if not looks_like_code and _is_file(path):
         return decode_image(path)
     if not looks_like_code and path.suffix.lower() in IMAGE_SUFFIXES:
-        raise BadImage(f"no such file: {shown(code_or_image)}")
+        raise BadImage(_("No such file: %(path)s", path=shown(code_or_image)))
     return [code_or_image]
 
 
@@ -103,7 +120,7 @@ def decode_image(path: Path, max_pixels: int = MAX_PIXELS) -> list[str]:
         raise BadImage(f"{shown(str(path))}: {reasons}") from None
     texts = list(dict.fromkeys(barcode.text for barcode in barcodes if barcode.valid))
     if not texts:
-        raise click.ClickException(f"no QR code could be read in {shown(str(path))}")
+        raise click.ClickException(_("No QR code could be read in %(path)s", path=shown(str(path))))
     return texts
 
 
@@ -136,13 +153,13 @@ def read_key_set(path: Path) -> Mapping[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise click.BadParameter(
-            f"{path} is not a JSON key set ({error.__class__.__name__})", param_hint="--keys"
-        ) from None
-    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
-        raise click.BadParameter(
-            f'{path} is not a key set: expected {{"keys": [...]}}', param_hint="--keys"
+        message = _(
+            "%(path)s is not a JSON key set (%(error)s)", path=path, error=type(error).__name__
         )
+        raise click.BadParameter(message, param_hint="--keys") from None
+    if not isinstance(data, dict) or not isinstance(data.get("keys"), list):
+        message = _('%(path)s is not a key set: expected {"keys": [...]}', path=path)
+        raise click.BadParameter(message, param_hint="--keys")
     return data
 
 
@@ -150,18 +167,19 @@ def _online(texts: list[str]) -> list[Verification]:
     try:
         return [verify_code(db.session, text) for text in texts]
     except SQLAlchemyError as error:
-        raise click.ClickException(
-            f"the database cannot be read ({error.__class__.__name__}): run `flask --app "
-            "trace db upgrade`, or check offline with --keys FILE (the key set from "
-            "/.well-known/jwks.json)"
-        ) from None
+        message = _(
+            "The database cannot be read (%(error)s): run `flask --app trace db upgrade`, or "
+            "check offline with --keys FILE (the key set from /.well-known/jwks.json).",
+            error=type(error).__name__,
+        )
+        raise click.ClickException(message) from None
 
 
 def _offline(text: str, key_set: Mapping[str, Any]) -> Verification:
     try:
         return verify_offline(text, key_set)
     except CodeError as error:
-        message = f"the key set is not usable: {error}"
+        message = _("The key set is not usable: %(reason)s", reason=error)
         raise click.BadParameter(message, param_hint="--keys") from None
 
 
@@ -171,18 +189,35 @@ def _render(answer: dict[str, Any] | list[dict[str, Any]]) -> str:
 
 
 def _render_one(answer: dict[str, Any]) -> str:
-    lines = [f"{'VALID' if answer['valid'] else 'NOT VALID'} ({answer['reason']})"]
-    lines.append(answer["message"])
+    verdict = _("VALID") if answer["valid"] else _("NOT VALID")
+    lines = [f"{verdict}: {VERDICT_TITLES[Verdict(answer['reason'])]}", answer["message"]]
     batch, label = answer["batch"], answer["label"]
     if batch is not None:
         product, cooperative = batch["product"]["name"], batch["cooperative"]["name"]
-        lines.append(f"{product} · lot {batch['lot']} · {cooperative}")
+        lines.append(
+            _(
+                "%(product)s · lot %(lot)s · %(cooperative)s",
+                product=product,
+                lot=batch["lot"],
+                cooperative=cooperative,
+            )
+        )
         if batch["recall_reason"]:
-            lines.append(f"Recalled {batch['recalled_at']}: {batch['recall_reason']}")
+            recalled_at = local_moment(datetime.fromisoformat(batch["recalled_at"]))
+            lines.append(
+                _(
+                    "Recalled at %(when)s: %(reason)s",
+                    when=recalled_at,
+                    reason=batch["recall_reason"],
+                )
+            )
     elif label is not None:
-        named = f"GTIN {label['gtin']} lot {label['lot']}" if label["gtin"] else label["batch_code"]
-        lines.append(f"The code names {named}, key {label['key_id']}")
+        if label["gtin"]:
+            named = _("GTIN %(gtin)s, lot %(lot)s", gtin=label["gtin"], lot=label["lot"])
+        else:
+            named = label["batch_code"]
+        lines.append(_("The code names %(named)s, key %(key)s", named=named, key=label["key_id"]))
     if answer["unit"] is not None:
-        lines.append(f"Unit {answer['unit']['serial']}")
+        lines.append(_("Unit %(serial)s", serial=answer["unit"]["serial"]))
     lines.append(answer["code"])
     return "\n".join(shown(line) for line in lines)

@@ -35,6 +35,7 @@ from trace.errors import InvalidInput
 from trace.extensions import csrf
 from trace.scans.history import DEFAULT_LIMIT as HISTORY_LIMIT
 from trace.signing.codes import MAX_CODE_LENGTH
+from trace.validation_messages import translated_errors
 from trace.verification.answers import MESSAGES, OFFLINE_VALID, VERDICT_TITLES
 from trace.verification.checks import CodeCheck, judge_codes, record_checks, with_history
 from trace.verification.offline_lists import offline_lists
@@ -132,7 +133,8 @@ def queued() -> ResponseReturnValue:
     try:
         checks = load_queued(request.get_json(silent=True), now)
     except ValidationError as error:
-        return _json_error(422, str(InvalidInput.message), _string_keys(error.messages))
+        errors = translated_errors(_string_keys(error.messages))
+        return _json_error(422, str(InvalidInput.message), errors)
     judged = judge_queued(db.session, checks, now)
     results = store_queued(
         db.session,

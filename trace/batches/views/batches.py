@@ -9,9 +9,9 @@ from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from trace.audit.models import AuditAction, AuditRecord, AuditSubject
@@ -34,6 +34,7 @@ from trace.batches.services.events import events_of, pre_harvest_warnings
 from trace.batches.services.recall import recall_batch
 from trace.batches.services.tracing import trace_batch
 from trace.batches.views.common import blueprint
+from trace.common.formats import local_day, local_moment
 from trace.common.forms import chosen_id, without_control_characters
 from trace.common.views import MAX_PAGE, caller, form_status, page_url, submit
 from trace.db import db
@@ -238,8 +239,6 @@ def other_batches(user: User, batch: Batch) -> list[Batch]:
     return list(db.session.scalars(statement.order_by(Batch.created_at.desc()).limit(200)).all())
 
 
-LOCAL_DATE = "dd/MM/yyyy"
-LOCAL_MINUTE = "dd/MM/yyyy HH:mm"
 FIELD_LABELS = {
     "product_id": _l("Product"),
     "lot": _l("Lot number"),
@@ -316,9 +315,9 @@ def _value_words(session: Any, name: str, value: Any) -> str:
     if value in (None, "", [], {}):
         return _("(empty)")
     if name in ("harvested_on", "packed_on", "expires_on"):
-        return format_date(date.fromisoformat(value), LOCAL_DATE)
+        return local_day(date.fromisoformat(value))
     if name == "occurred_at":
-        return format_datetime(datetime.fromisoformat(value), LOCAL_MINUTE)
+        return local_moment(datetime.fromisoformat(value))
     if name == "product_id":
         product = session.get(Product, value)
         return product.name if product else str(value)
