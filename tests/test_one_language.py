@@ -50,9 +50,6 @@ SKIPPED_PREFIXES = ("/static/", "/lang/", "/logout", "/api/", "/.well-known/", "
 # The import files' column headers are a file format (the importers read them, and their
 # English names too): Vietnamese in both languages, like codes.
 FILE_FORMAT_NAMES = (*import_template.HEADERS, *bulk.TEMPLATE_HEADERS, *bulk.LINKS_HEADERS)
-# The 13.4 PDF's sentences are another part of issue 20's (the PDF in the page's language,
-# with its signature block): checked once that part is merged.
-CHECKED_ELSEWHERE = re.compile(r"^/communes/\d+/13\.4\.pdf$")
 # Forms sent empty, to read their messages: adding and changing records, checking a code.
 EMPTY_FORM_PATHS = re.compile(r"/(new|edit|invite|password|verify)$")
 READ_STATUSES = (200, 400, 404, 409, 422)
@@ -151,8 +148,6 @@ def _walk(client: Any, starts: list[str], language: str, data: frozenset[str], t
         url = queue.popleft()
         kind = _kind(url)
         if url in visited or (url not in starts and seen_kinds.get(kind, 0) >= SAME_KIND_LIMIT):
-            continue
-        if CHECKED_ELSEWHERE.match(urlsplit(url).path):
             continue
         visited.add(url)
         seen_kinds[kind] = seen_kinds.get(kind, 0) + 1

@@ -34,6 +34,8 @@ KIND_NAMES = {
     "batches": _l("%(count)d batches"),
     "users": _l("%(count)d accounts"),
     "events": _l("%(count)d production steps"),
+    "key_products": _l("%(count)d key products"),
+    "key_product_proposals": _l("%(count)d key product proposals"),
 }
 COLUMN_NAMES = {
     "email": _l("EMAIL"),
