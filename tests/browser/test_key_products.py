@@ -74,7 +74,7 @@ def test_an_officer_adds_a_key_product_by_decision_and_confirms_a_proposal(
         "Mật ong rừng tràm"
     )
     listed = page.locator("#list-title").locator("xpath=../..")
-    expect(listed).to_contain_text("Quyết định số 45/QĐ-UBND ngày 02/03/2026")
+    expect(listed).to_contain_text("Quyết định số 45/QĐ-UBND ngày 2 tháng 3, 2026")
 
     pending = page.locator(".record").filter(has_text="Sáp ong U Minh")
     pending.get_by_role("link", name="Xác nhận theo quyết định").click()
@@ -84,7 +84,7 @@ def test_an_officer_adds_a_key_product_by_decision_and_confirms_a_proposal(
     capture(page, "confirm")
     page.get_by_role("button", name="Xác nhận và đưa vào danh sách").click()
     expect(page.get_by_text("Đề xuất đang chờ trả lời")).to_have_count(0)
-    expect(listed).to_contain_text("Quyết định số 46/QĐ-UBND ngày 09/03/2026")
+    expect(listed).to_contain_text("Quyết định số 46/QĐ-UBND ngày 9 tháng 3, 2026")
     expect(page.locator("body")).to_contain_text("Xã đã xác nhận ngày")
     capture(page, "list-after")
 

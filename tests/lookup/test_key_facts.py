@@ -70,7 +70,7 @@ def test_each_certificate_says_its_status_today_and_on_the_harvest_day_when_it_d
         r"Organic HC-2025-0412 Expired On the harvest day: Expires within 60 days", facts
     )
     # Opened, a line names the issuer and the dates.
-    assert "Valid 01/12/2025 to 30/11/2026" in facts
+    assert "Valid December 1, 2025 to November 30, 2026" in facts
 
 
 def test_past_two_farming_areas_and_three_certificates_the_others_are_counted(

@@ -79,9 +79,9 @@ def test_the_officer_adds_a_key_product_with_the_decision(client, session, tenan
     assert (entry.decision_number, entry.added_by_id) == ("125/QĐ-UBND", tenants.officer_a.id)
     shown = text_of(client.get(PAGE + "?lang=en"))
     assert f"“{tenants.product_a.name}” is a key product of the commune" in shown
-    assert "Decision 125/QĐ-UBND of 02/03/2026" in shown
+    assert "Decision 125/QĐ-UBND of March 2, 2026" in shown
     product_page = text_of(client.get(f"/products/{tenants.product_a.id}?lang=en"))
-    assert "decision 125/QĐ-UBND of 02/03/2026" in product_page
+    assert "decision 125/QĐ-UBND of March 2, 2026" in product_page
 
 
 def test_mistakes_are_shown_at_their_fields_and_nothing_is_saved(client, session, tenants):
@@ -119,7 +119,7 @@ def test_the_officer_removes_one_with_a_date_and_reason(client, session, tenants
     [gone] = entries(session)
     assert (gone.removal_reason, gone.removed_by_id) == ("Thay bằng QĐ 88", tenants.officer_a.id)
     history = text_of(client.get(PAGE + "?lang=en"))
-    assert "Removed on 01/06/2026: Thay bằng QĐ 88" in history
+    assert "Removed on June 1, 2026: Thay bằng QĐ 88" in history
     assert client.get(path).status_code == 404
 
 
