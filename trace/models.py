@@ -9,6 +9,7 @@ from trace.inspections.models import Inspection
 from trace.jobs.models import Job
 from trace.people.models import AccountLink
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
+from trace.registry.product_links import ProductLink
 from trace.scans.models import Scan
 from trace.signing.models import IssuingKey
 from trace.uploads.models import Upload
@@ -30,6 +31,7 @@ __all__ = [
     "Job",
     "LabelCode",
     "Product",
+    "ProductLink",
     "Report",
     "Scan",
     "UnitMark",

@@ -45,6 +45,7 @@ class AuditSubject(enum.StrEnum):
     USER = "user"  # a person's account: invited, role changed, disabled, a new password
     KEY_PRODUCT = "key_product"  # an entry of a commune's list of key products
     KEY_PRODUCT_PROPOSAL = "key_product_proposal"
+    PRODUCT_LINK = "product_link"  # a link a cooperative keeps for a product (or a batch)
 
 
 class AuditRecord(Base):

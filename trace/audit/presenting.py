@@ -26,6 +26,7 @@ SUBJECT_LABELS: dict[str, LazyString] = {
     AuditSubject.COOPERATIVE: _l("Cooperative"),
     AuditSubject.KEY_PRODUCT: _l("Commune key product"),
     AuditSubject.KEY_PRODUCT_PROPOSAL: _l("Key product proposal"),
+    AuditSubject.PRODUCT_LINK: _l("Product link"),
 }
 ACTION_LABELS: dict[str, LazyString] = {
     AuditAction.CREATED: _l("Created"),
