@@ -98,6 +98,7 @@ def test_a_batch_keeps_its_own_links_and_shows_the_products(client, session, ten
     detail = text_of(client.get(f"/batches/{batch.id}"))
     assert "Cửa hàng HTX" in detail
     assert GOOD["title_vi"] in detail
+    assert "Đã thêm liên kết" in detail  # its history
     # Changing the batch's link goes back to the batch's links.
     edit = f"/product-links/{own.id}/edit"
     changed = submit(client, edit, {**GOOD, "title_vi": "Postmart Sóc Trăng"})
