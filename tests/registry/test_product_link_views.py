@@ -73,6 +73,15 @@ def test_bad_input_is_shown_at_its_field_and_saves_nothing(client, session, tena
 
 def test_a_known_marketplace_names_the_link_when_no_title_is_given(client, session, tenants):
     sign_in(client, tenants.staff_a)
+    form = client.get(f"/products/{tenants.product_a.id}/links")
+    assert control(form, "title_vi")["list"] == control(form, "title_en")["list"]
+    suggestions = re.search(
+        rf'<datalist id="{control(form, "title_vi")["list"]}">(.*?)</datalist>',
+        form.get_data(as_text=True),
+        re.S,
+    )
+    assert suggestions
+    assert '<option value="Postmart">' in suggestions.group(1)
     values = {**GOOD, "href": "https://tiki.vn/gao", "title_vi": "", "title_en": ""}
     response = submit(client, f"/products/{tenants.product_a.id}/links", values)
     assert response.status_code == 302

@@ -11,6 +11,8 @@ from trace.common.forms import RegistryForm, TextSelectField
 from trace.registry.link_types import LINK_TYPE_NAMES, MARKETPLACES
 
 KNOWN_MARKETPLACES = ", ".join(MARKETPLACES.values())
+# The title boxes suggest the marketplaces' names as one types (an HTML datalist: no script).
+MARKETPLACE_LIST_ID = "marketplace-names"
 
 
 class ProductLinkForm(RegistryForm):
@@ -28,11 +30,15 @@ class ProductLinkForm(RegistryForm):
             "%(marketplaces)s: the marketplace's name is used.",
             marketplaces=KNOWN_MARKETPLACES,
         ),
+        render_kw={"list": MARKETPLACE_LIST_ID},
     )
     title_en = StringField(
         _l("Title in English"),
         description=_l("For visitors reading in English; the Vietnamese title if left empty."),
+        render_kw={"list": MARKETPLACE_LIST_ID},
     )
+
+    marketplace_names = tuple(MARKETPLACES.values())
 
     def fill_choices(self) -> None:
         self.link_type.choices = [("", _l("Choose the kind of link"))] + [
