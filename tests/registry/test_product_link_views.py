@@ -114,6 +114,14 @@ def test_a_batch_keeps_its_own_links_and_shows_the_products(client, session, ten
     assert changed.headers["Location"].endswith(f"/batches/{batch.id}/links")
     session.refresh(own)
     assert own.title_vi == "Postmart Sóc Trăng"
+    # Deleted, it stays in the batch's history as what it was.
+    assert submit(client, f"/product-links/{own.id}/delete", {}).status_code == 302
+    markup = client.get(f"/batches/{batch.id}").get_data(as_text=True)
+    rows = re.findall(r'<li class="history__row">(.*?)</ul>', markup, re.S)
+    deleted = [row for row in rows if "Đã xóa liên kết" in row]
+    assert len(deleted) == 1
+    assert "Postmart Sóc Trăng" in deleted[0]
+    assert GOOD["href"] in deleted[0]
 
 
 def test_a_link_is_changed_and_a_bad_change_keeps_it(client, session, tenants):

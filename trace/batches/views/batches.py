@@ -309,16 +309,18 @@ def describe_history(session: Any, records: Sequence[AuditRecord]) -> list[Histo
     rows = []
     for record in records:
         action = ACTION_LABELS.get((record.subject, record.action), record.action.value)
+        # A deleted record (a batch's link) is described by what it was.
+        shown = 0 if record.action is AuditAction.REMOVED else 1
         changes = [
             (
                 str(FIELD_LABELS.get(name, name)),
                 None
                 if record.action is not AuditAction.CHANGED
                 else _value_words(session, name, pair[0]),
-                _value_words(session, name, pair[1]),
+                _value_words(session, name, pair[shown]),
             )
             for name, pair in record.changes.items()
-            if record.action is AuditAction.CHANGED or pair[1] not in (None, "", [], {})
+            if record.action is AuditAction.CHANGED or pair[shown] not in (None, "", [], {})
         ]
         rows.append(HistoryRow(record, str(action), changes))
     return rows
