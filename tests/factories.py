@@ -25,6 +25,7 @@ from trace.registry.models import (
     KeyProductProposal,
     Product,
 )
+from trace.registry.product_links import ProductLink
 
 TEST_PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -162,6 +163,24 @@ def make_batch(session: Session, product: Product, **values: Any) -> Batch:
     session.add(batch)
     session.flush()
     return batch
+
+
+def make_product_link(session: Session, product: Product, **values: Any) -> ProductLink:
+    """A link of ``product`` (on Shopee by default) straight into the database, last."""
+    link = ProductLink(
+        **{
+            "product_id": product.id,
+            "link_type": "gs1:hasRetailers",
+            "href": f"https://shopee.vn/item-{next(_sequence)}",
+            "title_vi": "Shopee",
+            "title_en": "Shopee",
+            "position": next(_sequence),
+            **values,
+        }
+    )
+    session.add(link)
+    session.flush()
+    return link
 
 
 def make_event(session: Session, batch: Batch, **values: Any) -> Event:

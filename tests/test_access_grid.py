@@ -109,6 +109,15 @@ GRID: dict[str, Access] = {
     "registry.product": OWNED_PAGE,
     "registry.edit_product": OWNED_WRITE,
     "registry.archive_product": OWNED_WRITE,
+    # A product's (or a batch's) links: read by all in scope, kept by staff and operators
+    # (tests/registry/test_product_link_views.py).
+    "registry.product_links": OWNED_PAGE,
+    "registry.add_product_link": OWNED_WRITE,
+    "registry.edit_product_link": OWNED_WRITE,
+    "registry.move_product_link": OWNED_WRITE,
+    "registry.delete_product_link": OWNED_WRITE,
+    "batches.batch_links": OWNED_PAGE,
+    "batches.add_batch_link": OWNED_WRITE,
     "registry.farming_areas": SIGNED_IN,
     "registry.new_farming_area": NEW_RECORD,
     "registry.farming_area": OWNED_PAGE,
@@ -317,6 +326,7 @@ URL_VALUES: dict[str, Any] = {
     "report_id": lambda tenants: _report(),
     "commune_code": lambda tenants: tenants.cooperative_a.commune_code,
     "entry_id": _key_product_of_a,
+    "link_id": lambda tenants: factories.make_product_link(db.session, tenants.product_a).id,
     "proposal_id": _proposal_of_a,
     "province_code": lambda tenants: "92",  # cooperative A's commune is in Cần Thơ
     # A new colleague of cooperative A, so that disabling or re-linking touches no caller.

@@ -39,7 +39,9 @@ from trace.common.forms import chosen_id, without_control_characters
 from trace.common.views import MAX_PAGE, caller, form_status, page_url, submit
 from trace.db import db
 from trace.errors import InvalidInput
+from trace.registry.link_types import link_type_name
 from trace.registry.models import FarmingArea, Product
+from trace.registry.services.product_links import links_for
 from trace.registry.views.common import prepare_owner_field
 
 ID = "<id:batch_id>"
@@ -128,6 +130,8 @@ def batch(batch_id: int) -> ResponseReturnValue:
             db.session, record, current_app.config["TRACE_PUBLIC_BASE_URL"]
         ),
         unit_count=issuing.unit_count(db.session, record.id),
+        links=links_for(db.session, record.product_id, record.id),
+        link_type_name=link_type_name,
         can_write=can_write(user),
         user=user,
     )

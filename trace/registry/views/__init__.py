@@ -1,7 +1,14 @@
 """The registry's pages: cooperatives, products, farming areas, certificates, and the
 communes' key products."""
 
-from trace.registry.views import certificates, cooperatives, farming_areas, key_products, products
+from trace.registry.views import (
+    certificates,
+    cooperatives,
+    farming_areas,
+    key_products,
+    product_links,
+    products,
+)
 from trace.registry.views.common import blueprint
 
 __all__ = [
@@ -10,5 +17,6 @@ __all__ = [
     "cooperatives",
     "farming_areas",
     "key_products",
+    "product_links",
     "products",
 ]

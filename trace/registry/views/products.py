@@ -24,6 +24,7 @@ from trace.common.views import caller, form_status, list_query, submit
 from trace.db import db
 from trace.registry.forms.key_products import ProposeKeyProductForm
 from trace.registry.forms.products import ProductForm
+from trace.registry.link_types import link_type_name
 from trace.registry.models import (
     Certificate,
     CertificateScheme,
@@ -32,7 +33,7 @@ from trace.registry.models import (
     KeyProductProposalState,
     Product,
 )
-from trace.registry.services import key_product_proposals, key_products
+from trace.registry.services import key_product_proposals, key_products, product_links
 from trace.registry.services import products as service
 from trace.registry.views.common import archive_page, blueprint, prepare_owner_field
 from trace.uploads.forms import stored_upload, upload_to_show, with_upload
@@ -88,6 +89,8 @@ def product(product_id: int) -> ResponseReturnValue:
         can_write=can_write(user),
         image=upload_to_show(record.image_upload_id, user),
         key_entries=key_entries,
+        links=product_links.kept_links(db.session, user, record.id),
+        link_type_name=link_type_name,
         proposal=proposal,
         propose_form=ProposeKeyProductForm()
         if _may_propose(user, record, key_entries, proposal)
