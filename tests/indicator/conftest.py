@@ -13,7 +13,6 @@ from tests.conftest import TEST_KEY_PASSPHRASE
 from tests.factories import make_batch, make_certificate, make_event, make_upload
 from trace.batches.models import Batch, EventType, LabelCode
 from trace.registry.models import Product
-from trace.registry.product_links import ProductLink
 from trace.scans.models import Scan
 from trace.signing import services as keys
 from trace.signing.codes import Verdict
@@ -109,27 +108,3 @@ def complete_batch(
         occurred_at=datetime.combine(harvested_on, datetime.min.time(), UTC),
     )
     return issue_code(session, key, batch, RECENTLY)
-
-
-def add_link(
-    session: Any,
-    product: Product,
-    href: str = "https://shopee.vn/gao-st25-i.1234.5678",
-    batch: Batch | None = None,
-    link_type: str = "gs1:hasRetailers",
-    position: int = 0,
-) -> ProductLink:
-    """A link the cooperative keeps for the product (or one of its batches): a marketplace
-    listing unless told another link type."""
-    link = ProductLink(
-        product_id=product.id,
-        batch_id=batch.id if batch else None,
-        link_type=link_type,
-        href=href,
-        title_vi="Mua trên sàn",
-        title_en="Buy online",
-        position=position,
-    )
-    session.add(link)
-    session.flush()
-    return link

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tests.factories import make_batch, make_cooperative, make_product
-from tests.indicator.conftest import KE_SACH, TODAY, add_link, complete_batch
+from tests.factories import make_batch, make_cooperative, make_product, make_product_link
+from tests.indicator.conftest import KE_SACH, TODAY, complete_batch
 from tests.scan_fixtures import statements
 from trace.batches.models import BatchStatus
 from trace.db import utcnow
@@ -27,7 +27,7 @@ def online_of(session, product):
 
 def test_a_product_wide_marketplace_link_counts(session):
     product = key_product(session)
-    add_link(session, product, "https://www.shopee.vn/gao-st25-i.1.2")
+    make_product_link(session, product, href="https://www.shopee.vn/gao-st25-i.1.2")
 
     row = online_of(session, product)
 
@@ -41,12 +41,12 @@ def test_a_product_wide_marketplace_link_counts(session):
 def test_a_link_of_a_live_batch_counts_and_one_of_a_recalled_batch_does_not(session):
     live = key_product(session)
     batch = make_batch(session, live, lot="LIVE-01")
-    add_link(session, live, "https://postmart.vn/p/1", batch=batch)
+    make_product_link(session, live, href="https://postmart.vn/p/1", batch_id=batch.id)
     recalled = key_product(session)
     bad_batch = make_batch(
         session, recalled, status=BatchStatus.RECALLED, recalled_at=utcnow(), recall_reason="x"
     )
-    add_link(session, recalled, "https://voso.vn/p/2", batch=bad_batch)
+    make_product_link(session, recalled, href="https://voso.vn/p/2", batch_id=bad_batch.id)
 
     live_row = online_of(session, live)
     assert live_row.is_sold_online
@@ -56,8 +56,10 @@ def test_a_link_of_a_live_batch_counts_and_one_of_a_recalled_batch_does_not(sess
 
 def test_links_of_other_types_do_not_count(session):
     product = key_product(session)
-    add_link(session, product, "https://example.vn/recipe", link_type="gs1:recipeInfo")
-    add_link(session, product, "https://example.vn/pay", link_type="gs1:paymentLink")
+    make_product_link(
+        session, product, href="https://example.vn/recipe", link_type="gs1:recipeInfo"
+    )
+    make_product_link(session, product, href="https://example.vn/pay", link_type="gs1:paymentLink")
 
     assert not online_of(session, product).is_sold_online
 
@@ -65,10 +67,10 @@ def test_links_of_other_types_do_not_count(session):
 def test_hosts_are_named_once_in_the_cooperatives_order(session):
     product = key_product(session)
     batch = make_batch(session, product)
-    add_link(session, product, "https://tiki.vn/b", batch=batch, position=0)
-    add_link(session, product, "https://lazada.vn/a", position=2)
-    add_link(session, product, "https://37nghean.com/x", position=1)
-    add_link(session, product, "https://lazada.vn/c", position=3)
+    make_product_link(session, product, href="https://tiki.vn/b", batch_id=batch.id, position=0)
+    make_product_link(session, product, href="https://lazada.vn/a", position=2)
+    make_product_link(session, product, href="https://37nghean.com/x", position=1)
+    make_product_link(session, product, href="https://lazada.vn/c", position=3)
 
     row = online_of(session, product)
 
@@ -82,8 +84,8 @@ def test_the_commune_counts_its_key_products_sold_online(session):
     sold = key_product(session, cooperative, name="Gạo ST25")
     key_product(session, cooperative, name="Bưởi năm roi")
     ordinary = make_product(session, cooperative, name="Chôm chôm")
-    add_link(session, sold)
-    add_link(session, ordinary)  # not a key product: neither counted nor listed
+    make_product_link(session, sold)
+    make_product_link(session, ordinary)  # not a key product: neither counted nor listed
 
     online = commune_evidence(session, KE_SACH, TODAY).online
 
@@ -112,8 +114,10 @@ def test_the_query_count_is_the_same_for_one_product_or_thirty(session, issuing_
     def listed_key_product(number):
         product = key_product(session, cooperatives[number % 3])
         batch = make_batch(session, product, harvested_on=date(2026, 11, 1))
-        add_link(session, product, f"https://shopee.vn/p/{product.id}")
-        add_link(session, product, f"https://voso.vn/p/{product.id}", batch=batch)
+        make_product_link(session, product, href=f"https://shopee.vn/p/{product.id}")
+        make_product_link(
+            session, product, href=f"https://voso.vn/p/{product.id}", batch_id=batch.id
+        )
         return product
 
     complete_batch(session, issuing_key, listed_key_product(0))

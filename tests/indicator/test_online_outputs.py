@@ -10,8 +10,14 @@ import json
 import pytest
 
 from tests.conftest import log_in
-from tests.factories import make_batch, make_cooperative, make_product, make_user
-from tests.indicator.conftest import KE_SACH, TODAY, TRAN_DE, add_link
+from tests.factories import (
+    make_batch,
+    make_cooperative,
+    make_product,
+    make_product_link,
+    make_user,
+)
+from tests.indicator.conftest import KE_SACH, TODAY, TRAN_DE
 from tests.indicator.test_exports import pdf_text
 from tests.registry.test_views_common import text_of
 from trace.auth.models import Role
@@ -36,10 +42,14 @@ def listed(session):
     cooperative = make_cooperative(session, commune_code=KE_SACH, name="HTX Lúa gạo Kế Sách")
     rice = make_product(session, cooperative, name="Gạo ST25", is_key_product=True)
     batch = make_batch(session, rice, lot="ST25-01")
-    add_link(session, rice, HOSTILE)
-    add_link(session, rice, "https://postmart.vn/gao-st25", batch=batch, position=1)
+    make_product_link(session, rice, href=HOSTILE)
+    make_product_link(
+        session, rice, href="https://postmart.vn/gao-st25", batch_id=batch.id, position=1
+    )
     pomelo = make_product(session, cooperative, name="Bưởi năm roi", is_key_product=True)
-    add_link(session, pomelo, "https://example.vn/cong-thuc", link_type="gs1:recipeInfo")
+    make_product_link(
+        session, pomelo, href="https://example.vn/cong-thuc", link_type="gs1:recipeInfo"
+    )
     session.commit()
     return {"rice": rice, "pomelo": pomelo, "batch": batch}
 
