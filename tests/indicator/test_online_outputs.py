@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from flask_babel import force_locale
 
 from tests.conftest import log_in
 from tests.factories import (
@@ -19,6 +20,7 @@ from tests.factories import (
 )
 from tests.indicator.conftest import KE_SACH, TODAY, TRAN_DE
 from tests.indicator.test_exports import pdf_text
+from tests.language_check import data_words, visible_text, wrong_language
 from tests.registry.test_views_common import text_of
 from trace.auth.models import Role
 from trace.indicator.exports import COMMUNE_CSV_HEADER, commune_evidence_data
@@ -204,3 +206,22 @@ def test_report_13_7_refuses_a_malformed_commune(runner, tmp_path):
     assert result.exit_code != 0
     assert "Mã xã/phường có tối đa năm chữ số." in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_page_print_view_csv_and_pdf_speak_one_language(
+    client, session, officer, listed, language, tmp_path
+):
+    data = data_words(["Xã Kế Sách", "Thành phố Cần Thơ", "HTX Lúa gạo Kế Sách", "Gạo ST25"])
+    data |= data_words(["Bưởi năm roi", listed["batch"].code, HOSTILE])
+    log_in(client, officer.email)
+    client.set_cookie("lang", language)
+    for path in (PAGE, f"{PAGE}/print"):
+        text = visible_text(client.get(path).get_data(as_text=True))
+        assert wrong_language(text, language, data) == [], path
+    csv_text = client.get(ONLINE_CSV).get_data(as_text=True)
+    assert wrong_language(csv_text, language, data) == []
+    evidence = commune_evidence(session, KE_SACH, TODAY)
+    with force_locale(language):
+        pdf = pdf_text(render_commune_pdf(evidence), tmp_path)
+    assert wrong_language(pdf, language, data) == []
