@@ -26,6 +26,7 @@ from trace.batches.models import (
 )
 from trace.batches.services.batches import CERTIFICATES_OF_BATCH, reference_day
 from trace.common.clock import local_today
+from trace.lookup.links import LinksOnPage, links_on_page
 from trace.lookup.paths import LabelPath
 from trace.registry.models import Cooperative, FarmingArea, Product
 from trace.registry.validation import CertificateStatus, certificate_status
@@ -230,6 +231,8 @@ class PublicLabel:
     certificates: list[CertificateOnPage]
     steps: list[Row[Any]]
     today: date
+    # The links the cooperative keeps for the product and this batch (trace/lookup/links.py).
+    links: LinksOnPage = field(default_factory=LinksOnPage)
 
     @property
     def batch(self) -> PublicBatch:
@@ -344,6 +347,7 @@ def public_label(session: Session, found: FoundLabel, signed_text: str | None) -
         ],
         steps=list(connection.execute(_PUBLIC_STEPS_OF_BATCH, ids).all()),
         today=today,
+        links=links_on_page(connection, found.product.id, batch.id),
     )
 
 

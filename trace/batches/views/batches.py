@@ -269,6 +269,13 @@ FIELD_LABELS = {
     "notes": _l("Notes"),
     "photo_ids": _l("Photos"),
     "batches": _l("Batches"),
+    # A link the cooperative keeps for this batch (trace/registry/services/product_links.py).
+    "batch_id": _l("Batch"),
+    "link_type": _l("Kind of link"),
+    "href": _l("Address of the page"),
+    "title_vi": _l("Title in Vietnamese"),
+    "title_en": _l("Title in English"),
+    "position": _l("Place in the list"),
 }
 ACTION_LABELS = {
     (AuditSubject.BATCH, AuditAction.CREATED): _l("Batch registered"),
@@ -278,6 +285,9 @@ ACTION_LABELS = {
     (AuditSubject.EVENT, AuditAction.CREATED): _l("Event recorded"),
     (AuditSubject.EVENT, AuditAction.IMPORTED): _l("Event imported"),
     (AuditSubject.EVENT, AuditAction.CHANGED): _l("Event corrected"),
+    (AuditSubject.PRODUCT_LINK, AuditAction.CREATED): _l("Link added"),
+    (AuditSubject.PRODUCT_LINK, AuditAction.CHANGED): _l("Link changed"),
+    (AuditSubject.PRODUCT_LINK, AuditAction.REMOVED): _l("Link deleted"),
 }
 ROLE_LABELS = {
     EventBatchRole.SUBJECT.value: _l("this batch"),
@@ -325,6 +335,8 @@ def _value_words(session: Any, name: str, value: Any) -> str:
     if name == "product_id":
         product = session.get(Product, value)
         return product.name if product else str(value)
+    if name == "link_type":
+        return link_type_name(value)
     if name == "farming_area_id":
         area = session.get(FarmingArea, value)
         return f"{area.name} ({area.code})" if area else str(value)
