@@ -225,3 +225,12 @@ def test_the_page_print_view_csv_and_pdf_speak_one_language(
     with force_locale(language):
         pdf = pdf_text(render_commune_pdf(evidence), tmp_path)
     assert wrong_language(pdf, language, data) == []
+
+
+def test_the_officers_dashboard_leads_to_13_7(client, officer, listed):
+    log_in(client, officer.email)
+    markup = english(client, "/dashboard").get_data(as_text=True)
+    assert f'href="{PAGE}#indicator-13-7"' in markup
+    assert "Indicator 13.7: are our key products sold online?" in markup
+    page = english(client, PAGE).get_data(as_text=True)
+    assert 'id="indicator-13-7"' in page
