@@ -1,19 +1,30 @@
-"""API: products of the cooperatives the caller may read; staff and operators change them."""
+"""API: products of the cooperatives the caller may read; staff and operators change them,
+and keep their links (where to buy, recipes...)."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
 from trace.api.auth import api_caller, token_required
 from trace.api.pagination import list_query
+from trace.auth.access import get_for_writing
 from trace.auth.models import Role
 from trace.common.pagination import Page
 from trace.common.schemas import OwnedListArgs
 from trace.db import db
+from trace.errors import NotFound
 from trace.registry.models import Product
+from trace.registry.product_links import ProductLink
+from trace.registry.schemas.product_links import (
+    PRODUCT_LINK_EXAMPLE,
+    ProductLinkCreate,
+    ProductLinkOut,
+)
 from trace.registry.schemas.products import (
     PRODUCT_EXAMPLE,
     ProductCreate,
@@ -21,12 +32,27 @@ from trace.registry.schemas.products import (
     ProductPage,
     ProductUpdate,
 )
+from trace.registry.services import product_links
 from trace.registry.services import products as service
 
 blueprint = Blueprint("api_products", __name__, description="Products, scoped to the caller")
 
 ID = "<id:product_id>"
+LINK_ID = "<id:link_id>"
 WRITERS = (Role.OPERATOR, Role.COOPERATIVE)
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def writable_product(view: View) -> View:
+    """Answer 404/403 for a product the caller may not change before reading the body, so
+    another tenant cannot learn from a 422 that the product exists."""
+
+    @wraps(view)
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        get_for_writing(db.session, Product, kwargs["product_id"], api_caller())
+        return view(*args, **kwargs)
+
+    return guarded  # type: ignore[return-value]
 
 
 @blueprint.get("/products")
@@ -70,3 +96,33 @@ def update_product(changes: dict[str, Any], product_id: int) -> Product:
 def archive_product(product_id: int) -> Product:
     """Hide a product from lists and new batches; its batches and labels stay."""
     return service.archive_product(db.session, api_caller(), product_id)
+
+
+@blueprint.get(f"/products/{ID}/links")
+@blueprint.response(200, ProductLinkOut(many=True))
+@token_required()
+def list_product_links(product_id: int) -> list[ProductLink]:
+    """Every link of the product, its batches' own included (``batch_id``), in order."""
+    return product_links.all_links(db.session, api_caller(), product_id)
+
+
+@blueprint.post(f"/products/{ID}/links")
+@blueprint.response(201, ProductLinkOut)
+@token_required(*WRITERS)
+@writable_product
+@blueprint.arguments(ProductLinkCreate, example=PRODUCT_LINK_EXAMPLE)
+def create_product_link(values: dict[str, Any], product_id: int) -> ProductLink:
+    """Add a link after the others (at most 20 a product); https only, audited."""
+    batch_id = values.pop("batch_id", None)
+    return product_links.add_link(db.session, api_caller(), product_id, values, batch_id)
+
+
+@blueprint.delete(f"/products/{ID}/links/{LINK_ID}")
+@blueprint.response(204)
+@token_required(*WRITERS)
+def delete_product_link(product_id: int, link_id: int) -> None:
+    """Delete one of the product's links; the audit keeps what it was."""
+    link = product_links.get_link(db.session, api_caller(), link_id)
+    if link.product_id != product_id:
+        raise NotFound()
+    product_links.delete_link(db.session, api_caller(), link_id)

@@ -26,6 +26,8 @@ from trace.common.schemas import (
 )
 from trace.db import db
 from trace.registry.models import CertificateScheme
+from trace.registry.product_links import ProductLink
+from trace.registry.schemas.product_links import ProductLinkOut
 from trace.registry.validation import CertificateStatus
 
 BATCH_EXAMPLE = {
@@ -204,6 +206,10 @@ class AppliedCertificateOut(Schema):
     status_today = fields.Enum(CertificateStatus, by_value=True, required=True)
 
 
+def _links_of(batch: Batch) -> list[ProductLink]:
+    return [link for link in batch.product.links if link.batch_id in (None, batch.id)]
+
+
 def _certificates_of(batch: Batch) -> list[AppliedCertificate]:
     return preloaded_certificates(db.session, batch)
 
@@ -225,6 +231,13 @@ class BatchOut(Schema):
     recall_reason = fields.String(required=True)
     recalled_at = fields.DateTime(required=True, allow_none=True)
     certificates = Computed(AppliedCertificateOut, _certificates_of, many=True, required=True)
+    links = Computed(
+        ProductLinkOut,
+        _links_of,
+        many=True,
+        required=True,
+        metadata={"description": "The links its label's page shows: the product's and its own."},
+    )
     created_at = fields.DateTime(required=True)
     updated_at = fields.DateTime(required=True)
 

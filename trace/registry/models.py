@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from trace.db import Base, utcnow, value_enum
+from trace.registry.product_links import ProductLink
 from trace.uploads.models import Upload
 
 
@@ -214,6 +215,10 @@ class Product(Base):
     ocop_certificate: Mapped[Certificate | None] = relationship(foreign_keys=[ocop_certificate_id])
     # Read-only: the image is chosen by its id, and a list loads the page's images at once.
     image_upload: Mapped[Upload | None] = relationship(viewonly=True)
+    # Read-only: the links kept for the product and its batches, in the order shown.
+    links: Mapped[list[ProductLink]] = relationship(
+        viewonly=True, order_by=(ProductLink.position, ProductLink.id)
+    )
     # Derived, never set: a commune's officers put the product on their list of key products
     # (KeyProduct below); loaded with the product, so a list costs no extra query.
     is_key_product: Mapped[bool] = column_property(

@@ -111,7 +111,7 @@ def list_batches(session: Session, user: User, query: BatchQuery) -> Page[Batch]
     items = session.scalars(
         statement.order_by(Batch.created_at.desc(), Batch.id.desc())
         .options(
-            joinedload(Batch.product),
+            joinedload(Batch.product).selectinload(Product.links),
             joinedload(Batch.cooperative),
             selectinload(Batch.farming_areas),
         )

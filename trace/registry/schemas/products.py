@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load
 
 from trace.common.schemas import (
+    Computed,
     InputSchema,
     Text,
     optional_copy,
@@ -16,6 +17,8 @@ from trace.common.schemas import (
     record_id,
 )
 from trace.registry.models import Product
+from trace.registry.product_links import ProductLink
+from trace.registry.schemas.product_links import ProductLinkOut
 
 PRODUCT_EXAMPLE = {
     "name": "Gạo ST25 túi 5 kg",
@@ -30,6 +33,10 @@ KEY_PRODUCT_IS_DECIDED = _l(
     "Read-only: the commune decides its key products. Its officers list them, with the "
     "decision's number and date; a cooperative may propose one from the product's page."
 )
+
+
+def product_wide_links(product: Product) -> list[ProductLink]:
+    return [link for link in product.links if link.batch_id is None]
 
 
 class RefusesKeyProduct(InputSchema):
@@ -109,6 +116,13 @@ class ProductOut(Schema):
         required=True,
         allow_none=True,
         metadata={"type": "string", "nullable": True, "description": "Where the image is served."},
+    )
+    links = Computed(
+        ProductLinkOut,
+        product_wide_links,
+        many=True,
+        required=True,
+        metadata={"description": "The product's own links; its batches' are with them."},
     )
     created_at = fields.DateTime(required=True)
     archived_at = fields.DateTime(required=True, allow_none=True)

@@ -51,6 +51,17 @@ def links_for(session: Session, product_id: int, batch_id: int | None) -> list[P
     return list(session.scalars(statement))
 
 
+def all_links(session: Session, user: User, product_id: int) -> list[ProductLink]:
+    """Every link of a product the caller may read, its batches' own included."""
+    get_for_caller(session, Product, product_id, user)
+    statement = (
+        select(ProductLink)
+        .where(ProductLink.product_id == product_id)
+        .order_by(ProductLink.position, ProductLink.id)
+    )
+    return list(session.scalars(statement))
+
+
 def kept_links(
     session: Session, user: User, product_id: int, batch_id: int | None = None
 ) -> list[ProductLink]:

@@ -43,7 +43,7 @@ def list_products(session: Session, user: User, query: ListQuery) -> Page[Produc
         query,
         search_columns=(Product.name, Product.category, Product.brand),
         order_by=(Product.name, Product.id),
-        options=(selectinload(Product.image_upload),),
+        options=(selectinload(Product.image_upload), selectinload(Product.links)),
     )
 
 
