@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import MetaData, select
 
@@ -334,3 +335,32 @@ def test_demo_trande_key_products_were_chosen_by_its_officer(runner, session):
     assert not proposal.product.is_key_product
     again = json.loads(run_demo(runner, "--json").output)["created"]
     assert (again["key_products"], again["key_product_proposals"]) == (0, 0)
+
+
+def test_demo_key_products_are_sold_online_and_their_pages_say_where(runner, client, session):
+    from trace.batches.services.codes import batch_code
+    from trace.demo.data import RICE_ST24, RICE_ST25, SHRIMP, TEA_DINH
+    from trace.registry.models import KeyProduct, Product
+    from trace.registry.product_links import ProductLink
+    from trace.registry.services.product_links import MARKETPLACE_LINK_TYPES
+
+    created = json.loads(run_demo(runner, "--json").output)["created"]
+    assert created["product_links"] == 5
+    sold_online = set(
+        session.scalars(
+            select(Product.name)
+            .join(ProductLink, ProductLink.product_id == Product.id)
+            .join(KeyProduct, KeyProduct.product_id == Product.id)
+            .where(ProductLink.link_type.in_(MARKETPLACE_LINK_TYPES))
+        )
+    )
+    assert sold_online == {RICE_ST25, TEA_DINH, SHRIMP}
+    assert RICE_ST24 not in sold_online
+    st25 = session.scalar(select(Batch).where(Batch.code == "TRANDE-ST25-261118-01"))
+    operator = session.scalar(select(User).where(User.email == "operator@demo.truyxuat.vn"))
+    code = batch_code(session, operator, st25.id).text
+    parts = urlsplit(code)
+    markup = client.get(f"{parts.path}?{parts.query}").get_data(as_text=True)
+    assert "Mua ở đâu" in markup
+    assert 'href="https://postmart.vn/gao-st25-lua-tom-tran-de" rel="noopener noreferrer"' in markup
+    assert json.loads(run_demo(runner, "--json").output)["created"]["product_links"] == 0

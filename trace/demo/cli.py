@@ -36,6 +36,7 @@ KIND_NAMES = {
     "events": _l("%(count)d production steps"),
     "key_products": _l("%(count)d key products"),
     "key_product_proposals": _l("%(count)d key product proposals"),
+    "product_links": _l("%(count)d product links"),
 }
 COLUMN_NAMES = {
     "email": _l("EMAIL"),

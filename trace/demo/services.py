@@ -45,6 +45,7 @@ from trace.demo.data import (
 from trace.demo.events import EVENTS, EventSeed
 from trace.demo.key_products import load_key_products
 from trace.demo.photos import ensure_product_photo
+from trace.demo.product_links import load_product_links
 from trace.errors import InvalidInput
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing import services as keys
@@ -60,6 +61,7 @@ KINDS = (
     "events",
     "key_products",
     "key_product_proposals",
+    "product_links",
 )
 
 RecordT = TypeVar("RecordT", bound=Base)
@@ -102,6 +104,7 @@ def load_demo_data(session: Session, passwords: Mapping[str, str]) -> DemoLoad:
     for code, steps in EVENTS.items():
         _ensure_events(session, code, steps, created)
     load_key_products(session, created)
+    load_product_links(session, created)
     return DemoLoad({kind: created[kind] for kind in KINDS}, frozenset(new_accounts))
 
 
