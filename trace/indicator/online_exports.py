@@ -27,7 +27,7 @@ ONLINE_CSV_HEADER = (
 
 
 def sold_online_text(online: OnlineSales) -> str:
-    """ "2 of 3 key products sold online", or that the commune has none."""
+    """How many key products are sold online ("2 of 3 ..."), or that the commune has none."""
     if not online.products:
         return str(_l("No key product registered"))
     return str(
