@@ -223,12 +223,13 @@ GRID: dict[str, Access] = {
     "verify.offline": Access(roles=INSPECTION_RECORDERS),
     "verify.queued": Access(roles=INSPECTION_RECORDERS),
     "verify.service_worker": Access(roles=INSPECTION_RECORDERS),
-    # Indicator 13.4: a commune's pages for its officer and operators (another commune's
+    # Indicators 13.4 and 13.7: a commune's pages for its officer and operators (another commune's
     # officer gets a 404); a province's and the dashboard's jump form for operators
     # (tests/indicator/test_views.py).
     "indicator.commune": Access(roles=COMMUNE_READERS, is_owned=True),
     "indicator.commune_print": Access(roles=COMMUNE_READERS, is_owned=True),
     "indicator.commune_csv_file": Access(roles=COMMUNE_READERS, is_owned=True),
+    "indicator.commune_online_csv_file": Access(roles=COMMUNE_READERS, is_owned=True),
     "indicator.commune_pdf_file": Access(roles=COMMUNE_READERS, is_owned=True),
     "indicator.province": Access(roles=OPERATORS_ONLY),
     "indicator.province_csv_file": Access(roles=OPERATORS_ONLY),

@@ -241,6 +241,14 @@ def _answers(
             "--out",
             str(tmp_path / "r.csv"),
         ],
+        "report 13.7": [
+            "report",
+            "13.7",
+            "--commune",
+            "31673",
+            "--out",
+            str(tmp_path / "r.csv"),
+        ],
         "report bad commune": [
             "report",
             "13.4",

@@ -33,7 +33,8 @@ def test_the_csv_is_written_in_the_language_asked(runner, products, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines() == [
-        f"Wrote {out}: Xã Kế Sách does not meet indicator 13.4 (1 of 2 key products traced)."
+        f"Wrote {out}: Xã Kế Sách does not meet indicator 13.4 (1 of 2 key products traced).",
+        "Indicator 13.7: 0 of 2 key products sold online.",
     ]
     text = out.read_bytes().decode("utf-8")
     assert text.startswith("\ufeff")

@@ -1,7 +1,9 @@
 """``flask --app trace report 13.4 --commune CODE --format pdf|csv --out FILE [--json]``.
 
-Also ``--province CODE --format csv`` for a province's communes. The file is written whole
-or not at all; the words in it are in ``--language`` (Vietnamese unless asked).
+Also ``--province CODE --format csv`` for a province's communes. A commune's PDF and JSON
+hold indicator 13.7 too; ``report 13.7 --commune CODE --out FILE`` writes 13.7's own CSV.
+The file is written whole or not at all; the words in it are in ``--language``
+(Vietnamese unless asked).
 """
 
 from __future__ import annotations
@@ -22,10 +24,18 @@ from trace.common.languages import DEFAULT_LANGUAGE, LANGUAGES
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.indicator.exports import commune_csv, commune_evidence_data, province_csv
+from trace.indicator.online_exports import online_csv, online_data
 from trace.indicator.pdf import render_commune_pdf
 from trace.indicator.services import commune_evidence, province_overview
 
 FORMATS = ("pdf", "csv")
+LANGUAGE_OPTION = click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=DEFAULT_LANGUAGE,
+    show_default=True,
+    help="The language of the report.",
+)
 
 
 @click.group("report")
@@ -53,13 +63,7 @@ def report_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="The file to write.",
 )
-@click.option(
-    "--language",
-    type=click.Choice(LANGUAGES),
-    default=DEFAULT_LANGUAGE,
-    show_default=True,
-    help="The language of the report.",
-)
+@LANGUAGE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print the evidence as JSON.")
 def indicator_13_4(
     commune: str | None,
@@ -85,6 +89,46 @@ def indicator_13_4(
         else:
             data = _province_report(province or "", all_communes, out)
         echo_data(data, as_json, _summary)
+
+
+@report_group.command("13.7")
+@with_appcontext
+@click.option("--commune", required=True, help="The commune's official 2025 code (31528).")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CSV file to write.",
+)
+@LANGUAGE_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the evidence as JSON.")
+def indicator_13_7(commune: str, out: Path, language: str, as_json: bool) -> None:
+    """Indicator 13.7 (key products sold online): a commune's evidence as CSV."""
+    if normalise_commune_code(commune) is None:
+        message = _("A commune code has up to five digits.")
+        raise click.BadParameter(message, param_hint="--commune")
+    with command_transaction(writes=False), force_locale(language):
+        evidence = commune_evidence(db.session, commune)
+        write_whole(out, online_csv(evidence.online, evidence.as_of).encode("utf-8"))
+        data = {
+            "file": str(out),
+            "format": "csv",
+            "commune": {"code": evidence.commune.code, "name": evidence.commune.name},
+            "as_of": evidence.as_of.isoformat(),
+            **online_data(evidence.online),
+        }
+        echo_data(data, as_json, _online_summary)
+
+
+def _online_summary(data: dict[str, Any]) -> str:
+    return _(
+        "Wrote %(file)s: %(commune)s, %(sold)d of %(key_products)d key products sold online "
+        "(indicator 13.7).",
+        file=data["file"],
+        commune=data["commune"]["name"],
+        sold=data["sold_online"],
+        key_products=data["key_products"],
+    )
 
 
 def _commune_report(commune: str, output_format: str, out: Path) -> dict[str, Any]:
@@ -145,7 +189,17 @@ def _summary(data: dict[str, Any]) -> str:
             "%(key_products)d key products traced).",
             **_summary_values(data),
         )
-    return str(summary)
+    online = data["indicator_13_7"]
+    return "\n".join(
+        [
+            str(summary),
+            _(
+                "Indicator 13.7: %(sold)d of %(key_products)d key products sold online.",
+                sold=online["sold_online"],
+                key_products=online["key_products"],
+            ),
+        ]
+    )
 
 
 def _summary_values(data: dict[str, Any]) -> dict[str, Any]:

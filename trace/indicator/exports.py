@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from trace.batches.services.completeness import missing_in_words as item_words
 from trace.common.excel_csv import excel_csv
+from trace.indicator.online_exports import online_data
 from trace.indicator.services import (
     NO_RECENT_BATCH,
     RULE,
@@ -187,7 +188,8 @@ def province_csv(overview: ProvinceOverview) -> str:
 
 
 def commune_evidence_data(evidence: CommuneEvidence) -> dict[str, Any]:
-    """The evidence as JSON-ready data (for ``report --json`` and any API)."""
+    """The evidence as JSON-ready data (for ``report --json`` and any API), indicator 13.7
+    under its own key."""
     commune = evidence.commune
     return {
         "commune": {
@@ -212,6 +214,7 @@ def commune_evidence_data(evidence: CommuneEvidence) -> dict[str, Any]:
         "consumer_scans": evidence.consumer_scans,
         "inspections": evidence.inspections,
         "products": [_product_data(product) for product in evidence.products],
+        "indicator_13_7": online_data(evidence.online),
     }
 
 

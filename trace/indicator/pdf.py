@@ -1,6 +1,7 @@
 """Indicator 13.4 evidence as an A4 PDF: the verdict, the rule and its period, a block per
-key product with a QR code of its latest public page, totals, and the print view's
-signature block (who prepared it, the commune's People's Committee certifying it).
+key product with a QR code of its latest public page, totals, indicator 13.7's part
+(``trace.indicator.pdf_online``), and the print view's signature block (who prepared it,
+the commune's People's Committee certifying it).
 
 Drawn with the label library's own pieces (``labels.pdf_writer``, ``labels.pdf_font``,
 ``labels.qr``): Be Vietnam Pro embedded as a subset with a ToUnicode map, so every
@@ -30,6 +31,7 @@ from trace.indicator.exports import (
     share_percent,
     yes_no,
 )
+from trace.indicator.pdf_online import online_part
 from trace.indicator.services import CommuneEvidence, ProductEvidence
 
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210.0, 297.0
@@ -54,6 +56,7 @@ def render_commune_pdf(evidence: CommuneEvidence) -> bytes:
     for product in evidence.products:
         _product_block(document, product)
     _totals(document, evidence)
+    online_part(document, evidence)
     _signatures(document)
     document.close()
     return out.getvalue()
@@ -209,6 +212,7 @@ class ReportDocument:
         self.page_numbers: list[int] = []
         self.ops: list[bytes] = []
         self.y_mm = MARGIN_MM
+        self.text_width_mm = TEXT_WIDTH_MM  # for parts drawn by other modules
 
     def paragraph(
         self, text: str, weight: Weight, size_pt: float, width_mm: float = TEXT_WIDTH_MM

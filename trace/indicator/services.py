@@ -29,6 +29,7 @@ from trace.common.collation import vietnamese_sort_key
 from trace.common.communes import Commune, find_commune, normalise_commune_code
 from trace.errors import InvalidInput, NotFound
 from trace.indicator import queries
+from trace.indicator.online import OnlineSales, online_sales
 from trace.registry.models import Certificate, CertificateScheme
 from trace.registry.validation import CertificateStatus, add_months, certificate_status
 
@@ -84,11 +85,13 @@ class ProductEvidence:
 
 @dataclass(frozen=True)
 class CommuneEvidence:
-    """A commune's key products on a day (in Vietnam) and the indicator's verdict."""
+    """A commune's key products on a day (in Vietnam) and the indicator's verdict, with the
+    same products' marketplace listings for indicator 13.7."""
 
     commune: Commune
     as_of: date
     products: tuple[ProductEvidence, ...]
+    online: OnlineSales
 
     @property
     def traced_count(self) -> int:
@@ -206,7 +209,12 @@ def commune_evidence(
                 missing=best.missing if best else (),
             )
         )
-    return CommuneEvidence(commune=commune, as_of=today, products=tuple(products))
+    return CommuneEvidence(
+        commune=commune,
+        as_of=today,
+        products=tuple(products),
+        online=online_sales(session, rows),
+    )
 
 
 def batches_of_period(

@@ -28,6 +28,8 @@ from trace.indicator.exports import (
     province_csv,
     rule_lines,
 )
+from trace.indicator.online import RULE as ONLINE_RULE
+from trace.indicator.online_exports import online_csv
 from trace.indicator.pdf import render_commune_pdf
 from trace.indicator.qr_svg import QrDrawing, qr_drawing
 from trace.indicator.services import (
@@ -88,6 +90,21 @@ def commune_csv_file(commune_code: str) -> ResponseReturnValue:
         content,
         "text/csv",
         f"indicator-13.4-{evidence.commune.code}-{evidence.as_of.isoformat()}.csv",
+    )
+
+
+@blueprint.get("/communes/<commune_code>/13.7.csv")
+@roles_required(*COMMUNE_READERS)
+def commune_online_csv_file(commune_code: str) -> ResponseReturnValue:
+    """Indicator 13.7's own CSV: 13.4's keeps its columns, which other programs read."""
+    language = document_language()
+    evidence = evidence_for_caller(commune_code)
+    with force_locale(language):
+        content = online_csv(evidence.online, evidence.as_of).encode("utf-8")
+    return attachment(
+        content,
+        "text/csv",
+        f"indicator-13.7-{evidence.commune.code}-{evidence.as_of.isoformat()}.csv",
     )
 
 
@@ -215,9 +232,10 @@ def attachment(content: bytes, mimetype: str, filename: str) -> Response:
 
 
 def _words(evidence: CommuneEvidence) -> dict[str, object]:
-    """What both commune pages say besides the evidence: the rule and each product's gaps."""
+    """What both commune pages say besides the evidence: the rules and each product's gaps."""
     return {
         "rule": RULE,
+        "online_rule": ONLINE_RULE,
         "period_line": rule_lines(evidence.as_of)[1],
         "missing_words": {
             product.product_id: missing_in_words(product) for product in evidence.products
