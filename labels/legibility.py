@@ -12,12 +12,15 @@ for a roll, a sheet for a sheet) that does for the same symbol, or else any that
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 
-from labels.fit import TextBlock
+from labels.content import LabelContent
+from labels.fit import TextBlock, fit_text
 from labels.geometry import label_geometry
 from labels.layouts import LAYOUTS, Layout
-from labels.qr import QrMatrix
+from labels.qr import QrMatrix, qr_matrix
 
 MIN_MODULE_MM = 0.5
 
@@ -100,3 +103,26 @@ class RunReport:
     def legibility(self, layout: Layout) -> Legibility | None:
         """The run's legibility, or None when nothing was drawn."""
         return None if self.largest is None else assess(layout, self.largest, self.has_serial)
+
+
+def inspect_page(labels: Iterable[LabelContent], layout: Layout) -> RunReport:
+    """What drawing the first sheet of these labels would report, without drawing it: for a
+    page that warns before anything is issued."""
+    report = RunReport()
+    symbols: dict[str, QrMatrix] = {}
+    for index, label in enumerate(islice(labels, layout.per_page)):
+        has_serial = label.serial is not None
+        report.has_serial |= has_serial
+        if label.code not in symbols:
+            symbols[label.code] = qr_matrix(label.code)
+        report.saw_symbol(symbols[label.code])
+        geometry = label_geometry(
+            layout.label_width_mm,
+            layout.label_height_mm,
+            has_serial,
+            insets=layout.label_insets(index),
+        )
+        report.saw_text(
+            fit_text(geometry.text, label.title, label.lines, label.footer, label.ocop_stars)
+        )
+    return report
