@@ -80,7 +80,7 @@ def test_a_page_reports_its_largest_symbol_and_the_lines_it_dropped() -> None:
     report = inspect_page([label], layout)
     assert report.largest is not None
     assert report.largest.version == 8
-    assert list(report.dropped)[0] == "Quét mã để truy xuất nguồn gốc"
+    assert next(iter(report.dropped)) == "Quét mã để truy xuất nguồn gốc"
     drawn = RunReport()
     render_pdf([label], layout, io.BytesIO(), report=drawn)
     assert drawn.dropped == report.dropped
@@ -131,7 +131,7 @@ def test_a_sheet_with_room_gets_the_bar_between_its_labels_not_on_them() -> None
     assert place is not None
     assert place.y >= layout.printable_margin_mm
     for index in range(layout.per_page):
-        left, top = layout.label_origin_mm(index)
+        top = layout.label_origin_mm(index)[1]
         assert place.bottom <= top or place.y >= top + layout.label_height_mm
     out = io.BytesIO()
     render_pdf(unit_labels(2), layout, out)
