@@ -23,11 +23,11 @@ from labels.errors import ContentError
 
 QUIET_ZONE_MODULES = 4  # ISO/IEC 18004: four modules of light on every side
 EC_LEVELS = ("L", "M", "Q", "H")  # from the least to the most error correction
-_BOOST_ORDER = tuple(reversed(EC_LEVELS))
 _MAX_GUESSES = 256
-# A code's length to its version at level L, learnt as codes are made: only a hint, always
-# checked (see ``_boosted_at``), so the symbol never depends on what was encoded before.
-_version_guesses: dict[int, int] = {}
+# A code's length to its version and boosted level, learnt as codes are made: only a hint,
+# always checked (see ``_boosted_at``), so the symbol never depends on what came before.
+# A run's codes share their length, so a code costs one symbol and two refusals.
+_guesses: dict[int, tuple[int, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -90,30 +90,42 @@ def _fits(text: str, ec_level: str, version: int) -> zxingcpp.Barcode | None:
 
 
 def _boosted(text: str) -> zxingcpp.Barcode:
-    guess = _version_guesses.get(len(text))
+    guess = _guesses.get(len(text))
     if guess is not None:
-        barcode = _boosted_at(text, guess)
+        barcode = _boosted_at(text, *guess)
         if barcode is not None:
             return barcode
     smallest = _encode(text, "L")
     version = (smallest.to_image(scale=1, add_quiet_zones=False).shape[0] - 17) // 4
-    if len(_version_guesses) >= _MAX_GUESSES:
-        _version_guesses.clear()
-    _version_guesses[len(text)] = version
-    for level in _BOOST_ORDER[:-1]:
-        barcode = _fits(text, level, version)
-        if barcode is not None:
-            return barcode
-    return smallest
+    barcode = _boosted_at(text, version, "L", smallest) or smallest
+    if len(_guesses) >= _MAX_GUESSES:
+        _guesses.clear()
+    _guesses[len(text)] = (version, barcode.ec_level)
+    return barcode
 
 
-def _boosted_at(text: str, version: int) -> zxingcpp.Barcode | None:
-    """The boosted symbol if ``version`` is the smallest the text fits, else None: the text
-    must not fit one version less at L, and must fit this one at some level."""
+def _boosted_at(
+    text: str, version: int, level: str, known: zxingcpp.Barcode | None = None
+) -> zxingcpp.Barcode | None:
+    """The boosted symbol if ``version`` is the smallest the text fits, else None.
+
+    The text must not fit one version less at L, and must fit this one at some level; from
+    ``level`` (``known`` is its symbol, if made already) the level goes up while the next one
+    fits, or down until one does: a level that does not fit has no higher one that does.
+    """
     if version > 1 and _fits(text, "L", version - 1) is not None:
         return None
-    for level in _BOOST_ORDER:
-        barcode = _fits(text, level, version)
-        if barcode is not None:
-            return barcode
-    return None
+    place = EC_LEVELS.index(level)
+    barcode = known or _fits(text, level, version)
+    if barcode is None:
+        for lower in reversed(EC_LEVELS[:place]):
+            barcode = _fits(text, lower, version)
+            if barcode is not None:
+                return barcode
+        return None
+    for higher in EC_LEVELS[place + 1 :]:
+        better = _fits(text, higher, version)
+        if better is None:
+            break
+        barcode = better
+    return barcode
