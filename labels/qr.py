@@ -9,8 +9,9 @@ label), then the highest level that still fits that same version, since it costs
 A production unit code (~190 characters) is version 8 at L where M needs version 9: on a
 50 x 30 mm roll that is 0.53 mm modules instead of 0.49 mm. Shorter codes keep M or better.
 Level L restores 7% of the symbol; a printed label's damage is scratches and smudges at its
-edge, and a blurred photo of modules that are too small is not helped by redundancy at all
-(measured: version 9 at M read 0 of N at 0.45 mm, version 8 at L reads at 0.53 mm).
+edge, and a blurred photo of modules that are too small is not helped by redundancy at all:
+the issue's phone-photo imitation read no version 9 code at M with modules of 0.40 to 0.45 mm,
+and ``tests/bench/phone_photo.py`` reads every version 8 code at L of 0.53 mm with zxing-cpp.
 """
 
 from __future__ import annotations
