@@ -5,8 +5,9 @@ imitated (scaled to ~150 dpi, a 1-pixel Gaussian blur, JPEG quality 60). zxing-c
 label with modules of 0.47 mm and more, and most at 0.44 mm; OpenCV, which wants about four
 pixels a module, read none under 0.6 mm as given, and, enlarged three times first, 85% at
 0.53 mm, 98% at 0.61 mm and 64% at 0.47 mm. ``MIN_MODULE_MM`` is 0.5 mm, as the issue asks:
-the line above which both decoders read (nearly) all, judged on the smallest code of the
-run: the largest QR version met, on the label of the sheet that leaves its code the least room.
+above it zxing-cpp reads every label and OpenCV, enlarged, most. It is judged on the smallest
+code of the run: the largest QR version met, on the label of the sheet that leaves its code
+the least room.
 
 A layout that cannot reach it says so, and names a built-in layout of the same kind (a roll
 for a roll, a sheet for a sheet) that does for the same symbol, or else any that does.
