@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from labels.errors import LayoutError
+from labels.errors import LayoutError, MarginError
 from labels.geometry import SAFE_MARGIN_MM, Insets
 
 __all__ = ["LAYOUTS", "MIN_LABEL_MM", "Layout", "LayoutError", "custom_layout"]
@@ -177,7 +177,7 @@ def _check_drawable(layout: Layout) -> None:
         width = layout.label_width_mm - insets.left - insets.right
         height = layout.label_height_mm - insets.top - insets.bottom
         if min(width, height) < MIN_DRAWABLE_MM - _TOLERANCE_MM:
-            raise LayoutError(
+            raise MarginError(
                 f"the page's printable margin of {_mm(layout.printable_margin_mm)} mm leaves "
                 f"label {index + 1} only {_mm(max(width, 0))} x {_mm(max(height, 0))} mm to print "
                 f"on: move the labels inwards (larger margins) or set a smaller printable margin"
