@@ -125,7 +125,7 @@ def test_the_calibration_page_has_a_bar_of_50_mm(tmp_path: Path) -> None:
     assert row / dpi * 25.4 >= layout.printable_margin_mm
 
 
-def test_a_sheet_with_room_gets_the_bar_between_its_labels_not_on_them() -> None:
+def test_a_sheet_with_room_gets_the_bar_between_its_labels_not_on_them(tmp_path: Path) -> None:
     layout = custom_layout(60, 40, columns=3, rows=5)
     place = calibration_place(layout)
     assert place is not None
@@ -136,6 +136,18 @@ def test_a_sheet_with_room_gets_the_bar_between_its_labels_not_on_them() -> None
     out = io.BytesIO()
     render_pdf(unit_labels(2), layout, out)
     assert out.getvalue().count(b"/Type /Page ") == 1  # no calibration page of its own
+    dpi = 300
+    pixels = numpy.asarray(rasterise(out.getvalue(), tmp_path, dpi).convert("L")) < 128
+    scale = dpi / 25.4
+    strip = pixels[
+        round(place.y * scale) : round(place.bottom * scale),
+        round(place.x * scale) : round(place.right * scale),
+    ]
+    row = int(numpy.argmax(strip.sum(axis=1)))
+    dark = numpy.flatnonzero(strip[row])
+    gaps = numpy.flatnonzero(numpy.diff(dark) > 1)
+    bar_end = dark[gaps[0]] if len(gaps) else dark[-1]
+    assert (bar_end - dark[0] + 1) / scale == pytest.approx(BAR_MM, abs=0.2)
 
 
 def test_rolls_have_no_printable_margin_and_no_calibration() -> None:
