@@ -1,9 +1,23 @@
 """Where things go inside one label, in millimetres from the label's top-left corner.
 
 One computation for the PDF and the PNG, so both outputs agree and tests can check that no
-text box touches the QR code or its quiet zone. The QR zone (the symbol with its four-module
-quiet zone) is a square whose size does not depend on the code, so every label of a run looks
-the same; the module size follows from the symbol's version.
+text box touches the QR code or its quiet zone.
+
+Decisions, each for codes a phone reads (modules of 0.5 mm or more, ``labels.legibility``):
+
+- The QR zone is the code with its quiet zone, four modules (ISO/IEC 18004). It may reach the
+  label's own edge: the blank margin of a sticker is light paper, so it counts toward the
+  quiet zone. Only the symbol itself keeps off the blank edge (``SAFE_MARGIN_MM``, and on a
+  sheet the printer's unprintable margin, given as ``insets``). A printer that wanders by
+  its full millimetre still leaves two modules of quiet zone at 0.5 mm, which every decoder
+  we tried reads; ISO's four are kept whenever the label has them.
+- Text beside the code (wide labels): the zone takes the label's full height and the serial
+  goes to the foot of the text column, so the serial no longer costs the code any height
+  (a 50 x 30 mm roll: 0.53 mm modules at version 8 instead of 0.45). Text under the code
+  (tall labels): the serial sits between the code and the text, as before.
+- The zone is sized for ``DESIGN_MODULES`` (version 8, a production code at its boosted
+  level) and does not depend on the code, so every label of a run looks the same and its
+  text is fitted once; a larger symbol gets smaller modules inside the same zone.
 """
 
 from __future__ import annotations
@@ -20,12 +34,17 @@ SAFE_MARGIN_MM = 1.0
 SERIAL_PT = 5.5
 # The serial line: its size in em (ascent 1.0 plus descent 0.265, Be Vietnam Pro's hhea).
 SERIAL_BOX_MM = SERIAL_PT * MM_PER_PT * 1.265
+SERIAL_GAP_MM = 0.5  # between the text and a serial at the foot of the text column
 # Text beside the code needs this width, text under it this height (a title line and a line at
 # the minimum size), or the label shows the code alone.
 MIN_TEXT_WIDTH_MM = 12.0
 MIN_TEXT_HEIGHT_MM = 7.0
-# Giving room to text may cost the code at most this share of its largest possible size.
+# Giving room to text may cost the code at most this share of its largest possible module.
 MIN_ZONE_SHARE = 0.7
+# Version 8, 49 modules a side: the production codes at their boosted level
+# (``tests/bench/code_sizes.py``); the zone is sized so this symbol gets the largest modules.
+DESIGN_MODULES = 49
+_QUIET = QUIET_ZONE_MODULES
 
 
 @dataclass(frozen=True)
@@ -60,8 +79,22 @@ class Box:
 
 
 @dataclass(frozen=True)
+class Insets:
+    """How far from each edge of a label nothing may be drawn, in mm."""
+
+    top: float = SAFE_MARGIN_MM
+    right: float = SAFE_MARGIN_MM
+    bottom: float = SAFE_MARGIN_MM
+    left: float = SAFE_MARGIN_MM
+
+
+SAFE_INSETS = Insets()
+
+
+@dataclass(frozen=True)
 class LabelGeometry:
-    """The boxes of one label: the QR zone, the serial line under it, and the text."""
+    """The boxes of one label: the QR zone (the code and its quiet zone, possibly reaching the
+    label's edge), ``inner`` (where ink may go), the serial line and the text."""
 
     width_mm: float
     height_mm: float
@@ -69,48 +102,117 @@ class LabelGeometry:
     serial: Box | None
     text: Box
     text_beside: bool  # text to the right of the code (wide labels) or under it (tall ones)
+    inner: Box
 
     def qr_module_mm(self, modules: int) -> float:
-        """The module size for a symbol of that many modules a side."""
-        return self.qr_zone.width / (modules + 2 * QUIET_ZONE_MODULES)
-
-    def qr_symbol(self, modules: int) -> Box:
-        """The symbol itself, inside its quiet zone."""
-        module = self.qr_module_mm(modules)
-        quiet = QUIET_ZONE_MODULES * module
-        return Box(
-            self.qr_zone.x + quiet, self.qr_zone.y + quiet, modules * module, modules * module
+        """The module size for a symbol of that many modules a side: the largest whose symbol
+        lies inside ``inner`` with its quiet zone inside the zone."""
+        zone, inner = self.qr_zone, self.inner
+        return min(
+            _module(modules, zone.x, zone.right, inner.x, inner.right),
+            _module(modules, zone.y, zone.bottom, inner.y, inner.bottom),
         )
 
+    def qr_symbol(self, modules: int) -> Box:
+        """The symbol itself, centred in the room its quiet zone and the blank edge leave."""
+        module = self.qr_module_mm(modules)
+        side = modules * module
+        quiet = _QUIET * module
+        zone, inner = self.qr_zone, self.inner
+        low_x, high_x = max(zone.x + quiet, inner.x), min(zone.right - quiet, inner.right) - side
+        low_y, high_y = (
+            max(zone.y + quiet, inner.y),
+            min(zone.bottom - quiet, inner.bottom) - side,
+        )
+        return Box((low_x + high_x) / 2, (low_y + high_y) / 2, side, side)
 
-@functools.lru_cache(maxsize=64)
-def label_geometry(width_mm: float, height_mm: float, has_serial: bool) -> LabelGeometry:
-    """The boxes for a label of this size: the largest QR zone that leaves text useful room."""
+
+def _module(modules: int, zone_low: float, zone_high: float, low: float, high: float) -> float:
+    """The largest module on one axis: the symbol within [low, high], its quiet zone within
+    [zone_low, zone_high]; each pair of bounds gives one limit."""
+    return max(
+        0.0,
+        min(
+            (zone_high - zone_low) / (modules + 2 * _QUIET),
+            (high - zone_low) / (modules + _QUIET),
+            (zone_high - low) / (modules + _QUIET),
+            (high - low) / modules,
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def label_geometry(
+    width_mm: float, height_mm: float, has_serial: bool, *, insets: Insets = SAFE_INSETS
+) -> LabelGeometry:
+    """The boxes for a label of this size: the largest code that leaves text useful room.
+
+    ``insets`` are the blank edges (at least ``SAFE_MARGIN_MM``); a sheet's labels at the
+    page's edge get the printer's unprintable margin there (``Layout.label_insets``).
+    """
+    edge = Insets(*(max(SAFE_MARGIN_MM, value) for value in _sides(insets)))
     inner = Box(
-        SAFE_MARGIN_MM,
-        SAFE_MARGIN_MM,
-        width_mm - 2 * SAFE_MARGIN_MM,
-        height_mm - 2 * SAFE_MARGIN_MM,
+        edge.left,
+        edge.top,
+        max(0.0, width_mm - edge.left - edge.right),
+        max(0.0, height_mm - edge.top - edge.bottom),
     )
     serial_height = SERIAL_BOX_MM if has_serial else 0.0
-    largest = min(inner.width, inner.height - serial_height)
-    beside = min(inner.height - serial_height, inner.width - MIN_TEXT_WIDTH_MM)
-    under = min(inner.width, inner.height - serial_height - MIN_TEXT_HEIGHT_MM)
-    if max(beside, under) >= MIN_ZONE_SHARE * largest:
-        text_beside = beside >= under
-        zone = beside if text_beside else under
-    else:  # too small for both: the code alone, text only in what is left (maybe nothing)
-        zone = largest
-        text_beside = inner.width - zone >= inner.height - serial_height - zone
-    if text_beside:
-        qr_zone = Box(inner.x, inner.y, zone, zone)
-        text = Box(qr_zone.right, inner.y, inner.right - qr_zone.right, inner.height)
-    else:
-        qr_zone = Box(inner.x + (inner.width - zone) / 2, inner.y, zone, zone)
-        top = qr_zone.bottom + serial_height
-        text = Box(inner.x, top, inner.width, inner.bottom - top)
-    serial = Box(qr_zone.x, qr_zone.bottom, zone, serial_height) if has_serial else None
-    return LabelGeometry(width_mm, height_mm, qr_zone, serial, text, text_beside)
+    beside = _beside(width_mm, height_mm, inner, serial_height, MIN_TEXT_WIDTH_MM)
+    under = _under(width_mm, height_mm, inner, serial_height, MIN_TEXT_HEIGHT_MM)
+    best = max(_module_of(beside), _module_of(under))
+    # The code alone: a serial then goes under it, where it has the code's width.
+    alone = [_under(width_mm, height_mm, inner, serial_height, 0.0)]
+    if not has_serial:
+        alone.insert(0, _beside(width_mm, height_mm, inner, serial_height, 0.0))
+    largest = max(map(_module_of, alone))
+    choices = (beside, under) if best >= MIN_ZONE_SHARE * largest else tuple(alone)
+    return max(choices, key=_module_of)  # on a tie the first: text beside
+
+
+def _sides(insets: Insets) -> tuple[float, float, float, float]:
+    return (insets.top, insets.right, insets.bottom, insets.left)
+
+
+def _module_of(geometry: LabelGeometry) -> float:
+    return geometry.qr_module_mm(DESIGN_MODULES)
+
+
+def _beside(
+    width: float, height: float, inner: Box, serial_height: float, min_text: float
+) -> LabelGeometry:
+    """The code on the left, the full height; text and the serial's line on the right."""
+    module = _module(DESIGN_MODULES, 0.0, height, inner.y, inner.bottom)
+    needed = max(
+        (DESIGN_MODULES + 2 * _QUIET) * module,
+        inner.x + (DESIGN_MODULES + _QUIET) * module,
+    )
+    zone_width = max(0.0, min(needed, inner.right - min_text))
+    zone = Box(0.0, 0.0, zone_width, height)
+    column = Box(zone_width, inner.y, max(0.0, inner.right - zone_width), inner.height)
+    if not serial_height:
+        return LabelGeometry(width, height, zone, None, column, True, inner)
+    serial = Box(column.x, inner.bottom - serial_height, column.width, serial_height)
+    text_height = max(0.0, column.height - serial_height - SERIAL_GAP_MM)
+    text = Box(column.x, column.y, column.width, text_height)
+    return LabelGeometry(width, height, zone, serial, text, True, inner)
+
+
+def _under(
+    width: float, height: float, inner: Box, serial_height: float, min_text: float
+) -> LabelGeometry:
+    """The code on top, the full width; its serial under it, then the text."""
+    module = _module(DESIGN_MODULES, 0.0, width, inner.x, inner.right)
+    needed = max(
+        (DESIGN_MODULES + 2 * _QUIET) * module,
+        inner.y + (DESIGN_MODULES + _QUIET) * module,
+    )
+    zone_height = max(0.0, min(needed, inner.bottom - serial_height - min_text))
+    zone = Box(0.0, 0.0, width, zone_height)
+    serial = Box(inner.x, zone_height, inner.width, serial_height) if serial_height else None
+    top = zone_height + serial_height
+    text = Box(inner.x, top, inner.width, max(0.0, inner.bottom - top))
+    return LabelGeometry(width, height, zone, serial, text, False, inner)
 
 
 def star_points(centre_x: float, centre_y: float, radius: float) -> list[tuple[float, float]]:

@@ -3,6 +3,14 @@
 A layout says only where each label sits on the page; what goes inside a label is
 ``labels.geometry``'s job. Positions are from the page's top-left corner, as printers and
 sticker-sheet makers measure them.
+
+Sheets print on office printers, which cannot print within a few millimetres of the paper's
+edge (4 to 6 mm is common, and the driver may shrink the page to make room): each sheet layout
+has a ``printable_margin_mm`` (5 mm by default) where nothing is drawn. The sticker sheets we
+know are cut to the paper's edge, so their outer labels keep their size and position and only
+their content moves inwards (``label_insets``); their codes are then smaller than the inner
+labels' (``labels.legibility`` judges the smallest). A roll printer prints the whole label,
+so rolls have no printable margin beyond each label's own safe edge.
 """
 
 from __future__ import annotations
@@ -10,7 +18,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from labels.errors import LayoutError
+from labels.errors import LayoutError, MarginError
+from labels.geometry import SAFE_MARGIN_MM, Insets
 
 __all__ = ["LAYOUTS", "MIN_LABEL_MM", "Layout", "LayoutError", "custom_layout"]
 
@@ -19,6 +28,9 @@ A4_HEIGHT_MM = 297.0
 # A version 9 QR code (a ~170-character signed URL at level M) needs 61 modules with its
 # quiet zone; under 15 mm a module falls below ~0.25 mm, too small for phone cameras.
 MIN_LABEL_MM = 15.0
+SHEET_PRINTABLE_MARGIN_MM = 5.0
+# After the printable margin a label must keep this much room for its code, in mm each way.
+MIN_DRAWABLE_MM = MIN_LABEL_MM - 2 * SAFE_MARGIN_MM
 # Sizes are in mm from decimal data (29.7 x 10); allow for binary rounding, not for real overlap.
 _TOLERANCE_MM = 1e-6
 
@@ -38,10 +50,12 @@ class Layout:
     margin_top_mm: float
     gap_x_mm: float
     gap_y_mm: float
+    printable_margin_mm: float = 0.0
 
     def __post_init__(self) -> None:
         _check_sizes(self)
         _check_fits(self)
+        _check_drawable(self)
 
     @property
     def per_page(self) -> int:
@@ -61,6 +75,23 @@ class Layout:
             self.margin_top_mm + row * (self.label_height_mm + self.gap_y_mm),
         )
 
+    def label_insets(self, index_on_page: int) -> Insets:
+        """The blank edges of a label: the safe margin, or more where the label reaches into the
+        page's printable margin."""
+        x, y = self.label_origin_mm(index_on_page)
+        margin = self.printable_margin_mm
+        return Insets(
+            top=max(SAFE_MARGIN_MM, margin - y),
+            right=max(SAFE_MARGIN_MM, x + self.label_width_mm - (self.page_width_mm - margin)),
+            bottom=max(SAFE_MARGIN_MM, y + self.label_height_mm - (self.page_height_mm - margin)),
+            left=max(SAFE_MARGIN_MM, margin - x),
+        )
+
+    @property
+    def is_sheet(self) -> bool:
+        """Whether the page is a sheet for an office printer (it has a printable margin)."""
+        return self.printable_margin_mm > 0
+
     @property
     def grid_width_mm(self) -> float:
         """The width the labels and the gaps between them take."""
@@ -75,6 +106,13 @@ class Layout:
 def _check_sizes(layout: Layout) -> None:
     _check_label(layout.label_width_mm, layout.label_height_mm, layout.columns, layout.rows)
     _check_spacing(layout.margin_left_mm, layout.margin_top_mm, layout.gap_x_mm, layout.gap_y_mm)
+    margin = layout.printable_margin_mm
+    largest = min(layout.page_width_mm, layout.page_height_mm) / 4
+    if not (_is_number(margin) and 0 <= margin <= largest):
+        raise LayoutError(
+            f"the printable margin must be zero or more millimetres, at most a quarter of the "
+            f"page, not {margin}"
+        )
     for name, value in (
         ("page width", layout.page_width_mm),
         ("page height", layout.page_height_mm),
@@ -130,6 +168,22 @@ def _check_fits(layout: Layout) -> None:
         )
 
 
+def _check_drawable(layout: Layout) -> None:
+    """Every label keeps room for its code inside the printable margin (the corners are the
+    labels that lose the most)."""
+    last_row = (layout.rows - 1) * layout.columns
+    for index in {0, layout.columns - 1, last_row, last_row + layout.columns - 1}:
+        insets = layout.label_insets(index)
+        width = layout.label_width_mm - insets.left - insets.right
+        height = layout.label_height_mm - insets.top - insets.bottom
+        if min(width, height) < MIN_DRAWABLE_MM - _TOLERANCE_MM:
+            raise MarginError(
+                f"the page's printable margin of {_mm(layout.printable_margin_mm)} mm leaves "
+                f"label {index + 1} only {_mm(max(width, 0))} x {_mm(max(height, 0))} mm to print "
+                f"on: move the labels inwards (larger margins) or set a smaller printable margin"
+            )
+
+
 def _mm(value: float) -> str:
     """A size as people write it: 70, 52.5, 29.7 (no float noise)."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -147,11 +201,13 @@ def custom_layout(
     page_width_mm: float | None = None,
     page_height_mm: float | None = None,
     name: str | None = None,
+    printable_margin_mm: float | None = None,
 ) -> Layout:
     """A layout from a cooperative's own sizes.
 
-    With one label and no page size it is a roll (the page is the label plus its margins);
-    otherwise the page is A4 unless given. A margin left out centres the grid on the page
+    With one label and no page size it is a roll (the page is the label plus its margins, no
+    printable margin); otherwise the page is A4 unless given, with a printable margin of
+    ``SHEET_PRINTABLE_MARGIN_MM`` unless given. A margin left out centres the grid on the page
     that way, as sticker sheets are cut; a margin given (0 included) is kept as given.
     """
     if (page_width_mm is None) != (page_height_mm is None):
@@ -160,8 +216,11 @@ def custom_layout(
     _check_spacing(margin_left_mm or 0, margin_top_mm or 0, gap_x_mm, gap_y_mm)
     grid_width = columns * width_mm + (columns - 1) * gap_x_mm
     grid_height = rows * height_mm + (rows - 1) * gap_y_mm
+    is_roll = page_width_mm is None and columns == 1 and rows == 1
+    if printable_margin_mm is None:
+        printable_margin_mm = 0.0 if is_roll else SHEET_PRINTABLE_MARGIN_MM
     if page_width_mm is None or page_height_mm is None:
-        if columns == 1 and rows == 1:
+        if is_roll:
             page_width_mm = grid_width + 2 * (margin_left_mm or 0)
             page_height_mm = grid_height + 2 * (margin_top_mm or 0)
         else:
@@ -182,6 +241,7 @@ def custom_layout(
         margin_top_mm=margin_top_mm,
         gap_x_mm=gap_x_mm,
         gap_y_mm=gap_y_mm,
+        printable_margin_mm=printable_margin_mm,
     )
 
 
@@ -202,13 +262,22 @@ def _roll(width_mm: float, height_mm: float) -> Layout:
 
 
 # Sticker sheets as their makers list them: 70 x 37 mm x 24 leaves 1 mm of the A4 height,
-# split 0.5 mm above and below; 52.5 x 29.7 mm x 40 fills the sheet edge to edge.
+# split 0.5 mm above and below; 52.5 x 29.7 mm x 40 fills the sheet edge to edge. Both keep
+# the 5 mm printable margin of office printers.
 LAYOUTS: dict[str, Layout] = {
     layout.name: layout
     for layout in (
         _roll(50.0, 30.0),
         _roll(40.0, 25.0),
-        Layout("a4-3x8", A4_WIDTH_MM, A4_HEIGHT_MM, 70.0, 37.0, 3, 8, 0.0, 0.5, 0.0, 0.0),
-        Layout("a4-4x10", A4_WIDTH_MM, A4_HEIGHT_MM, 52.5, 29.7, 4, 10, 0.0, 0.0, 0.0, 0.0),
+        Layout(
+            "a4-3x8",
+            *(A4_WIDTH_MM, A4_HEIGHT_MM, 70.0, 37.0, 3, 8, 0.0, 0.5, 0.0, 0.0),
+            printable_margin_mm=SHEET_PRINTABLE_MARGIN_MM,
+        ),
+        Layout(
+            "a4-4x10",
+            *(A4_WIDTH_MM, A4_HEIGHT_MM, 52.5, 29.7, 4, 10, 0.0, 0.0, 0.0, 0.0),
+            printable_margin_mm=SHEET_PRINTABLE_MARGIN_MM,
+        ),
     )
 }

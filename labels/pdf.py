@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable
 from itertools import chain
 from typing import BinaryIO
 
+from labels.calibration import calibration_ops, calibration_place
 from labels.content import LabelContent, pages_of
 from labels.errors import ContentError
 from labels.fit import fit_serial, fit_text
 from labels.fonts import Weight, font_face
 from labels.geometry import LabelGeometry, label_geometry
 from labels.layouts import Layout
+from labels.legibility import RunReport
 from labels.pdf_font import EmbeddedFont
 from labels.pdf_ops import FONT_RESOURCES, PT_PER_MM, block_ops, line_ops, num, qr_ops
 from labels.pdf_writer import PdfWriter, pdf_text_string
@@ -39,9 +41,16 @@ def render_pdf(
     on_page: Callable[[int], None] | None = None,
     *,
     title: str | None = None,
+    report: RunReport | None = None,
+    calibration_note: tuple[str, ...] = (),
 ) -> int:
     """Writes the labels to ``out`` as a PDF, ``layout.per_page`` to a page, and returns the
-    number of pages. ``on_page`` is called with the count of pages written after each one.
+    number of pages of labels. ``on_page`` is called with the count of those pages written
+    after each one. ``report``, when given, collects the largest symbol and the dropped lines.
+
+    A sheet layout gets a 50 mm calibration bar on its first sheet (``labels.calibration``),
+    or, when the labels leave no room for it, a calibration page before the labels, headed by
+    ``calibration_note`` (a title, then lines; the caller's language).
 
     Labels are taken from the iterable only as each page needs them, so a generator of 10,000
     labels never sits in memory. On an error the output holds a partial file: discard it.
@@ -50,7 +59,7 @@ def render_pdf(
     first = next(iterator, None)
     if first is None:
         raise ContentError("there are no labels to render: a PDF needs at least one")
-    document = _Document(out, layout, title)
+    document = _Document(out, layout, title, report or RunReport(), calibration_note)
     for page in pages_of(chain([first], iterator), layout.per_page):
         document.add_page(page)
         if on_page is not None:
@@ -62,9 +71,19 @@ def render_pdf(
 class _Document:
     """One PDF being written: its writer, fonts, pages so far and the repeated parts."""
 
-    def __init__(self, out: BinaryIO, layout: Layout, title: str | None) -> None:
+    def __init__(
+        self,
+        out: BinaryIO,
+        layout: Layout,
+        title: str | None,
+        report: RunReport,
+        calibration_note: tuple[str, ...],
+    ) -> None:
         self.layout = layout
+        self.calibration_note = calibration_note
         self.title = title
+        self.report = report
+        self.label_pages = 0
         self.writer = PdfWriter(out)
         self.pages_number = self.writer.reserve()
         self.fonts = {weight: EmbeddedFont(font_face(weight)) for weight in Weight}
@@ -77,19 +96,32 @@ class _Document:
 
     @property
     def page_count(self) -> int:
-        return len(self.page_numbers)
+        """The pages of labels written so far (a calibration page is not counted)."""
+        return self.label_pages
 
     def add_page(self, labels: list[LabelContent]) -> None:
         """Draws one page of labels and writes it out at once."""
         parts = [b"0 g\n"]
+        if self.label_pages == 0 and self.layout.is_sheet:
+            place = calibration_place(self.layout)
+            if place is None:
+                self._add_contents(
+                    calibration_ops(self.layout, None, self._encode, self.calibration_note)
+                )
+            else:
+                parts.append(calibration_ops(self.layout, place, self._encode))
         height = self.layout.label_height_mm
         for index, label in enumerate(labels):
             x, y = self.layout.label_origin_mm(index)
             bottom = self.layout.page_height_mm - y - height
             parts.append(b"q 1 0 0 1 %b %b cm\n" % (num(x * PT_PER_MM), num(bottom * PT_PER_MM)))
-            parts.append(self._label_ops(label))
+            parts.append(self._label_ops(label, index))
             parts.append(b"Q\n")
-        contents = self.writer.add_stream(b"".join(parts))
+        self._add_contents(b"".join(parts))
+        self.label_pages += 1
+
+    def _add_contents(self, ops: bytes) -> None:
+        contents = self.writer.add_stream(ops)
         self.page_numbers.append(
             self.writer.add_object(
                 b"<< /Type /Page /Parent %d 0 R /Contents %d 0 R >>" % (self.pages_number, contents)
@@ -112,7 +144,7 @@ class _Document:
             (
                 b"<< /Type /Pages /Kids [%b] /Count %d /MediaBox %b /Resources << %b "
                 b"/XObject << %b >> /ProcSet [/PDF /Text] >> >>"
-                % (kids, self.page_count, media_box, self._font_resources(), forms)
+                % (kids, len(self.page_numbers), media_box, self._font_resources(), forms)
             ),
         )
         # PrintScaling /None asks the viewer's print dialog for 100%, so millimetres stay exact.
@@ -135,20 +167,25 @@ class _Document:
     def _encode(self, weight: Weight, text: str) -> bytes:
         return self.fonts[weight].encode(text)
 
-    def _label_ops(self, label: LabelContent) -> bytes:
+    def _label_ops(self, label: LabelContent, index: int) -> bytes:
         """One label's drawing, in points from its bottom-left corner."""
         height = self.layout.label_height_mm
         has_serial = label.serial is not None
-        geometry = label_geometry(self.layout.label_width_mm, height, has_serial)
-        # The layout is the document's, so the serial decides the geometry: keys stay cheap.
+        self.report.has_serial |= has_serial
+        geometry = label_geometry(
+            self.layout.label_width_mm,
+            height,
+            has_serial,
+            insets=self.layout.label_insets(index),
+        )
         ops = [
             self._part(
-                ("qr", label.code, has_serial),
-                lambda: qr_ops(qr_matrix(label.code), geometry),
+                ("qr", label.code, geometry),
+                lambda: self._qr_ops(label.code, geometry),
                 geometry,
             ),
             self._part(
-                ("text", label.title, label.lines, label.footer, label.ocop_stars, has_serial),
+                ("text", label.title, label.lines, label.footer, label.ocop_stars, geometry),
                 lambda: self._text_ops(label, geometry),
                 geometry,
             ),
@@ -159,8 +196,14 @@ class _Document:
                 ops.append(b"BT\n%bET\n" % line_ops(line, height, self._encode))
         return b"".join(ops)
 
+    def _qr_ops(self, code: str, geometry: LabelGeometry) -> bytes:
+        matrix = qr_matrix(code)
+        self.report.saw_symbol(matrix)
+        return qr_ops(matrix, geometry)
+
     def _text_ops(self, label: LabelContent, geometry: LabelGeometry) -> bytes:
         block = fit_text(geometry.text, label.title, label.lines, label.footer, label.ocop_stars)
+        self.report.saw_text(block)
         return block_ops(block, geometry.height_mm, self._encode)
 
     def _part(

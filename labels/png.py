@@ -22,7 +22,8 @@ from labels.fit import TextLine, fit_serial, fit_text, measure
 from labels.fonts import Weight, font_face
 from labels.geometry import MM_PER_PT, LabelGeometry, label_geometry, star_points
 from labels.layouts import Layout
-from labels.qr import qr_matrix
+from labels.legibility import RunReport
+from labels.qr import QrMatrix, qr_matrix
 
 MIN_DPI = 72
 MAX_DPI = 2400  # an A4 page at 2400 dpi is already 560 million pixels
@@ -37,8 +38,10 @@ def render_png(
     dpi: int = 300,
     mode: Literal["1", "L"] = "1",
     page: int = 1,
+    report: RunReport | None = None,
 ) -> bytes:
-    """One page (counted from 1) of the labels as a PNG of the page's exact size at ``dpi``.
+    """One page (counted from 1) of the labels as a PNG of the page's exact size at ``dpi``;
+    ``report``, when given, collects the largest symbol and the dropped lines.
 
     Labels before the page are skipped without being drawn; labels after it are not read.
     """
@@ -53,9 +56,15 @@ def render_png(
     draw = ImageDraw.Draw(image)
     if mode == "1":
         draw.fontmode = "1"  # FreeType's own 1-bit glyphs: crisper than thresholded grey
+    report = report if report is not None else RunReport()
     for index, label in enumerate(on_page):
-        x, y = layout.label_origin_mm(index)
-        _draw_label(image, draw, label, layout, (x, y), scale)
+        geometry = label_geometry(
+            layout.label_width_mm,
+            layout.label_height_mm,
+            label.serial is not None,
+            insets=layout.label_insets(index),
+        )
+        _draw_label(image, draw, label, geometry, layout.label_origin_mm(index), scale, report)
     if mode == "1":
         image = image.convert("1", dither=Image.Dither.NONE)
     buffer = io.BytesIO()
@@ -76,15 +85,17 @@ def _draw_label(
     image: Image.Image,
     draw: Draw,
     label: LabelContent,
-    layout: Layout,
+    geometry: LabelGeometry,
     origin: tuple[float, float],
     scale: float,
+    report: RunReport,
 ) -> None:
-    geometry = label_geometry(
-        layout.label_width_mm, layout.label_height_mm, label.serial is not None
-    )
-    _draw_qr(image, label.code, geometry, origin, scale)
+    report.has_serial |= label.serial is not None
+    matrix = qr_matrix(label.code)
+    report.saw_symbol(matrix)
+    _draw_qr(image, matrix, geometry, origin, scale)
     block = fit_text(geometry.text, label.title, label.lines, label.footer, label.ocop_stars)
+    report.saw_text(block)
     for line in block.lines:
         _draw_line(draw, line, origin, scale)
     for star in block.stars:
@@ -100,12 +111,11 @@ def _draw_label(
 
 def _draw_qr(
     image: Image.Image,
-    code: str,
+    matrix: QrMatrix,
     geometry: LabelGeometry,
     origin: tuple[float, float],
     scale: float,
 ) -> None:
-    matrix = qr_matrix(code)
     symbol = geometry.qr_symbol(matrix.size).moved(*origin)
     left, top = round(symbol.x * scale), round(symbol.y * scale)
     side = round(symbol.right * scale) - left

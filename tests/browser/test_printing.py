@@ -90,3 +90,47 @@ def test_staff_preview_a_roll_then_download_serialised_labels(
     with open(download.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     assert page.viewport_size == PHONE
+
+
+def test_without_javascript_the_custom_sizes_wait_in_a_closed_box_and_small_codes_are_named(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.set_viewport_size(PHONE)
+    email, cooperative_id = new_staff(live_server, "HTX Tôm Cà Mau In Tem")
+    batch_id = registered_batch(live_server, cooperative_id)
+    sign_in(page, email)
+    page.goto(f"/batches/{batch_id}/labels")
+    expect(
+        page.get_by_text("In đúng kích thước thực / 100%, không chọn “Vừa trang”")
+    ).to_be_visible()
+    width = page.get_by_label("Chiều rộng tem (mm)")
+    expect(width).to_be_hidden()
+    page.locator("#custom-size > summary").click()
+    expect(width).to_be_visible()
+
+    page.get_by_label("Cuộn tem nhiệt 40 × 25 mm").check()
+    page.get_by_role("button", name="Xem trước").click()
+    check = page.locator(".print-page__check")
+    expect(check).to_contain_text("Mã QR quá nhỏ để điện thoại quét")
+    expect(check).to_contain_text("roll-50x30")
+    expect(page.get_by_label("Chiều rộng tem (mm)")).to_be_hidden()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "printing-small-codes-360.png"), full_page=True)
+
+
+@pytest.mark.browser_context_args(locale="vi-VN", java_script_enabled=True)
+def test_with_javascript_the_custom_sizes_show_only_for_the_custom_layout(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.set_viewport_size(PHONE)
+    email, cooperative_id = new_staff(live_server, "HTX Mật Ong U Minh In Tem")
+    batch_id = registered_batch(live_server, cooperative_id)
+    sign_in(page, email)
+    page.goto(f"/batches/{batch_id}/labels")
+    sizes = page.locator("#custom-size")
+    expect(sizes).to_be_hidden()
+    page.get_by_label("Kích thước tự chọn").check()
+    expect(sizes).to_be_visible()
+    expect(page.get_by_label("Chiều rộng tem (mm)")).to_be_visible()
+    page.get_by_label("Cuộn tem nhiệt 50 × 30 mm").check()
+    expect(sizes).to_be_hidden()

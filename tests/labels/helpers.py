@@ -13,7 +13,7 @@ from PIL import Image
 
 from labels import LabelContent, Layout
 from labels.fit import TextBlock
-from labels.geometry import Box
+from labels.geometry import Box, LabelGeometry, label_geometry
 
 BASE = "https://truyxuat.soctrang.gov.vn"
 LONG_TITLE = "Gạo ST25 Sóc Trăng – Hợp tác xã Lúa thơm Trần Đề, Phường Sóc Trăng, Cần Thơ"
@@ -120,6 +120,25 @@ def label_at(layout: Layout, x_mm: float, y_mm: float) -> int | None:
         ):
             return index
     return None
+
+
+def geometry_at(layout: Layout, index: int, has_serial: bool = True) -> LabelGeometry:
+    """The geometry of one label of a page: labels at a sheet's edge keep off its printable
+    margin, so their boxes differ from the inner labels'."""
+    return label_geometry(
+        layout.label_width_mm,
+        layout.label_height_mm,
+        has_serial,
+        insets=layout.label_insets(index),
+    )
+
+
+def first_label_page(layout: Layout) -> int:
+    """The PDF page of the first labels: 2 where a sheet's labels leave no room for the
+    calibration bar and a calibration page comes first, else 1."""
+    from labels.calibration import calibration_place
+
+    return 2 if layout.is_sheet and calibration_place(layout) is None else 1
 
 
 def png_image(data: bytes) -> Image.Image:

@@ -42,24 +42,28 @@ def assert_clear_of_the_code(block: TextBlock, geometry: LabelGeometry) -> None:
 @pytest.mark.parametrize("has_serial", [False, True], ids=["batch", "serial"])
 def test_boxes_stay_apart_and_inside_the_label(layout: Layout, has_serial: bool) -> None:
     geometry = geometry_of(layout, has_serial)
+    label = Box(0, 0, layout.label_width_mm, layout.label_height_mm)
     safe = Box(
         SAFE_MARGIN_MM,
         SAFE_MARGIN_MM,
         layout.label_width_mm - 2 * SAFE_MARGIN_MM,
         layout.label_height_mm - 2 * SAFE_MARGIN_MM,
     )
-    boxes = [geometry.qr_zone, geometry.text] + ([geometry.serial] if geometry.serial else [])
-    assert all(safe.contains(box) for box in boxes)
-    assert geometry.qr_zone.width == pytest.approx(geometry.qr_zone.height)
+    # The quiet zone may use the label's blank edge; ink (symbol, text, serial) may not.
+    assert label.contains(geometry.qr_zone)
+    assert all(safe.contains(box) for box in [geometry.text, geometry.serial] if box)
     assert not intersects(geometry.text, geometry.qr_zone)
     if geometry.serial is not None:
-        assert geometry.serial.y == pytest.approx(geometry.qr_zone.bottom)
         assert not intersects(geometry.serial, geometry.qr_zone)
         assert not intersects(geometry.serial, geometry.text)
-    symbol = geometry.qr_symbol(53)
-    module = geometry.qr_module_mm(53)
-    assert symbol.x - geometry.qr_zone.x == pytest.approx(4 * module)
-    assert geometry.qr_zone.right - symbol.right == pytest.approx(4 * module)
+    for modules in (45, 49, 53, 57):
+        symbol = geometry.qr_symbol(modules)
+        quiet = 4 * geometry.qr_module_mm(modules)
+        assert safe.contains(symbol)
+        with_quiet_zone = Box(
+            symbol.x - quiet, symbol.y - quiet, symbol.width + 2 * quiet, symbol.height + 2 * quiet
+        )
+        assert geometry.qr_zone.contains(with_quiet_zone, tolerance=1e-6)
 
 
 @pytest.mark.parametrize("layout", ALL_LAYOUTS, ids=lambda layout: layout.name)
@@ -77,11 +81,21 @@ def test_the_longest_text_never_touches_the_code(layout: Layout, has_serial: boo
         assert not intersects(serial.ink, geometry.qr_zone)
 
 
-def test_the_code_is_as_large_as_a_wide_label_allows() -> None:
-    geometry = geometry_of(LAYOUTS["roll-50x30"], False)
+@pytest.mark.parametrize("has_serial", [False, True], ids=["batch", "serial"])
+def test_the_code_is_as_large_as_a_wide_label_allows(has_serial: bool) -> None:
+    geometry = geometry_of(LAYOUTS["roll-50x30"], has_serial)
     assert geometry.text_beside
-    assert geometry.qr_zone == Box(1, 1, 28, 28)
-    assert geometry.text == Box(29, 1, 20, 28)
+    # Version 8 with its quiet zone takes the label's full height, blank edge included;
+    # the serial goes to the text column, so it costs the code nothing.
+    assert geometry.qr_zone == Box(0, 0, 30, 30)
+    assert geometry.qr_module_mm(49) == pytest.approx(30 / 57)
+    assert geometry.qr_symbol(49).x == pytest.approx(4 * 30 / 57)
+    assert geometry.text.x == pytest.approx(30)
+    assert geometry.text.right == pytest.approx(49)
+    if has_serial:
+        assert geometry.serial is not None
+        assert geometry.serial.bottom == pytest.approx(29)
+        assert geometry.text.bottom < geometry.serial.y
 
 
 def test_on_a_tall_label_the_text_goes_under_the_code() -> None:
@@ -112,7 +126,7 @@ def test_a_short_title_keeps_its_full_size_on_one_line() -> None:
 
 def test_lines_that_do_not_fit_are_dropped_last_first_the_title_kept() -> None:
     geometry = geometry_of(LAYOUTS["roll-40x25"], True)
-    lines = tuple(f"Dòng thông tin số {number}" for number in range(1, 13))
+    lines = tuple(f"Dòng số {number}" for number in range(1, 13))
     block = fit_text(geometry.text, "Gạo ST25", lines, FOOTER, 3)
     shown = [line.text for line in block.lines]
     assert shown[0] == "Gạo ST25"

@@ -63,3 +63,25 @@ def test_readers_get_batch_copies_but_cannot_issue_units(client, session, tenant
     other = caller(client, session, tenants.staff_b)
     assert other.get(URL.format(batch.id)).status_code == 404
     assert units(session) == 0
+
+
+def test_the_answer_tells_the_codes_legibility_and_the_lines_left_out(
+    client, session, tenants, batch
+):
+    import json
+
+    api = caller(client, session, tenants.staff_a)
+    small = api.get(URL.format(batch.id), layout="roll-40x25", count=1, serialised="true")
+    assert small.status_code == 200
+    report = json.loads(small.headers["X-Label-Report"])
+    assert report["qr"]["readable"] is False
+    assert report["qr"]["module_mm"] < 0.5
+    assert report["qr"]["qr_version"] == 8
+    assert report["qr"]["suggested_layout"] == "roll-50x30"
+    assert "Quét mã để truy xuất nguồn gốc" in report["dropped_lines"]
+    roomy = api.get(URL.format(batch.id), layout="roll-50x30", count=1, lines="lot,expiry")
+    report = json.loads(roomy.headers["X-Label-Report"])
+    assert report["qr"]["readable"] is True
+    assert report["qr"]["module_mm"] >= 0.5
+    assert report["qr"]["suggested_layout"] is None
+    assert report["dropped_lines"] == []

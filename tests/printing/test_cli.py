@@ -28,13 +28,21 @@ def test_a_batch_code_gives_a_pdf_of_its_labels(runner, session, tenants, batch,
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
+    qr = summary.pop("qr")
+    dropped = summary.pop("dropped_lines")
     assert summary == {
         "file": str(out),
         "batch": batch.code,
         "labels": 45,
-        "pages": 2,
+        "pages": 2,  # sheets of labels; the calibration page before them is not counted
         "serialised": False,
     }
+    # 52.5 x 29.7 mm stickers edge to edge: the top and bottom rows keep off the printable
+    # margin, which leaves their codes under 0.5 mm and no room for the last lines.
+    assert qr["readable"] is False
+    assert qr["module_mm"] < 0.5
+    assert qr["suggested_layout"] == "a4-3x8"
+    assert dropped == ["Quét mã để truy xuất nguồn gốc", "OCOP 4"]
     assert "Đang vẽ các trang" in result.stderr
     code = codes.batch_code(session, None, batch.id).text
     pages = tmp_path / "pages"
@@ -79,3 +87,17 @@ def test_an_ambiguous_lot_an_unknown_batch_and_bad_options_exit_non_zero(
     assert missing_folder.exit_code == 1
     assert not out.exists()
     assert units(session) == 0
+
+
+def test_the_command_names_small_codes_and_the_lines_left_out(runner, batch, tmp_path):
+    out = tmp_path / "tem.pdf"
+    result = labels(runner, batch.code, "--layout", "roll-40x25", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "Mã QR quá nhỏ để điện thoại quét" in result.stdout
+    assert "roll-50x30" in result.stdout
+    assert "Không đủ chỗ trên nhãn cho: Quét mã để truy xuất nguồn gốc" in result.stdout
+    roomy = labels(
+        runner, batch.code, "--layout", "roll-50x30", "--lines", "lot", "--out", str(out)
+    )
+    assert "điện thoại quét được" in roomy.stdout
+    assert "Không đủ chỗ" not in roomy.stdout

@@ -85,3 +85,21 @@ def test_every_problem_is_named_at_once():
     with pytest.raises(InvalidInput) as refused:
         read_options({"count": "0", "format": "svg", "language": "fr"})
     assert set(refused.value.errors) == {"count", "format", "language"}
+
+
+def test_custom_stickers_at_the_sheets_edge_need_room_inside_the_printers_margin():
+    values = {
+        "layout": "custom",
+        "width_mm": "15",
+        "height_mm": "15",
+        "columns": "14",
+        "rows": "19",
+        "margin_left_mm": "0",
+        "margin_top_mm": "0",
+    }
+    with pytest.raises(InvalidInput) as raised:
+        read_options(values)
+    [message] = raised.value.errors["layout"]
+    assert "5 mm the printer cannot print" in str(message)
+    roomy = read_options({**values, "margin_left_mm": "", "margin_top_mm": "", "columns": "12"})
+    assert roomy.layout.printable_margin_mm == 5

@@ -128,3 +128,39 @@ def test_other_tenants_get_404_and_readers_403(client, tenants, batch):
     assert client.get(page_url(batch) + "/preview.png").status_code == 404
     sign_in(client, tenants.inspector)
     assert client.get(page_url(batch)).status_code == 403
+
+
+def test_the_page_says_when_codes_are_too_small_and_which_lines_did_not_fit(client, tenants, batch):
+    sign_in(client, tenants.staff_a)
+    lines = ["cooperative", "origin", "lot", "date", "expiry", "planting_area", "ocop", "tagline"]
+    small = text_of(
+        post(client, batch, form(action="preview", layout="roll-40x25", count="2", lines=lines))
+    )
+    assert "Mã QR quá nhỏ để điện thoại quét" in small
+    assert "roll-50x30" in small
+    assert "Không đủ chỗ trên nhãn cho: Quét mã để truy xuất nguồn gốc" in small
+    roomy = text_of(post(client, batch, form(action="preview", layout="roll-50x30", count="2")))
+    assert "điện thoại quét được" in roomy
+    assert "Mã QR quá nhỏ" not in roomy
+    assert "Không đủ chỗ" not in roomy
+
+
+def test_the_page_advises_printing_at_actual_size(client, tenants, batch):
+    sign_in(client, tenants.staff_a)
+    text = text_of(client.get(page_url(batch)))
+    assert "In đúng kích thước thực / 100%, không chọn “Vừa trang”" in text
+
+
+def test_the_custom_sizes_open_only_for_the_custom_layout(client, tenants, batch):
+    sign_in(client, tenants.staff_a)
+    sheet = client.get(page_url(batch)).get_data(as_text=True)
+    assert '<details class="print-page__custom" id="custom-size">' in sheet
+    custom = post(
+        client,
+        batch,
+        form(action="preview", layout="custom", width_mm="60", height_mm="40", count="1"),
+    ).get_data(as_text=True)
+    assert '<details class="print-page__custom" id="custom-size" open>' in custom
+    # A custom size with a mistake keeps its fields open, the mistake in view.
+    wrong = post(client, batch, form(action="preview", layout="a4-3x8", width_mm="abc"))
+    assert '<details class="print-page__custom" id="custom-size"' in wrong.get_data(as_text=True)

@@ -14,11 +14,13 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from labels.legibility import RunReport
 from trace.batches.models import Batch
 from trace.common.cli import command_transaction, echo_data
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.printing.options import FORMATS, read_options
+from trace.printing.report import RunSummary
 from trace.printing.services import PrintRun, print_run
 
 
@@ -76,23 +78,31 @@ def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
         record = find_batch(batch)
         options = read_options({**values, "format": output_format})
         run = print_run(db.session, None, record.id, options)
-        pages = _write(run, out)
+        report = RunReport()
+        pages = _write(run, out, report)
+    checked = RunSummary.of(report, options.layout)
     summary = {
         "file": str(out),
         "batch": record.code,
         "labels": run.count,
         "pages": pages,
         "serialised": options.is_serialised,
+        **checked.as_dict(),
     }
     echo_data(
         summary,
         as_json,
-        lambda data: _(
-            "Wrote %(labels)d labels of %(batch)s on %(pages)d page(s) to %(file)s",
-            labels=data["labels"],
-            batch=data["batch"],
-            pages=data["pages"],
-            file=data["file"],
+        lambda data: "\n".join(
+            [
+                _(
+                    "Wrote %(labels)d labels of %(batch)s on %(pages)d page(s) to %(file)s",
+                    labels=data["labels"],
+                    batch=data["batch"],
+                    pages=data["pages"],
+                    file=data["file"],
+                ),
+                *checked.messages(),
+            ]
         ),
     )
 
@@ -117,8 +127,9 @@ def find_batch(given: str) -> Batch:
     raise InvalidInput(errors={"batch": [message]})
 
 
-def _write(run: PrintRun, out: Path) -> int:
-    """Write the file whole or not at all (a temporary file renamed into place)."""
+def _write(run: PrintRun, out: Path, report: RunReport) -> int:
+    """Write the file whole or not at all (a temporary file renamed into place); the pages
+    counted are the sheets of labels (a calibration page before them is not one)."""
     layout = run.options.layout
     total = math.ceil(run.count / layout.per_page) if run.options.format == "pdf" else 1
     folder = out.resolve().parent
@@ -130,7 +141,7 @@ def _write(run: PrintRun, out: Path) -> int:
             os.fdopen(handle, "wb") as file,
             click.progressbar(length=total, label=_("Drawing pages"), file=sys.stderr) as bar,
         ):
-            run.render(file, on_page=lambda page: bar.update(1))
+            run.render(file, on_page=lambda page: bar.update(1), report=report)
             bar.update(total - bar.pos)  # a PNG is one page drawn without page callbacks
         os.replace(temporary, out)
     finally:

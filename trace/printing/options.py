@@ -15,7 +15,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS, Layout, LayoutError, custom_layout
-from labels.layouts import MIN_LABEL_MM
+from labels.errors import MarginError
+from labels.layouts import MIN_LABEL_MM, SHEET_PRINTABLE_MARGIN_MM
 from trace.batches.services.issuing import MAX_UNITS_PER_RUN
 from trace.common.field_errors import FieldErrors, present
 
@@ -135,6 +136,14 @@ def _custom_layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | N
             gap_x_mm=size["gap_x_mm"] or 0,
             gap_y_mm=size["gap_y_mm"] or 0,
         )
+    except MarginError:
+        message = _l(
+            "The labels at the sheet's edge reach too far into the %(margin)d mm the printer "
+            "cannot print: leave margins around the labels, or make them larger.",
+            margin=SHEET_PRINTABLE_MARGIN_MM,
+        )
+        errors.add("layout", message)
+        return None
     except LayoutError:
         # Sizes are checked above: what is left is a grid larger than the page.
         message = _l(

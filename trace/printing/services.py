@@ -13,20 +13,25 @@ from datetime import date
 from itertools import repeat
 from typing import IO, BinaryIO, cast
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from labels import LabelContent, render_pdf, render_png
+from labels.legibility import RunReport, inspect_page
 from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services import codes
 from trace.common.communes import find_commune
 from trace.printing.options import MEDIA_TYPES, LabelLine, PrintOptions
+from trace.printing.report import RunSummary
+from trace.signing.codes import build_unsigned, parse_code, sign_code
 
 LABEL_DATE = "dd/MM/yyyy"
 SPOOL_BYTES = 8 * 1024 * 1024
 PREVIEW_SERIAL = "••••••••••"
+SAMPLE_SERIAL = "Z" * 10  # as long as an issued serial (``issuing.SERIAL_LENGTH``)
 
 
 @dataclass(frozen=True)
@@ -57,21 +62,32 @@ class PrintRun:
             return repeat(texts.content(code, serial), self.count)
         return (texts.content(code, serial) for code, serial in self.label_codes)
 
-    def to_file(self) -> IO[bytes]:
+    def to_file(self, report: RunReport | None = None) -> IO[bytes]:
         """The rendered file, rewound; over a few megabytes it waits on disk, not in memory."""
         # The caller closes it, once the file is sent.
         output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
-        self.render(output)
+        self.render(output, report=report)
         output.seek(0)
         return output
 
-    def render(self, out: BinaryIO, on_page: Callable[[int], None] | None = None) -> None:
-        """Write the run as the options ask: a PDF of every page, or one PNG page."""
+    def render(
+        self,
+        out: BinaryIO,
+        on_page: Callable[[int], None] | None = None,
+        *,
+        report: RunReport | None = None,
+    ) -> None:
+        """Write the run as the options ask: a PDF of every page, or one PNG page; ``report``
+        collects what a ``RunSummary`` tells of it."""
+        layout = self.options.layout
         if self.options.format == "png":
-            page = render_png(self.labels(), self.options.layout, dpi=self.options.dpi)
+            page = render_png(self.labels(), layout, dpi=self.options.dpi, report=report)
             out.write(page)
             return
-        render_pdf(self.labels(), self.options.layout, out, on_page=on_page)
+        note = calibration_note(self.options.language)
+        render_pdf(
+            self.labels(), layout, out, on_page=on_page, report=report, calibration_note=note
+        )
 
 
 def print_run(
@@ -95,6 +111,38 @@ def preview_run(session: Session, user: User, batch_id: int, options: PrintOptio
     serial = PREVIEW_SERIAL if options.is_serialised else None
     shown = replace(options, count=min(options.count, options.layout.per_page), format="png")
     return PrintRun(code.batch, shown, [(code.text, serial)])
+
+
+def page_summary(session: Session, user: User, batch_id: int, options: PrintOptions) -> RunSummary:
+    """What the first sheet will tell, before anything is issued. A serialised run's codes are
+    longer than the batch code its preview shows, so they are judged by a unit code of the
+    same shape (this batch's code with a serial, signed by a throwaway key)."""
+    run = preview_run(session, user, batch_id, options)
+    labels = list(run.labels())
+    if options.is_serialised:
+        sample = _sample_unit_code(labels[0].code)
+        labels = [replace(label, code=sample) for label in labels]
+    return RunSummary.of(inspect_page(labels, options.layout), options.layout)
+
+
+def _sample_unit_code(batch_code: str) -> str:
+    parsed = parse_code(batch_code)
+    data = replace(parsed.data, serial=SAMPLE_SERIAL)
+    return sign_code(build_unsigned(data, parsed.kid), parsed.kid, Ed25519PrivateKey.generate())
+
+
+def calibration_note(language: str) -> tuple[str, ...]:
+    """The words of a sheet's calibration page, in the run's language."""
+    with force_locale(language):
+        return (
+            _("Check the print scale"),
+            _("Print this page first, on plain paper, at actual size / 100%, not “Fit to page”."),
+            _(
+                "The bar above must measure exactly 50 mm; if it is shorter, the printer shrank "
+                "the page and the QR codes are harder to scan."
+            ),
+            _("Then load the label sheets and print the other pages."),
+        )
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,9 @@ from trace.jobs.status import JobStatus, job_status
 from trace.printing.forms import PrintForm
 from trace.printing.jobs import is_large_run, start_labels_job
 from trace.printing.options import CUSTOM_FIELDS, read_options
+from trace.printing.report import RunSummary
 from trace.printing.responses import file_response
-from trace.printing.services import preview_run, print_run
+from trace.printing.services import page_summary, preview_run, print_run
 
 blueprint = Blueprint("printing", __name__)
 
@@ -36,26 +37,33 @@ PREVIEW_DPI = 150
 
 @blueprint.route(f"/batches/{ID}/labels", methods=["GET", "POST"])
 @roles_required(Role.OPERATOR, Role.COOPERATIVE)
+@writes
 def labels(batch_id: int) -> ResponseReturnValue:
+    """The form; with good choices, the first sheet's preview and what it tells (codes too
+    small for phones, lines that do not fit), before anything is issued."""
     user = caller()
     batch = get_batch_for_writing(db.session, user, batch_id)
     form = PrintForm()
     preview_url = None
+    summary: RunSummary | None = None
     if request.method == "GET" or form.validate():
         try:
-            read_options(form.values())
+            options = read_options(form.values())
         except InvalidInput as error:
             form.attach_errors(error.errors)
         else:
             if request.method == "POST" and request.form.get("action") == "download":
                 return _download(user, batch, form.values())
             preview_url = url_for("printing.preview", batch_id=batch_id, **_query(form.values()))
+            summary = page_summary(db.session, user, batch_id, options)
     status = 422 if form.errors else 200
     page = render_template(
         "printing/labels.html",
         batch=batch,
         form=form,
         preview_url=preview_url,
+        summary=summary,
+        custom_fields=CUSTOM_FIELDS,
         recent_jobs=_recent_runs(user, batch),
     )
     return page, status
