@@ -1,4 +1,4 @@
-"""API: a batch's labels as a print-ready PDF or a PNG of one sheet."""
+"""API: a batch's labels as a print-ready PDF, a PNG of one sheet, or a thermal printer's job."""
 
 from __future__ import annotations
 
@@ -33,7 +33,14 @@ ID = "<id:batch_id>"
 
 
 class LabelArgs(InputSchema):
-    format = fields.String(load_default="pdf", validate=validate.OneOf(FORMATS))
+    format = fields.String(
+        load_default="pdf",
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "description": "pdf (every sheet), png (one sheet), or a thermal printer's job for a "
+            "roll layout: tspl (TSC, Xprinter, Gprinter) or zpl (Zebra), to send raw."
+        },
+    )
     layout = fields.String(
         load_default="a4-3x8",
         metadata={"description": "roll-50x30, roll-40x25, a4-3x8, a4-4x10 or custom."},
@@ -50,7 +57,13 @@ class LabelArgs(InputSchema):
         }
     )
     language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
-    dpi = fields.Integer(load_default=300, validate=validate.Range(*DPI_RANGE))
+    dpi = fields.Integer(
+        validate=validate.Range(*DPI_RANGE),
+        metadata={
+            "description": "A PNG's resolution (300 unless given); for tspl and zpl the "
+            "thermal printer's, 203 or 300 (203 unless given)."
+        },
+    )
     width_mm = fields.Float(metadata={"description": "Custom layout: label width."})
     height_mm = fields.Float(metadata={"description": "Custom layout: label height."})
     columns = fields.Integer(validate=validate.Range(min=1, max=50))
@@ -64,6 +77,11 @@ class LabelArgs(InputSchema):
 @blueprint.get(f"/batches/{ID}/labels")
 @blueprint.response(200, content_type="application/pdf", description="Every sheet, as PDF.")
 @blueprint.alt_response(200, content_type="image/png", description="With format=png: one sheet.")
+@blueprint.alt_response(
+    200,
+    content_type="application/octet-stream",
+    description="With format=tspl or zpl: one printer job for every label.",
+)
 @blueprint.alt_response(
     202,
     schema=JobOut,

@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from labels import LabelContent, render_pdf, render_png
+from labels.tspl import render_tspl
+from labels.zpl import render_zpl
 from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services import codes
@@ -66,12 +68,17 @@ class PrintRun:
         return output
 
     def render(self, out: BinaryIO, on_page: Callable[[int], None] | None = None) -> None:
-        """Write the run as the options ask: a PDF of every page, or one PNG page."""
+        """Write the run as the options ask: a PDF of every page, one PNG page, or a thermal
+        printer's job (a roll: ``on_page`` counts labels, each its own page)."""
+        layout, dpi = self.options.layout, self.options.dpi
         if self.options.format == "png":
-            page = render_png(self.labels(), self.options.layout, dpi=self.options.dpi)
-            out.write(page)
-            return
-        render_pdf(self.labels(), self.options.layout, out, on_page=on_page)
+            out.write(render_png(self.labels(), layout, dpi=dpi))
+        elif self.options.format == "tspl":
+            render_tspl(self.labels(), layout, out, dpi=dpi, on_label=on_page)
+        elif self.options.format == "zpl":
+            render_zpl(self.labels(), layout, out, dpi=dpi, on_label=on_page)
+        else:
+            render_pdf(self.labels(), layout, out, on_page=on_page)
 
 
 def print_run(
