@@ -25,7 +25,8 @@ from labels.thermal import OnLabel, check_dpi, label_runs, roll_label
 
 # ZPL's set bit is a black dot; Pillow's 1-bit images set the bit for white.
 _INVERT = bytes(255 - value for value in range(256))
-_RUN = re.compile(r"(.)\1+")
+# A run of three or more of one hex digit is worth a count letter.
+_RUN = re.compile(r"(.)\1{2,}")
 # Repeat counts: G to Y are 1 to 19, g to z are 20 to 400 in steps of 20; they add up.
 _MAX_RUN = 419
 
@@ -86,9 +87,14 @@ def _compress_row(row: str) -> str:
 
 
 def _repeat(match: re.Match[str]) -> str:
-    digit, count = match.group(1), len(match.group(0))
-    if count == 2:
-        return digit * 2
+    run = match.group(0)
+    count = len(run)
+    if count <= _MAX_RUN:
+        return _COUNTS[count] + run[0]
+    return _repeat_long(run[0], count)
+
+
+def _repeat_long(digit: str, count: int) -> str:
     parts = []
     while count > 0:
         chunk = min(count, _MAX_RUN)
@@ -102,3 +108,6 @@ def _count(count: int) -> str:
     high = chr(ord("f") + twenties) if twenties else ""
     low = chr(ord("F") + ones) if ones else ""
     return high + low
+
+
+_COUNTS = [_count(count) for count in range(_MAX_RUN + 1)]
