@@ -17,9 +17,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from labels import LabelContent, render_pdf, render_png
-from labels.tspl import render_tspl
-from labels.zpl import render_zpl
+from labels import LabelContent, render_pdf, render_png, render_tspl, render_zpl
 from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services import codes
