@@ -239,6 +239,7 @@ def test_a_large_serialised_zpl_run_is_one_printer_job_from_the_worker(
     download.close()
     assert zpl_copies(data) == [1] * 25
     images = render_zpl(data, 40, 25, 300)
+    assert len(images) == 25
     issued = {unit.text for unit in codes.list_units(session, tenants.staff_a, batch.id).items}
     assert len(issued) == 25
     assert {text for image in images for text in qr_texts(image)} == issued

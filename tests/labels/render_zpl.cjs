@@ -10,7 +10,8 @@ async function main() {
   const zpl = Buffer.concat(chunks).toString("ascii");
   const { api } = await ready;
   const images = await api.zplToBase64MultipleAsync(zpl, widthMm, heightMm, dpmm);
-  process.stdout.write(JSON.stringify(images));
+  // Exit only once the pipe has taken every byte: exiting at once cuts a long answer short.
+  await new Promise((resolve) => process.stdout.write(JSON.stringify(images), resolve));
 }
 
 main().then(
