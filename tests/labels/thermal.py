@@ -23,9 +23,11 @@ DOTS_PER_MM = {203: 8, 300: 12}
 
 
 def qr_texts(image: Image.Image) -> list[str]:
-    """Every QR code zxing-cpp finds in the image."""
+    """Every QR code zxing-cpp finds in the image, dark on light only: a job whose bits are the
+    wrong way round prints a negative, which this must not read."""
     qr_codes = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
-    return [found.text for found in zxingcpp.read_barcodes(image, formats=qr_codes)]
+    found = zxingcpp.read_barcodes(image, formats=qr_codes, try_invert=False)
+    return [barcode.text for barcode in found]
 
 
 def render_zpl(job: bytes, width_mm: float, height_mm: float, dpi: int) -> list[Image.Image]:
