@@ -20,7 +20,7 @@ run: $(VENV)/.installed-run $(COMPILED)
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.installed-test $(COMPILED) lint typecheck
+test: $(VENV)/.installed-test $(COMPILED) node_modules/.installed lint typecheck
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
@@ -53,8 +53,14 @@ $(VENV)/.installed-test: $(VENV)/.installed-run setup.cfg
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
+# Test tools from npm (package.json: zpl-renderer-js, which renders the ZPL jobs the tests
+# decode), installed exactly as package-lock.json says whenever either file changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .hypothesis node_modules
 	find trace/translations -name '*.mo' -delete
 
 # Lists the app's routes; also proves the Makefile's entry point resolves our `trace`.

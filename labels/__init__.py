@@ -1,4 +1,5 @@
-"""Renders labels: QR + text -> PNG and print-ready PDF sheets; knows nothing of the database."""
+"""Renders labels: QR + text -> PNG, print-ready PDF sheets, and TSPL or ZPL jobs for thermal
+printers; knows nothing of the database."""
 
 from labels.content import LabelContent
 from labels.errors import ContentError, LabelError
@@ -6,6 +7,8 @@ from labels.layouts import LAYOUTS, Layout, LayoutError, custom_layout
 from labels.pdf import render_pdf
 from labels.png import render_png
 from labels.qr import QrMatrix, qr_matrix
+from labels.tspl import render_tspl
+from labels.zpl import render_zpl
 
 __all__ = [
     "LAYOUTS",
@@ -19,4 +22,6 @@ __all__ = [
     "qr_matrix",
     "render_pdf",
     "render_png",
+    "render_tspl",
+    "render_zpl",
 ]

@@ -245,6 +245,10 @@ def custom_layout(
     )
 
 
+# Die-cut label rolls leave this gap between labels; thermal printers are told it (TSPL's GAP).
+ROLL_GAP_MM = 2.0
+
+
 def _roll(width_mm: float, height_mm: float) -> Layout:
     return Layout(
         f"roll-{_mm(width_mm)}x{_mm(height_mm)}",
@@ -257,7 +261,7 @@ def _roll(width_mm: float, height_mm: float) -> Layout:
         0.0,
         0.0,
         0.0,
-        0.0,
+        ROLL_GAP_MM,
     )
 
 

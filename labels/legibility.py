@@ -103,6 +103,14 @@ class RunReport:
         for line in block.dropped:
             self.dropped.setdefault(line)
 
+    def include(self, other: RunReport) -> None:
+        """Add what another report met (the same run's labels drawn another way)."""
+        if other.largest is not None:
+            self.saw_symbol(other.largest)
+        self.has_serial |= other.has_serial
+        for line in other.dropped:
+            self.dropped.setdefault(line)
+
     def legibility(self, layout: Layout) -> Legibility | None:
         """The run's legibility, or None when nothing was drawn."""
         return None if self.largest is None else assess(layout, self.largest, self.has_serial)

@@ -11,6 +11,10 @@ For each of the layouts a4-3x8 and roll-50x30, in the same run:
   Pillow drawing each label from scratch at 300 dpi, saved as one multi-page PDF.
 Each run is a fresh process, so its peak memory (``ru_maxrss``) is its own; both run on one
 thread (the table shows the process's thread count), so a rate is a one-core rate.
+
+Then, beside it, thermal printer jobs (``labels.tspl``, ``labels.zpl``): the same serialised
+labels, up to 2,000 a job, for both rolls at 203 and 300 dpi: labels a second and the job's
+bytes a label.
 """
 
 from __future__ import annotations
@@ -190,10 +194,57 @@ def main() -> None:
         "peak RSS is the whole process (Python, libraries, the font); growth is how much it "
         "rose while rendering."
     )
+    thermal_report(min(count, THERMAL_COUNT))
+
+
+THERMAL_COUNT = 2_000
+THERMAL_RUNS = [
+    (language, layout, dpi)
+    for language in ("tspl", "zpl")
+    for layout in ("roll-50x30", "roll-40x25")
+    for dpi in (203, 300)
+]
+
+
+def thermal_child(language: str, layout_name: str, dpi: int, count: int) -> None:
+    """One thermal job, serialised signed labels, in this fresh process; JSON for the parent."""
+    from labels.tspl import render_tspl
+    from labels.zpl import render_zpl
+
+    render = render_tspl if language == "tspl" else render_zpl
+    qr_matrix("warm up")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"labels.{language}"
+        started = time.perf_counter()
+        with path.open("wb") as out:
+            render(signed_labels(count), LAYOUTS[layout_name], out, dpi=dpi)
+        seconds = time.perf_counter() - started
+        size = path.stat().st_size
+    print(json.dumps({"seconds": seconds, "bytes": size, "count": count}))
+
+
+def thermal_report(count: int) -> None:
+    """TSPL and ZPL jobs of serialised labels (each its own bitmap), beside the PDF above."""
+    print(f"\nThermal printer jobs, the same serialised labels, {count:,} a job, one core:")
+    print(f"{'job':5} {'layout':11} {'dpi':>4} {'labels/s':>9} {'KB/label':>9} {'MB/10,000':>10}")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    for language, layout_name, dpi in THERMAL_RUNS:
+        command = [sys.executable, __file__, "--thermal-child", language, layout_name, str(dpi)]
+        output = subprocess.run(
+            [*command, str(count)], check=True, capture_output=True, text=True, env=env
+        ).stdout
+        result = json.loads(output.splitlines()[-1])
+        per_label = result["bytes"] / result["count"]
+        print(
+            f"{language:5} {layout_name:11} {dpi:4} {result['count'] / result['seconds']:9,.0f} "
+            f"{per_label / 1024:9.1f} {per_label * 10_000 / 2**20:10.0f}"
+        )
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif len(sys.argv) == 6 and sys.argv[1] == "--thermal-child":
+        thermal_child(sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))
     else:
         main()

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from tests.browser.conftest import LiveServer
 from tests.browser.test_batches import PHONE, SCREENSHOTS, in_app, new_staff, records_for, sign_in
+from tests.labels.thermal import qr_texts, render_zpl
 from trace.batches.services.batches import create_batch
 from trace.db import db
 from trace.registry.models import FarmingArea, Product
@@ -134,3 +135,33 @@ def test_with_javascript_the_custom_sizes_show_only_for_the_custom_layout(
     expect(page.get_by_label("Chiều rộng tem (mm)")).to_be_visible()
     page.get_by_label("Cuộn tem nhiệt 50 × 30 mm").check()
     expect(sizes).to_be_hidden()
+
+
+def test_staff_download_a_zpl_job_for_a_300_dpi_zebra_printer(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.set_viewport_size(PHONE)
+    email, cooperative_id = new_staff(live_server, "HTX Gạo Trần Đề In Nhiệt")
+    batch_id = registered_batch(live_server, cooperative_id)
+    sign_in(page, email)
+    page.goto(f"/batches/{batch_id}/labels")
+    page.get_by_label("Lệnh in ZPL cho máy in tem nhiệt Zebra").check()
+    page.get_by_role("button", name="Tải về").click()  # still an A4 sheet: refused, said why
+    expect(page.get_by_text("TSPL và ZPL dành cho máy in tem nhiệt").first).to_be_visible()
+
+    page.get_by_label("Cuộn tem nhiệt 40 × 25 mm").check()
+    page.get_by_label("Số lượng tem").fill("2")
+    page.get_by_label("Mỗi sản phẩm một mã (có số sê-ri)").check()
+    page.get_by_label("300 dpi (12 điểm/mm)").check()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "printing-thermal-360.png"), full_page=True)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Tải về").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith("-serial.zpl")
+    with open(download.path(), "rb") as job:
+        images = render_zpl(job.read(), 40, 25, 300)
+    texts = [text for image in images for text in qr_texts(image)]
+    assert len(set(texts)) == 2
+    assert all(re.search(r"/b/[^/?]+/[A-Z0-9]+\?", text) for text in texts)
+    assert page.viewport_size == PHONE

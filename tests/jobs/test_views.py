@@ -20,6 +20,7 @@ from tests.jobs.conftest import (
     public_id_of,
     upload,
 )
+from tests.labels.thermal import qr_texts, render_zpl, zpl_copies
 from tests.printing.conftest import qr_texts_in_pdf
 from tests.registry.test_views_common import sign_in, text_of
 from trace.batches.services import codes
@@ -219,3 +220,26 @@ def test_the_pages_that_start_jobs_list_the_last_days_jobs(client, session, tena
     page = client.get(IMPORT_PAGE).get_data(as_text=True)
     assert imported.public_id in page
     assert other.public_id in page
+
+
+def test_a_large_serialised_zpl_run_is_one_printer_job_from_the_worker(
+    app, client, session, tenants, batch
+):
+    sign_in(client, tenants.staff_a)
+    response = print_labels(
+        client, batch.id, count=25, serialised="y", layout="roll-40x25", output="zpl", dpi="300"
+    )
+    public_id = public_id_of(response)
+    do_job(app, public_id)
+    assert job_row(session, public_id).done == 25
+    download = client.get(f"/jobs/{public_id}/download")
+    assert download.status_code == 200
+    assert download.mimetype == "application/octet-stream"
+    data = download.get_data()
+    download.close()
+    assert zpl_copies(data) == [1] * 25
+    images = render_zpl(data, 40, 25, 300)
+    assert len(images) == 25
+    issued = {unit.text for unit in codes.list_units(session, tenants.staff_a, batch.id).items}
+    assert len(issued) == 25
+    assert {text for image in images for text in qr_texts(image)} == issued

@@ -1,4 +1,4 @@
-"""API: a batch's labels as a print-ready PDF or a PNG of one sheet."""
+"""API: a batch's labels as a print-ready PDF, a PNG of one sheet, or a thermal printer's job."""
 
 from __future__ import annotations
 
@@ -30,10 +30,27 @@ from trace.printing.services import print_run
 blueprint = Blueprint("api_labels", __name__, description="Print-ready labels of a batch")
 
 ID = "<id:batch_id>"
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+FILES = {
+    "description": "Every sheet as a PDF; with format=png one sheet; with format=tspl or zpl "
+    "one job for the thermal printer, every label in it.",
+    "content": {
+        "application/pdf": _BINARY,
+        "image/png": _BINARY,
+        "application/octet-stream": _BINARY,
+    },
+}
 
 
 class LabelArgs(InputSchema):
-    format = fields.String(load_default="pdf", validate=validate.OneOf(FORMATS))
+    format = fields.String(
+        load_default="pdf",
+        validate=validate.OneOf(FORMATS),
+        metadata={
+            "description": "pdf (every sheet), png (one sheet), or a thermal printer's job for a "
+            "roll layout: tspl (TSC, Xprinter, Gprinter) or zpl (Zebra), to send raw."
+        },
+    )
     layout = fields.String(
         load_default="a4-3x8",
         metadata={"description": "roll-50x30, roll-40x25, a4-3x8, a4-4x10 or custom."},
@@ -50,7 +67,13 @@ class LabelArgs(InputSchema):
         }
     )
     language = fields.String(load_default="vi", validate=validate.OneOf(LANGUAGES))
-    dpi = fields.Integer(load_default=300, validate=validate.Range(*DPI_RANGE))
+    dpi = fields.Integer(
+        validate=validate.Range(*DPI_RANGE),
+        metadata={
+            "description": "A PNG's resolution (300 unless given); for tspl and zpl the "
+            "thermal printer's, 203 or 300 (203 unless given)."
+        },
+    )
     width_mm = fields.Float(metadata={"description": "Custom layout: label width."})
     height_mm = fields.Float(metadata={"description": "Custom layout: label height."})
     columns = fields.Integer(validate=validate.Range(min=1, max=50))
@@ -63,13 +86,15 @@ class LabelArgs(InputSchema):
 
 @blueprint.get(f"/batches/{ID}/labels")
 @blueprint.response(200, content_type="application/pdf", description="Every sheet, as PDF.")
-@blueprint.alt_response(200, content_type="image/png", description="With format=png: one sheet.")
 @blueprint.alt_response(
     202,
     schema=JobOut,
-    description="A PDF of more labels than the job threshold (1,000 unless set): the run is "
-    "queued; the Location header names the job, whose download_url gives the file once done.",
+    description="A PDF or printer job of more labels than the job threshold (1,000 unless "
+    "set): the run is queued; the Location header names the job, whose download_url gives "
+    "the file once done.",
 )
+# One 200 with its three kinds of file: alt_response would replace the 200 it shares a code with.
+@blueprint.doc(responses={"200": FILES})
 @token_required()
 @blueprint.arguments(LabelArgs, location="query", unknown=RAISE, as_kwargs=True)
 @writes

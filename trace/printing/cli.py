@@ -42,7 +42,12 @@ from trace.printing.services import PrintRun, print_run
     "date, expiry, planting_area, ocop, tagline.",
 )
 @click.option("--language", default="vi", show_default=True, help="vi or en.")
-@click.option("--dpi", default="300", show_default=True, help="Resolution of a PNG.")
+@click.option(
+    "--dpi",
+    default=None,
+    help="A PNG's resolution, 150-1200 (300 unless given); for .tspl and .zpl the thermal "
+    "printer's, 203 or 300 (203 unless given).",
+)
 @click.option("--width-mm", "width_mm", default="", help="Custom layout: label width.")
 @click.option("--height-mm", "height_mm", default="", help="Custom layout: label height.")
 @click.option("--columns", default="1", help="Custom layout: labels across.")
@@ -66,14 +71,17 @@ from trace.printing.services import PrintRun, print_run
     "out",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write: .pdf (every sheet) or .png (the first sheet).",
+    help="The file to write: .pdf (every sheet), .png (the first sheet), or a thermal "
+    "printer's job for a roll layout: .tspl (TSC, Xprinter, Gprinter) or .zpl (Zebra).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def labels_command(batch: str, out: Path, as_json: bool, **values: Any) -> None:
     """Render the labels of BATCH (its batch code, or its lot when only one batch has it)."""
     output_format = out.suffix.lower().lstrip(".")
     if output_format not in FORMATS:
-        raise click.BadParameter(_("The file must end in .pdf or .png."), param_hint="--out")
+        raise click.BadParameter(
+            _("The file must end in .pdf, .png, .tspl or .zpl."), param_hint="--out"
+        )
     with command_transaction():
         record = find_batch(batch)
         options = read_options({**values, "format": output_format})
@@ -131,7 +139,8 @@ def _write(run: PrintRun, out: Path, report: RunReport) -> int:
     """Write the file whole or not at all (a temporary file renamed into place); the pages
     counted are the sheets of labels (a calibration page before them is not one)."""
     layout = run.options.layout
-    total = math.ceil(run.count / layout.per_page) if run.options.format == "pdf" else 1
+    # A thermal job's pages are its labels, one after the other on the roll.
+    total = math.ceil(run.count / layout.per_page) if run.options.format != "png" else 1
     folder = out.resolve().parent
     if not folder.is_dir():
         raise InvalidInput(errors={"out": [_("No such folder: %(folder)s", folder=folder)]})

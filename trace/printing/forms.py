@@ -9,7 +9,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, StringField
 
 from trace.common.forms import CheckboxListField, RegistryForm, TextRadioField
-from trace.printing.options import CUSTOM_FIELDS, LAYOUT_LABELS, LINE_LABELS, LabelLine
+from trace.printing.options import (
+    CUSTOM_FIELDS,
+    LAYOUT_LABELS,
+    LINE_LABELS,
+    THERMAL_FORMATS,
+    LabelLine,
+)
 
 MILLIMETRES = {"inputmode": "decimal", "autocomplete": "off"}
 
@@ -47,8 +53,20 @@ class PrintForm(RegistryForm):
         choices=[
             ("pdf", _l("PDF, every sheet, to print")),
             ("png", _l("PNG image of the first sheet")),
+            ("tspl", _l("TSPL job for a thermal printer (TSC, Xprinter, Gprinter…)")),
+            ("zpl", _l("ZPL job for a Zebra thermal printer")),
         ],
         default="pdf",
+        description=_l(
+            "A TSPL or ZPL job prints a roll of labels: send the file to the printer as it is "
+            "(raw), not through a print dialog."
+        ),
+    )
+    dpi = TextRadioField(
+        _l("Thermal printer's resolution"),
+        choices=[("203", _l("203 dpi (8 dots/mm)")), ("300", _l("300 dpi (12 dots/mm)"))],
+        default="203",
+        description=_l("Only for TSPL and ZPL: it is on the printer's label or in its manual."),
     )
 
     ERROR_FIELDS: ClassVar[Mapping[str, str]] = {"format": "output"}
@@ -62,6 +80,8 @@ class PrintForm(RegistryForm):
             "language": self.language.data,
             "format": self.output.data,
         }
+        if self.output.data in THERMAL_FORMATS:
+            values["dpi"] = self.dpi.data
         for name in CUSTOM_FIELDS:
             values[name] = (self[name].data or "").strip()
         return values

@@ -1,4 +1,4 @@
-"""Large label runs as jobs: a worker issues the codes and draws the PDF into the job's
+"""Large label runs as jobs: a worker issues the codes and draws the file into the job's
 download, kept ``KEEP_DOWNLOADS``; a smaller run is still drawn within the request."""
 
 from __future__ import annotations
@@ -25,9 +25,10 @@ DRAWING = "drawing"
 
 
 def is_large_run(options: PrintOptions) -> bool:
-    """A PDF of more labels than ``TRACE_JOB_THRESHOLD_LABELS`` (a PNG is one sheet)."""
+    """A PDF or printer job of more labels than ``TRACE_JOB_THRESHOLD_LABELS`` (a PNG is one
+    sheet)."""
     threshold: int = current_app.config["TRACE_JOB_THRESHOLD_LABELS"]
-    return options.format == "pdf" and options.count > threshold
+    return options.format != "png" and options.count > threshold
 
 
 def start_labels_job(session: Session, user: User, batch: Batch, values: dict[str, Any]) -> Job:

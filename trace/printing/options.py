@@ -17,15 +17,26 @@ from flask_babel import lazy_gettext as _l
 from labels import LAYOUTS, Layout, LayoutError, custom_layout
 from labels.errors import MarginError
 from labels.layouts import MIN_LABEL_MM, SHEET_PRINTABLE_MARGIN_MM
+from labels.raster import THERMAL_DPIS
 from trace.batches.services.issuing import MAX_UNITS_PER_RUN
 from trace.common.field_errors import FieldErrors, present
 
 CUSTOM = "custom"
-FORMATS = ("pdf", "png")
-MEDIA_TYPES = {"pdf": "application/pdf", "png": "image/png"}
+FORMATS = ("pdf", "png", "tspl", "zpl")
+# Printer languages: the file goes raw to a thermal label printer (README, "Thermal printers").
+THERMAL_FORMATS = ("tspl", "zpl")
+# A printer job is no document a browser could show: it is saved, then sent to the printer.
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "tspl": "application/octet-stream",
+    "zpl": "application/octet-stream",
+}
 LANGUAGES = ("vi", "en")
 DPI_RANGE = (150, 1200)
 DEFAULT_DPI = 300
+# Most of the cheap label printers cooperatives buy have a 203 dpi head.
+DEFAULT_THERMAL_DPI = 203
 MAX_LABELS = MAX_UNITS_PER_RUN
 MILLIMETRE_FIELDS = (
     "width_mm",
@@ -87,8 +98,10 @@ def read_options(values: Mapping[str, Any]) -> PrintOptions:
     errors = FieldErrors()
     layout = _layout(errors, values)
     count = _whole_number(errors, "count", values.get("count", 1), 1, MAX_LABELS)
-    dpi = _whole_number(errors, "dpi", values.get("dpi", DEFAULT_DPI), *DPI_RANGE)
     output = _choice(errors, "format", values.get("format", "pdf"), FORMATS)
+    dpi = _dpi(errors, values.get("dpi"), output)
+    if output in THERMAL_FORMATS and layout is not None and layout.per_page != 1:
+        errors.add("format", THERMAL_NEEDS_ROLL)
     language = _choice(errors, "language", values.get("language", "vi"), LANGUAGES)
     lines = _lines(errors, values.get("lines"))
     is_serialised = _flag(errors, "serialised", values.get("serialised", False))
@@ -109,6 +122,25 @@ def _layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | None:
         errors.add("layout", _l("Choose one of: %(known)s.", known=known))
         return None
     return _custom_layout(errors, values)
+
+
+THERMAL_NEEDS_ROLL = _l(
+    "TSPL and ZPL are for thermal label printers, which print from a roll: choose a roll "
+    "layout, or a custom size of 1 column and 1 row."
+)
+
+
+def _dpi(errors: FieldErrors, raw: Any, output: str) -> int | None:
+    """A PNG's resolution (150-1200), or a thermal printer's head: 203 or 300 dpi."""
+    if output not in THERMAL_FORMATS:
+        return _whole_number(errors, "dpi", DEFAULT_DPI if raw in (None, "") else raw, *DPI_RANGE)
+    if raw in (None, ""):
+        return DEFAULT_THERMAL_DPI
+    text = str(raw).strip() if not isinstance(raw, bool) else ""
+    if text not in {str(dpi) for dpi in THERMAL_DPIS}:
+        errors.add("dpi", _l("Choose the printer's resolution: 203 or 300 dpi."))
+        return None
+    return int(text)
 
 
 def _custom_layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | None:

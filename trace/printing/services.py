@@ -18,7 +18,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from labels import LabelContent, render_pdf, render_png
+from labels import LabelContent, render_pdf, render_png, render_tspl, render_zpl
 from labels.legibility import RunReport, inspect_page
 from trace.auth.models import User
 from trace.batches.models import Batch
@@ -77,17 +77,22 @@ class PrintRun:
         *,
         report: RunReport | None = None,
     ) -> None:
-        """Write the run as the options ask: a PDF of every page, or one PNG page; ``report``
+        """Write the run as the options ask: a PDF of every page, one PNG page, or a thermal
+        printer's job (a roll: ``on_page`` counts labels, each its own page); ``report``
         collects what a ``RunSummary`` tells of it."""
-        layout = self.options.layout
+        layout, dpi = self.options.layout, self.options.dpi
         if self.options.format == "png":
-            page = render_png(self.labels(), layout, dpi=self.options.dpi, report=report)
-            out.write(page)
-            return
-        note = calibration_note(self.options.language)
-        render_pdf(
-            self.labels(), layout, out, on_page=on_page, report=report, calibration_note=note
-        )
+            out.write(render_png(self.labels(), layout, dpi=dpi, report=report))
+        elif self.options.format in ("tspl", "zpl"):
+            render_job = render_tspl if self.options.format == "tspl" else render_zpl
+            render_job(self.labels(), layout, out, dpi=dpi, on_label=on_page)
+            if report is not None:  # a roll's labels share one geometry: the first tells
+                report.include(inspect_page(self.labels(), layout))
+        else:
+            note = calibration_note(self.options.language)
+            render_pdf(
+                self.labels(), layout, out, on_page=on_page, report=report, calibration_note=note
+            )
 
 
 def print_run(
