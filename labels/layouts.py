@@ -25,7 +25,7 @@ __all__ = ["LAYOUTS", "MIN_LABEL_MM", "Layout", "LayoutError", "custom_layout"]
 
 A4_WIDTH_MM = 210.0
 A4_HEIGHT_MM = 297.0
-# A version 9 QR code (a ~170-character signed URL at level M) needs 61 modules with its
+# A version 8 QR code (a ~190-character signed URL at level L, labels.qr) needs 57 modules with its
 # quiet zone; under 15 mm a module falls below ~0.25 mm, too small for phone cameras.
 MIN_LABEL_MM = 15.0
 SHEET_PRINTABLE_MARGIN_MM = 5.0

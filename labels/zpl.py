@@ -2,7 +2,7 @@
 label as one graphic field (``^GFA``) in ZPL's own ASCII compression.
 
 The QR code is part of the bitmap (``labels.raster``), not the printer's ``^BQ`` command:
-the bitmap keeps the exact symbol of the PDF (the same encoder, error correction M, the same
+the bitmap keeps the exact symbol of the PDF (the same encoder and error correction, the same
 quiet zone and module size, snapped to whole dots), needs no firmware's QR options (``^BQ``
 chooses its own mask and only a whole magnification factor), and prints the same on every
 printer; the text must be a bitmap anyway, as printer fonts have no Vietnamese diacritics.
