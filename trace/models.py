@@ -9,6 +9,7 @@ from trace.inspections.models import Inspection
 from trace.jobs.models import Job
 from trace.people.models import AccountLink
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
+from trace.rolls.models import Roll, RollCode
 from trace.scans.models import Scan
 from trace.signing.models import IssuingKey
 from trace.uploads.models import Upload
@@ -31,6 +32,8 @@ __all__ = [
     "LabelCode",
     "Product",
     "Report",
+    "Roll",
+    "RollCode",
     "Scan",
     "UnitMark",
     "Upload",

@@ -98,6 +98,9 @@ def lot_path(gtin: str, lot: str, serial: str | None = None) -> str:
 
 def label_path(path: LabelPath) -> str:
     """A label path written canonically (values percent-encoded as labels write them)."""
+    if path.is_preprinted:
+        under = f"01/{path.gtin}/21" if path.gtin is not None else f"b/{path.prefix}"
+        return f"/{under}/{encode_value(path.serial or '')}"
     if path.batch_code is not None:
         return batch_path(path.batch_code, path.serial)
     return lot_path(path.gtin or "", path.lot or "", path.serial)
