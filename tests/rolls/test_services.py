@@ -53,8 +53,8 @@ def test_a_prefix_roll_is_numbered_apart_from_the_gtin_rolls(session, world):
     ],
 )
 def test_bad_roll_requests_name_their_fields_and_store_nothing(session, world, values, fields):
+    target = values["target"].replace("{a}", str(world.tenants.cooperative_a.id))
     with pytest.raises(InvalidInput) as raised:
-        target = values["target"].replace("{a}", str(world.tenants.cooperative_a.id))
         services.create_roll(session, world.tenants.staff_a, {**values, "target": target})
     assert set(raised.value.errors) == fields
     assert session.scalars(select(RollCode)).all() == []

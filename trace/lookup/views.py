@@ -47,14 +47,14 @@ from trace.lookup.paths import DISPLAY_PARAMETERS, MalformedPath, code_text, rea
 from trace.lookup.services import PublicLabel, find_label, public_label
 from trace.lookup.typed import UnreadableText, cleaned, read_lot, read_typed
 from trace.registry.models import Product
+from trace.rolls.activation import roll_code_at
+from trace.rolls.models import RollCode
 from trace.scans.services import record_scan, scan_summary, scan_token
 from trace.signing.codes import Verdict
 from trace.signing.services import key_set
 from trace.uploads.models import Upload
 from trace.uploads.services import upload_path
 from trace.verification.answers import MESSAGES
-from trace.rolls.activation import roll_code_at
-from trace.rolls.models import RollCode
 from trace.verification.services import verify_code, verify_offline
 
 blueprint = Blueprint("lookup", __name__)

@@ -69,9 +69,9 @@ def verify_code(session: Session, text: str) -> Verification:
         return judged_online(offline, is_issued=False, is_recalled=False)
     issued = issued_code(session, text)
     parsed = offline.parsed
-    if issued is None and parsed is not None and parsed.data.is_preprinted:
-        if roll_code_by_text(session, text) is not None:
-            return Verification(Verdict.NOT_ACTIVATED, text, parsed)
+    is_preprinted = parsed is not None and parsed.data.is_preprinted
+    if issued is None and is_preprinted and roll_code_by_text(session, text) is not None:
+        return Verification(Verdict.NOT_ACTIVATED, text, parsed)
     is_recalled = issued is not None and issued.batch.is_recalled
     is_issued = issued is not None
     return judged_online(offline, is_issued=is_issued, is_recalled=is_recalled, issued=issued)
