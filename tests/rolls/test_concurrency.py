@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from tests.conftest import TEST_KEY_PASSPHRASE, base_config, make_test_app
 from tests.factories import make_batch, make_cooperative, make_product, make_user
 from tests.people.test_concurrency import _in_transaction, _race
-from tests.people.test_concurrency import race_database_url as race_database_url  # noqa: F401
+from tests.people.test_concurrency import race_database_url as race_database_url
 from trace.auth.models import Role, User
 from trace.batches.models import LabelCode
 from trace.db import db
@@ -29,7 +29,7 @@ from trace.signing import services as keys
 
 
 @pytest.fixture
-def committing_app(race_database_url: str) -> Iterator[Flask]:  # noqa: F811
+def committing_app(race_database_url: str) -> Iterator[Flask]:
     app = make_test_app(base_config(race_database_url))
     yield app
     with app.app_context():
