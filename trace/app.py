@@ -41,8 +41,8 @@ from trace.people import token_audit
 from trace.people.views import blueprint as people_blueprint
 from trace.printing.cli import labels_command
 from trace.printing.views import blueprint as printing_blueprint
-from trace.rolls.views import blueprint as rolls_blueprint
 from trace.registry.views import blueprint as registry_blueprint
+from trace.rolls.views import blueprint as rolls_blueprint
 from trace.signing.cli import keys_group
 from trace.signing.key_pages import blueprint as keys_blueprint
 from trace.signing.views import blueprint as signing_blueprint
