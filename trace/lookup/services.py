@@ -291,7 +291,11 @@ def find_label(
     exactly that text, and the key the code names, come back with the label in one query.
     """
     code = parsed_or_none(signed_text) if signed_text is not None else None
-    values = {"serial": path.serial, "text": signed_text, "kid": code.kid if code else None}
+    values: dict[str, object] = {
+        "serial": path.serial,
+        "text": signed_text,
+        "kid": code.kid if code else None,
+    }
     connection = session.connection()
     if path.is_preprinted:
         # A roll code names its batch once activated; before, it names no label.

@@ -13,9 +13,10 @@ raises clone alerts exactly as a unit code does.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import ColumnElement, CursorResult, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from trace.audit.models import AuditAction
@@ -65,12 +66,13 @@ def activate_range(
     count = last.sequence - first.sequence + 1
     now = utcnow()
     with session.begin_nested():
-        changed = session.execute(
+        result = session.execute(
             update(RollCode)
             .where(*_in_range(roll, first, last), RollCode.batch_id.is_(None))
             .values(batch_id=batch.id, activated_at=now, activated_by_id=user.id)
             .execution_options(synchronize_session=False)
-        ).rowcount
+        )
+        changed = cast(CursorResult[Any], result).rowcount
         if changed != count:
             # Another clerk activated part of it since the check above.
             raise Conflict(_already_active(None))
@@ -128,7 +130,7 @@ def _roll_of_range(session: Session, batch: Batch, first: RangeEnd, last: RangeE
     return roll
 
 
-def _in_range(roll: Roll, first: RangeEnd, last: RangeEnd) -> tuple[object, ...]:
+def _in_range(roll: Roll, first: RangeEnd, last: RangeEnd) -> tuple[ColumnElement[bool], ...]:
     return (
         RollCode.roll_id == roll.id,
         RollCode.sequence >= first.sequence,

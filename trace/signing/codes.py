@@ -37,7 +37,7 @@ import binascii
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -368,17 +368,11 @@ def _label_data(address: str, dates: dict[str, str]) -> LabelData:
     base, kind, rest = match.groups()
     segments = [_decode_value(segment) for segment in rest.split("/")[1:]]
     days = {key: _parse_date(key, value) for key, value in dates.items()}
-    named = {
-        "produced_on": days.get("11"),
-        "packed_on": days.get("13"),
-        "expires_on": days.get("17"),
-        "harvested_on": days.get("7007"),
-    }
     if kind == "01":
         if len(segments) == 3 and segments[1] == "21":
             if not is_gtin14(segments[0]):
                 raise MalformedCode("GTIN is not 14 digits with a right check digit")
-            return LabelData(base, segments[0], None, None, segments[2], **named)
+            return _dated(LabelData(base, gtin=segments[0], serial=segments[2]), days)
         if len(segments) not in (3, 5) or segments[1] != "10" or segments[3:4] not in ([], ["21"]):
             raise MalformedCode(
                 "a GS1 path is /01/{gtin}/10/{lot}[/21/{serial}] or /01/{gtin}/21/{serial}"
@@ -386,7 +380,7 @@ def _label_data(address: str, dates: dict[str, str]) -> LabelData:
         if not is_gtin14(segments[0]):
             raise MalformedCode("GTIN is not 14 digits with a right check digit")
         serial = segments[4] if len(segments) == 5 else None
-        return LabelData(base, segments[0], segments[2], None, serial, **named)
+        return _dated(LabelData(base, segments[0], segments[2], None, serial), days)
     if len(segments) not in (1, 2):
         raise MalformedCode("a batch path is /b/{batch code}[/{serial}] or /b/{prefix}/{serial}")
     serial = segments[1] if len(segments) == 2 else None
@@ -394,8 +388,18 @@ def _label_data(address: str, dates: dict[str, str]) -> LabelData:
         # No batch code lacks a hyphen: a first segment without one is a cooperative prefix.
         if serial is None:
             raise MalformedCode("a batch code holds a hyphen; a prefix needs a serial")
-        return LabelData(base, None, None, None, serial, **named, prefix=segments[0])
-    return LabelData(base, None, None, segments[0], serial, **named)
+        return _dated(LabelData(base, serial=serial, prefix=segments[0]), days)
+    return _dated(LabelData(base, batch_code=segments[0], serial=serial), days)
+
+
+def _dated(data: LabelData, days: dict[str, date]) -> LabelData:
+    return replace(
+        data,
+        produced_on=days.get("11"),
+        packed_on=days.get("13"),
+        expires_on=days.get("17"),
+        harvested_on=days.get("7007"),
+    )
 
 
 def _decode_value(segment: str) -> str:
