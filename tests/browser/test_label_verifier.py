@@ -259,8 +259,8 @@ def edge_cases() -> list[dict[str, Any]]:
         signed(gtin=gtin, lot="L", produced_on=date(2000, 2, 29), expires_on=date(2099, 12, 31)),
         signed(batch_code="A" * 28 + "-", serial="S" * 20),
         signed(gtin=gtin, serial="%/21"),  # pre-printed forms
-        signed(prefix="HTXCM", serial="R0001-000001"),
-        signed(prefix="HTXCM", serial="R0001-000001").replace("/b/HTXCM/", "/b/HTX.CM/"),
+        signed(prefix="HTXCM", serial="R0001-00001"),
+        signed(prefix="HTXCM", serial="R0001-00001").replace("/b/HTXCM/", "/b/HTX.CM/"),
         signed(prefix="HTXCM", serial="R1").replace("/b/HTXCM/R1", "/b/HTXCM"),
         signed(gtin=gtin, serial="R1").replace("?k=", "?17=270101&k="),
         signed(gtin=gtin, serial="R1").replace("/21/R1", "/21/R1/21/R1"),

@@ -65,8 +65,8 @@ DATED = LabelData(
 )
 PLAIN_BATCH = LabelData(BASE, batch_code="HTXCM-ST25-260115-01")
 PLAIN_UNIT = LabelData(BASE, batch_code="HTXCM-ST25-260115-01", serial="K7Q2M9X4TB")
-ROLL_GTIN = LabelData(BASE, gtin=GTIN, serial="R0001-000001")
-ROLL_PREFIX = LabelData(BASE, prefix="HTXCM", serial="R0001-000001")
+ROLL_GTIN = LabelData(BASE, gtin=GTIN, serial="R0001-00001")
+ROLL_PREFIX = LabelData(BASE, prefix="HTXCM", serial="R0001-00001")
 
 
 def independent_verify(code: str, jwks: dict[str, Any]) -> bool:
@@ -93,8 +93,8 @@ def independent_verify(code: str, jwks: dict[str, Any]) -> bool:
         ),
         (PLAIN_BATCH, f"{BASE}/b/HTXCM-ST25-260115-01?k={KID}"),
         (PLAIN_UNIT, f"{BASE}/b/HTXCM-ST25-260115-01/K7Q2M9X4TB?k={KID}"),
-        (ROLL_GTIN, f"{BASE}/01/{GTIN}/21/R0001-000001?k={KID}"),
-        (ROLL_PREFIX, f"{BASE}/b/HTXCM/R0001-000001?k={KID}"),
+        (ROLL_GTIN, f"{BASE}/01/{GTIN}/21/R0001-00001?k={KID}"),
+        (ROLL_PREFIX, f"{BASE}/b/HTXCM/R0001-00001?k={KID}"),
     ],
 )
 def test_build_then_sign_then_parse_and_verify(data: LabelData, expected: str) -> None:
@@ -237,19 +237,19 @@ SIGNED_ROLL_PREFIX = issue_code(ROLL_PREFIX, KID, KEY)
         # Pre-printed forms: exactly /01/{gtin}/21/{serial} and /b/{PREFIX}/{serial}, undated.
         SIGNED_ROLL_GTIN.replace("/21/", "/22/"),
         SIGNED_ROLL_GTIN.replace(GTIN, "08934567000018"),
-        SIGNED_ROLL_GTIN.replace("/21/R0001-000001", "/21/"),
-        SIGNED_ROLL_GTIN.replace("/21/R0001-000001", "/21/R0001-000001/"),
-        SIGNED_ROLL_GTIN.replace("/21/R0001-000001", "/21/R0001-000001/21/X"),
-        SIGNED_ROLL_GTIN.replace("R0001-000001", "R0001%2D000001"),
-        SIGNED_ROLL_GTIN.replace("R0001-000001", "R" * 21),
+        SIGNED_ROLL_GTIN.replace("/21/R0001-00001", "/21/"),
+        SIGNED_ROLL_GTIN.replace("/21/R0001-00001", "/21/R0001-00001/"),
+        SIGNED_ROLL_GTIN.replace("/21/R0001-00001", "/21/R0001-00001/21/X"),
+        SIGNED_ROLL_GTIN.replace("R0001-00001", "R0001%2D000001"),
+        SIGNED_ROLL_GTIN.replace("R0001-00001", "R" * 21),
         SIGNED_ROLL_GTIN.replace("?k=", "?17=270101&k="),  # a roll is printed undated
         SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/htxcm/"),
         SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/H/"),
         SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/ABCDEFGHI/"),
         SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/HTX%43M/"),
         SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/HTX.CM/"),
-        SIGNED_ROLL_PREFIX.replace("/R0001-000001", ""),  # a prefix alone
-        SIGNED_ROLL_PREFIX.replace("/R0001-000001", "/R0001-000001/X"),
+        SIGNED_ROLL_PREFIX.replace("/R0001-00001", ""),  # a prefix alone
+        SIGNED_ROLL_PREFIX.replace("/R0001-00001", "/R0001-00001/X"),
         SIGNED_ROLL_PREFIX.replace("?k=", "?13=270101&k="),
     ],
 )
@@ -438,7 +438,7 @@ def test_preprinted_codes_name_no_batch_and_cannot_pass_for_one() -> None:
     assert not parse_code(issue_code(PLAIN_UNIT, KID, KEY)).data.is_preprinted
     # A roll code re-spelled as a lot or a batch code no longer carries its signature.
     as_lot = SIGNED_ROLL_GTIN.replace("/21/", "/10/")
-    assert parse_code(as_lot).data.lot == "R0001-000001"
+    assert parse_code(as_lot).data.lot == "R0001-00001"
     assert check_code(as_lot, JWKS) is Verdict.BAD_SIGNATURE
     as_batch = SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/HTXCM-R/")
     assert check_code(as_batch, JWKS) is Verdict.BAD_SIGNATURE

@@ -93,8 +93,8 @@ UNIT = LabelData(BASE, gtin=GTIN, lot=LOT, serial=SERIAL, expires_on=date(2027, 
 PLAIN_BATCH = LabelData(BASE, batch_code=BATCH_CODE)
 PLAIN_UNIT = LabelData(BASE, batch_code=BATCH_CODE, serial=SERIAL)
 ENCODED = LabelData(BASE, gtin=GTIN, lot="LOT+1/A")
-ROLL_GTIN = LabelData(BASE, gtin=GTIN, serial="R0001-000001")
-ROLL_PREFIX = LabelData(BASE, prefix="HTXCM", serial="R0001-000001")
+ROLL_GTIN = LabelData(BASE, gtin=GTIN, serial="R0001-00001")
+ROLL_PREFIX = LabelData(BASE, prefix="HTXCM", serial="R0001-00001")
 
 
 def issue(data: LabelData, key: Ed25519PrivateKey = CURRENT) -> str:
