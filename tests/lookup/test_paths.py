@@ -33,7 +33,7 @@ def test_label_paths_name_their_batch_and_unit(raw, expected):
         f"/01/{GTIN}/10",
         f"/01/{GTIN}/10/",
         f"/01/{GTIN}/21/",  # pre-printed forms: /01/{gtin}/21/{serial}, /b/{PREFIX}/{serial}
-        f"/01/08934567000018/21/R0001-00001",
+        "/01/08934567000018/21/R0001-00001",
         f"/01/{GTIN}/21/{'R' * 21}",
         "/b/htxcm/R0001-00001",
         "/b/H/R0001-00001",
