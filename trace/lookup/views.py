@@ -193,6 +193,7 @@ def _not_activated(pending: RollCode, text: str | None) -> Response:
         "lookup/not_activated.html",
         200,
         verdict_message=str(message),
+        verdict=(verdict or Verdict.NOT_ACTIVATED).value,
         title=roll.product.name if roll.product is not None else roll.cooperative.name,
         cooperative_name=roll.cooperative.name,
         serial=pending.serial,

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trace.auth.access import ensure_can_write, get_for_caller, scope_to_caller
-from trace.auth.models import Role, User
+from trace.auth.models import User
 from trace.batches.services.issuing import MAX_UNITS_PER_RUN, signer_for
 from trace.common.pagination import Page
 from trace.db import utcnow
@@ -201,10 +201,6 @@ def roll_codes(session: Session, roll: Roll) -> list[RollCode]:
 def activated_count(session: Session, roll: Roll) -> int:
     query = select(func.count()).where(RollCode.roll_id == roll.id, RollCode.batch_id.is_not(None))
     return session.scalar(query) or 0
-
-
-def can_print_rolls(user: User) -> bool:
-    return user.role in (Role.OPERATOR, Role.COOPERATIVE)
 
 
 def _field_error(field: str, message: object) -> InvalidInput:

@@ -13,13 +13,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from trace.auth.access import WRITERS, roles_required
+from trace.batches.models import Batch
 from trace.batches.services.batches import get_batch_for_writing
 from trace.common.views import caller, form_status, submit
 from trace.db import db
 from trace.errors import Conflict
 from trace.printing.options import LAYOUT_LABELS
 from trace.rolls import services
-from trace.rolls.activation import activate_range, batch_scope
+from trace.rolls.activation import activate_range
 from trace.rolls.forms import ROLL_LAYOUTS, ActivationForm, RollForm
 from trace.rolls.printing import DEFAULT_LAYOUT, roll_file_name, roll_layout, roll_pdf
 
@@ -124,9 +125,16 @@ def activate(batch_id: int) -> ResponseReturnValue:
         batch=batch,
         form=form,
         refusal=refusal,
-        scope=batch_scope(batch),
+        scope=_scope_words(batch),
     )
     return page, status
+
+
+def _scope_words(batch: Batch) -> str:
+    """The rolls a batch takes, as the clerk reads them on the label."""
+    if batch.product.gtin:
+        return f"GTIN {batch.product.gtin}"
+    return _("Prefix %(prefix)s", prefix=batch.cooperative.code_prefix)
 
 
 def _target_words(target: services.RollTarget) -> str:
