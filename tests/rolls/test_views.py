@@ -170,3 +170,12 @@ def test_the_public_page_of_a_roll_code_says_not_activated_then_shows_its_batch(
     after = client.get(f"/{path}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert re.search(r'data-verdict="valid"', after)
     assert world.gtin_batch.lot in after
+
+
+def test_a_roll_code_typed_in_the_code_box_leads_to_its_page(client, session, world):
+    roll = print_roll(session, world.tenants.staff_a, f"product:{world.gtin_product.id}", 1)
+    text = services.roll_codes(session, roll)[0].text
+    session.commit()
+    answer = client.get("/lookup", query_string={"code": text})
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(text.split("://", 1)[1].partition("/")[2])

@@ -161,7 +161,8 @@ def respelled_path(choice: BatchChoice, path: LabelPath) -> str:
 def answer_typed(session: Session, typed: TypedCode) -> Answer:
     """Where a typed code leads (``find_label`` having been tried on an address first)."""
     if typed.path is not None:
-        if find_label(session, typed.path) is not None:
+        # A roll code's own page says whether it is activated yet.
+        if typed.path.is_preprinted or find_label(session, typed.path) is not None:
             location = label_path(typed.path)
             # The signature stays only on the very text it was made for.
             if typed.query and location == typed.raw_path:
