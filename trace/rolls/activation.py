@@ -2,10 +2,10 @@
 
 A range is refused whole, with nothing changed, when it crosses rolls, names another
 product's (or cooperative's) codes, or holds a code already active. Two clerks activating
-overlapping ranges at once: exactly one wins. The guarded ``UPDATE ... WHERE batch_id IS
-NULL`` must change every code of the range; on PostgreSQL the second transaction waits on
-the first one's row locks and then finds those rows taken, on SQLite writing requests are
-serialised from their start (``trace.db``). Each code activated is also stored as a unit
+overlapping ranges at once: exactly one wins. The range's rows are locked in sequence
+order (``FOR UPDATE`` on PostgreSQL; on SQLite writing requests are serialised from their
+start, ``trace.db``), so the second clerk waits, then finds the first one's codes active;
+and the ``UPDATE ... WHERE batch_id IS NULL`` that follows must still change every code. Each code activated is also stored as a unit
 ``LabelCode`` of the batch (its text is unique there too), so it verifies, counts scans and
 raises clone alerts exactly as a unit code does.
 """
@@ -56,11 +56,21 @@ def activate_range(
     if batch.is_recalled:
         raise Conflict(_l("A recalled batch gets no new labels."))
     roll = _roll_of_range(session, batch, first, last)
-    already = session.scalar(
-        select(func.min(RollCode.serial)).where(
-            *_in_range(roll, first, last), RollCode.batch_id.is_not(None)
-        )
-    )
+    # Locked in sequence order, so two overlapping activations queue rather than deadlock;
+    # the second then reads what the first committed (PostgreSQL; SQLite's writing requests
+    # are serialised from their start).
+    session.execute(
+        select(RollCode.id)
+        .where(*_in_range(roll, first, last))
+        .order_by(RollCode.sequence)
+        .with_for_update()
+    ).all()
+    already = session.scalars(
+        select(RollCode.serial)
+        .where(*_in_range(roll, first, last), RollCode.batch_id.is_not(None))
+        .order_by(RollCode.sequence)
+        .limit(1)
+    ).first()
     if already is not None:
         raise Conflict(_already_active(already))
     count = last.sequence - first.sequence + 1
