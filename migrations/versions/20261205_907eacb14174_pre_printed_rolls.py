@@ -2,9 +2,10 @@
 
 A roll's codes are printed before packing and belong to no batch until a clerk activates
 them (``roll_codes.batch_id``). A scan of a code not activated yet is recorded with the new
-verdict. SQLite cannot alter a CHECK, so ``scans`` is rebuilt there: dropping the old table
-runs the ``ON DELETE SET NULL`` of alerts and consumer reports that point at a scan, so
-those links are read first and written back after.
+verdict, and a job may draw a roll's PDF (job kind 'roll_labels'). SQLite cannot alter a
+CHECK, so ``scans`` and ``jobs`` are rebuilt there: dropping the old ``scans`` runs the
+``ON DELETE SET NULL`` of alerts and consumer reports that point at a scan, so those links
+are read first and written back after.
 
 Revision ID: 907eacb14174
 Revises: 5d2e8b41c7a9
@@ -22,6 +23,8 @@ OLD_VERDICTS = (
 )
 NEW_VERDICTS = (*OLD_VERDICTS, 'not activated')
 SCAN_LINKS = ('alerts', 'reports')
+OLD_JOB_KINDS = ('import', 'labels')
+NEW_JOB_KINDS = (*OLD_JOB_KINDS, 'roll_labels')
 
 revision = '907eacb14174'
 down_revision = '5d2e8b41c7a9'
@@ -73,9 +76,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_roll_codes_batch_id'), ['batch_id'], unique=False)
 
     _set_verdicts(OLD_VERDICTS, NEW_VERDICTS)
+    _set_job_kinds(OLD_JOB_KINDS, NEW_JOB_KINDS)
 
 
 def downgrade():
+    op.execute("DELETE FROM jobs WHERE kind = 'roll_labels'")
+    _set_job_kinds(NEW_JOB_KINDS, OLD_JOB_KINDS)
     op.execute("DELETE FROM scans WHERE verdict = 'not activated'")
     _set_verdicts(NEW_VERDICTS, OLD_VERDICTS)
     with op.batch_alter_table('roll_codes', schema=None) as batch_op:
@@ -91,6 +97,26 @@ def downgrade():
 
 def _verdict_type(choices):
     return sa.Enum(*choices, name='scan_verdict', native_enum=False, create_constraint=True, length=14)
+
+
+def _job_kind_type(choices):
+    length = max(len(choice) for choice in choices)
+    return sa.Enum(*choices, name='job_kind', native_enum=False, create_constraint=True, length=length)
+
+
+def _set_job_kinds(old, new):
+    """Jobs may draw a roll's PDF; nothing points at a job, so SQLite simply rebuilds it."""
+    if op.get_bind().dialect.name == 'sqlite':
+        with op.batch_alter_table('jobs', recreate='always') as batch_op:
+            batch_op.alter_column('kind', existing_type=_job_kind_type(old), type_=_job_kind_type(new), existing_nullable=False)
+        return
+    op.drop_constraint(op.f('ck_jobs_job_kind'), 'jobs', type_='check')
+    op.alter_column(
+        'jobs', 'kind', existing_type=sa.String(max(len(kind) for kind in old)),
+        type_=sa.String(max(len(kind) for kind in new)), existing_nullable=False,
+    )
+    listed = ', '.join(f"'{kind}'" for kind in new)
+    op.create_check_constraint('job_kind', 'jobs', f'kind IN ({listed})')
 
 
 def _set_verdicts(old, new):

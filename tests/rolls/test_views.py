@@ -12,6 +12,8 @@ from tests.conftest import csrf_token_from, log_in
 from tests.labels.helpers import decode_by_label, rasterise
 from tests.rolls.conftest import print_roll
 from trace.auth.services import issue_api_token
+from trace.jobs.models import Job, JobKind, JobState
+from trace.jobs.running import run_job
 from trace.rolls import services
 from trace.rolls.activation import activate_range
 from trace.rolls.models import Roll, RollCode
@@ -46,8 +48,9 @@ def test_staff_print_a_roll_and_download_its_file_again(client, session, world, 
     detail = client.get(f"/rolls/{roll.id}").get_data(as_text=True)
     assert "R0001-00001" in detail
     assert "R0001-00030" in detail
-    first = client.get(f"/rolls/{roll.id}/labels.pdf?layout=a4-3x8")
-    again = client.get(f"/rolls/{roll.id}/labels.pdf?layout=a4-3x8")
+    download = {"layout": "a4-3x8"}
+    first = post_form(client, f"/rolls/{roll.id}", f"/rolls/{roll.id}/labels", download)
+    again = post_form(client, f"/rolls/{roll.id}", f"/rolls/{roll.id}/labels", download)
     assert first.mimetype == "application/pdf"
     assert first.data.startswith(b"%PDF")
     page_one = decode_by_label(rasterise(first.data, tmp_path, 300), LAYOUTS["a4-3x8"], 300)
@@ -74,7 +77,8 @@ def test_another_cooperative_sees_no_roll_and_cannot_activate(client, session, w
     session.commit()
     signed_in(client, world.tenants.staff_b)
     assert client.get(f"/rolls/{roll.id}").status_code == 404
-    assert client.get(f"/rolls/{roll.id}/labels.pdf").status_code == 404
+    labels = post_form(client, "/rolls", f"/rolls/{roll.id}/labels", {"layout": "a4-3x8"})
+    assert labels.status_code == 404
     assert f'/rolls/{roll.id}"' not in client.get("/rolls").get_data(as_text=True)
     answer = post_form(
         client,
@@ -179,3 +183,26 @@ def test_a_roll_code_typed_in_the_code_box_leads_to_its_page(client, session, wo
     answer = client.get("/lookup", query_string={"code": text})
     assert answer.status_code == 303
     assert answer.headers["Location"].endswith(text.split("://", 1)[1].partition("/")[2])
+
+
+def test_a_large_roll_is_drawn_by_a_job_with_the_same_codes(app, client, session, world, tmp_path):
+    app.config["TRACE_JOB_THRESHOLD_LABELS"] = 24
+    roll = print_roll(session, world.tenants.staff_a, f"product:{world.gtin_product.id}", 30)
+    texts = [code.text for code in services.roll_codes(session, roll)]
+    session.commit()
+    signed_in(client, world.tenants.staff_a)
+    queued = post_form(
+        client, f"/rolls/{roll.id}", f"/rolls/{roll.id}/labels", {"layout": "a4-3x8"}
+    )
+    assert queued.status_code == 303
+    public_id = queued.headers["Location"].removeprefix("/jobs/")
+    with app.app_context():
+        run_job(public_id)
+    job = session.scalars(select(Job).where(Job.public_id == public_id)).one()
+    session.refresh(job)
+    assert (job.state, job.kind) == (JobState.DONE, JobKind.ROLL_LABELS)
+    pdf = client.get(f"/jobs/{public_id}/download")
+    assert pdf.mimetype == "application/pdf"
+    page_one = decode_by_label(rasterise(pdf.data, tmp_path, 300), LAYOUTS["a4-3x8"], 300)
+    assert page_one == texts[:24]
+    assert client.get(f"/jobs/{public_id}", headers={"Accept-Language": "en"}).status_code == 200

@@ -5,9 +5,9 @@ product's (or cooperative's) codes, or holds a code already active. Two clerks a
 overlapping ranges at once: exactly one wins. The range's rows are locked in sequence
 order (``FOR UPDATE`` on PostgreSQL; on SQLite writing requests are serialised from their
 start, ``trace.db``), so the second clerk waits, then finds the first one's codes active;
-and the ``UPDATE ... WHERE batch_id IS NULL`` that follows must still change every code. Each code activated is also stored as a unit
-``LabelCode`` of the batch (its text is unique there too), so it verifies, counts scans and
-raises clone alerts exactly as a unit code does.
+and the ``UPDATE ... WHERE batch_id IS NULL`` that follows must still change every code.
+Each code activated is also stored as a unit ``LabelCode`` of the batch (its text is unique
+there too), so it verifies, counts scans and raises clone alerts exactly as a unit code does.
 """
 
 from __future__ import annotations

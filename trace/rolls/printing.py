@@ -4,6 +4,7 @@ serial under each code. A roll carries no lot or date: it is printed before pack
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from typing import IO, BinaryIO, cast
 
 from sqlalchemy.orm import Session
@@ -21,18 +22,32 @@ def roll_layout(name: object) -> Layout:
     return LAYOUTS.get(str(name), LAYOUTS[DEFAULT_LAYOUT])
 
 
+def write_roll_pdf(
+    session: Session,
+    roll: Roll,
+    layout: Layout,
+    out: BinaryIO,
+    *,
+    before_drawing: Callable[[], None] | None = None,
+    on_page: Callable[[int], None] | None = None,
+) -> None:
+    """Every label of the roll into ``out``; the codes are read before ``before_drawing``."""
+    title = roll.product.name if roll.product is not None else roll.cooperative.name
+    lines = (roll.cooperative.name,)
+    labels = [(code.text, code.serial) for code in roll_codes(session, roll)]
+    if before_drawing is not None:
+        before_drawing()
+    contents = (
+        LabelContent(code=text, title=title, lines=lines, serial=serial) for text, serial in labels
+    )
+    render_pdf(contents, layout, out, on_page=on_page)
+
+
 def roll_pdf(session: Session, roll: Roll, layout: Layout) -> IO[bytes]:
     """Every label of the roll as one PDF, rewound; a large one waits on disk."""
-    title = roll.product.name if roll.product is not None else roll.cooperative.name
-    contents = (
-        LabelContent(
-            code=code.text, title=title, lines=(roll.cooperative.name,), serial=code.serial
-        )
-        for code in roll_codes(session, roll)
-    )
     # The caller closes it, once the file is sent.
     output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
-    render_pdf(contents, layout, output)
+    write_roll_pdf(session, roll, layout, output)
     output.seek(0)
     return output
 

@@ -22,6 +22,7 @@ from trace.printing.options import LAYOUT_LABELS
 from trace.rolls import services
 from trace.rolls.activation import activate_range
 from trace.rolls.forms import ROLL_LAYOUTS, ActivationForm, RollForm
+from trace.rolls.jobs import is_large_roll, start_roll_job
 from trace.rolls.printing import DEFAULT_LAYOUT, roll_file_name, roll_layout, roll_pdf
 
 blueprint = Blueprint("rolls", __name__)
@@ -74,11 +75,18 @@ def roll(roll_id: int) -> ResponseReturnValue:
     )
 
 
-@blueprint.get("/rolls/<id:roll_id>/labels.pdf")
+@blueprint.post("/rolls/<id:roll_id>/labels")
 @roles_required(*WRITERS)
 def roll_labels(roll_id: int) -> ResponseReturnValue:
-    found = services.get_roll(db.session, caller(), roll_id)
-    rendered = roll_pdf(db.session, found, roll_layout(request.args.get("layout")))
+    """The roll's PDF at once, or for a large roll (``TRACE_JOB_THRESHOLD_LABELS``) its job's
+    page. A POST, as a job is a record; the codes drawn are always the stored ones."""
+    user = caller()
+    found = services.get_roll(db.session, user, roll_id)
+    layout_name = request.form.get("layout", DEFAULT_LAYOUT)
+    if is_large_roll(found):
+        job = start_roll_job(db.session, user, found, layout_name)
+        return redirect(url_for("jobs.job", public_id=job.public_id), 303)
+    rendered = roll_pdf(db.session, found, roll_layout(layout_name))
     response = send_file(
         rendered,
         mimetype="application/pdf",
