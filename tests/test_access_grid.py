@@ -24,6 +24,7 @@ from trace.config import PROJECT_ROOT
 from trace.db import db
 from trace.feedback.services import file_report
 from trace.inspections.models import Inspection, InspectionOutcome
+from trace.rolls.services import create_roll
 from trace.signing.services import current_key
 from trace.uploads.models import UploadPurpose
 
@@ -198,6 +199,13 @@ GRID: dict[str, Access] = {
     "lookup.product_image": PUBLIC,
     "printing.labels": OWNED_WRITE,
     "printing.preview": OWNED_WRITE,
+    # Pre-printed rolls (tests/rolls): staff of the owning cooperative and operators.
+    "rolls.rolls": NEW_RECORD,
+    "rolls.new_roll": NEW_RECORD,
+    "rolls.roll": OWNED_WRITE,
+    "rolls.roll_labels": OWNED_WRITE,
+    "rolls.activate": OWNED_WRITE,
+    "api_rolls.activate": API_OWNED_WRITE,
     "batches.new_event": OWNED_WRITE,
     "batches.edit_event": OWNED_WRITE,
     "batches.import_batches": NEW_RECORD,
@@ -337,6 +345,13 @@ URL_VALUES: dict[str, Any] = {
         factories.make_user(db.session, Role.COOPERATIVE, cooperative=tenants.cooperative_a).id
     ),
     "token": lambda tenants: "no-such-link",
+    "roll_id": lambda tenants: (
+        create_roll(
+            db.session,
+            tenants.staff_a,
+            {"target": f"prefix:{tenants.cooperative_a.id}", "count": 2},
+        ).id
+    ),
     # The tenants' current key (``tenants`` makes one).
     "kid": lambda tenants: current_key(db.session).kid,
     "public_id": lambda tenants: (

@@ -42,6 +42,7 @@ from trace.people.views import blueprint as people_blueprint
 from trace.printing.cli import labels_command
 from trace.printing.views import blueprint as printing_blueprint
 from trace.registry.views import blueprint as registry_blueprint
+from trace.rolls.views import blueprint as rolls_blueprint
 from trace.signing.cli import keys_group
 from trace.signing.key_pages import blueprint as keys_blueprint
 from trace.signing.views import blueprint as signing_blueprint
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         registry_blueprint,
         batches_blueprint,
         printing_blueprint,
+        rolls_blueprint,
         lookup_blueprint,
         feedback_blueprint,
         signing_blueprint,

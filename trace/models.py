@@ -10,6 +10,7 @@ from trace.jobs.models import Job
 from trace.people.models import AccountLink
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.registry.product_links import ProductLink
+from trace.rolls.models import Roll, RollCode
 from trace.scans.models import Scan
 from trace.signing.models import IssuingKey
 from trace.uploads.models import Upload
@@ -33,6 +34,8 @@ __all__ = [
     "Product",
     "ProductLink",
     "Report",
+    "Roll",
+    "RollCode",
     "Scan",
     "UnitMark",
     "Upload",

@@ -83,6 +83,7 @@ def test_the_module_loads_under_the_sites_content_security_policy(page: Page):
         "InvalidKeySet",
         "MalformedCode",
         "VERDICTS",
+        "isPreprinted",
         "parseCode",
         "recallOf",
         "verifyCode",
@@ -115,6 +116,7 @@ def python_parsed(code: str) -> dict[str, Any]:
         "lot": data.lot,
         "batchCode": data.batch_code,
         "serial": data.serial,
+        "prefix": data.prefix,
         "dates": {
             name: day.isoformat() if day else None
             for name, day in {
@@ -173,18 +175,31 @@ def random_value(rng: random.Random, longest: int) -> str:
 
 
 def random_label(rng: random.Random) -> LabelData:
-    """A GTIN or a platform batch code, maybe a serial, any of the four dates."""
+    """A GTIN or a platform batch code, maybe a serial, any of the four dates; or a
+    pre-printed roll code (a serial under a GTIN or a cooperative prefix, undated)."""
     first_13 = "0893" + "".join(rng.choices("0123456789", k=9))
+    gtin = first_13 + gtin_check_digit(first_13)
+    base_url = rng.choice(BASES)
+    if rng.random() < 0.2:
+        prefix = "".join(rng.choices("ABCDEFXYZ0123456789", k=rng.randint(2, 8)))
+        on_gtin = rng.random() < 0.5
+        return LabelData(
+            base_url=base_url,
+            gtin=gtin if on_gtin else None,
+            prefix=None if on_gtin else prefix,
+            serial=random_value(rng, 20),
+        )
     days = [
         date(2000, 1, 1) + timedelta(days=rng.randrange(36524)) if rng.random() < 0.4 else None
         for _ in range(4)
     ]
     with_gtin = rng.random() < 0.5
+    batch_code = f"{random_value(rng, 8)}-{random_value(rng, 20)}"
     return LabelData(
-        base_url=rng.choice(BASES),
-        gtin=first_13 + gtin_check_digit(first_13) if with_gtin else None,
+        base_url=base_url,
+        gtin=gtin if with_gtin else None,
         lot=random_value(rng, 20) if with_gtin else None,
-        batch_code=None if with_gtin else random_value(rng, 29),
+        batch_code=None if with_gtin else batch_code,
         serial=random_value(rng, 20) if rng.random() < 0.5 else None,
         produced_on=days[0],
         packed_on=days[1],
@@ -239,9 +254,17 @@ def edge_cases() -> list[dict[str, Any]]:
     unsigned, _, signature = code.rpartition("&s=")
     texts = [
         signed(gtin=gtin, lot="%25", serial="%"),  # a percent sign is itself encoded
-        signed(batch_code="01", serial="b"),  # reserved words as values
+        signed(batch_code="01-b", serial="b"),  # reserved words as values
+        signed(prefix="01", serial="b"),
         signed(gtin=gtin, lot="L", produced_on=date(2000, 2, 29), expires_on=date(2099, 12, 31)),
-        signed(batch_code="A" * 29, serial="S" * 20),
+        signed(batch_code="A" * 28 + "-", serial="S" * 20),
+        signed(gtin=gtin, serial="%/21"),  # pre-printed forms
+        signed(prefix="HTXCM", serial="R0001-00001"),
+        signed(prefix="HTXCM", serial="R0001-00001").replace("/b/HTXCM/", "/b/HTX.CM/"),
+        signed(prefix="HTXCM", serial="R1").replace("/b/HTXCM/R1", "/b/HTXCM"),
+        signed(gtin=gtin, serial="R1").replace("?k=", "?17=270101&k="),
+        signed(gtin=gtin, serial="R1").replace("/21/R1", "/21/R1/21/R1"),
+        code.replace("/01/" + gtin + "/10/ST25", "/b/HTXCMST25"),
         unsigned.replace("/10/ST25", "/10/ST25%") + "&s=" + signature,
         code.replace("https://t.vn/", "https://t.vn//"),
         code.replace("https://t.vn/", "https://t.vn/b/"),
@@ -281,7 +304,7 @@ def edge_cases() -> list[dict[str, Any]]:
     items += [{"code": code, "jwks": key_set} for key_set in key_sets]
     # The all-zero key is a point of small order: both sides accept the all-zero signature.
     zero_key = {"kty": "OKP", "crv": "Ed25519", "x": b64url_encode(bytes(32)), "kid": "z"}
-    zero_signed = "https://t.vn/b/Z?k=z&s=" + b64url_encode(bytes(64))
+    zero_signed = "https://t.vn/b/Z-1?k=z&s=" + b64url_encode(bytes(64))
     items.append({"code": zero_signed, "jwks": {"keys": [zero_key]}})
     return items
 
@@ -350,6 +373,10 @@ def corpus_code(name: str) -> str:
         ("valid-b-unit", [{**RECALLED[2], "batch_code": None}], None),
         ("valid-gtin-unit", [{**RECALLED[2], "gtin": None, "lot": None}], None),
         ("valid-gtin-unit", [], None),
+        # A roll code names no batch until activated online.
+        ("valid-preprinted-gtin", [{**RECALLED[2], "lot": None, "batch_code": None}], None),
+        ("valid-preprinted-prefix", [{**RECALLED[2], "gtin": None, "lot": None}], None),
+        ("valid-preprinted-prefix", [{**RECALLED[2], "batch_code": None}], None),
         (None, RECALLED, None),
     ],
 )

@@ -16,6 +16,8 @@ GTIN = "08934567000017"
         (f"/01/{GTIN}/10/LOT%2B1%2FA/21/K7Q2", LabelPath(gtin=GTIN, lot="LOT+1/A", serial="K7Q2")),
         ("/b/HTXCM-ST25-1", LabelPath(batch_code="HTXCM-ST25-1")),
         ("/b/HTXCM-ST25-1/K7Q2M9X4TB", LabelPath(batch_code="HTXCM-ST25-1", serial="K7Q2M9X4TB")),
+        (f"/01/{GTIN}/21/R0001-00001", LabelPath(gtin=GTIN, serial="R0001-00001")),
+        ("/b/HTXCM/R0001-00001", LabelPath(prefix="HTXCM", serial="R0001-00001")),
     ],
 )
 def test_label_paths_name_their_batch_and_unit(raw, expected):
@@ -30,7 +32,14 @@ def test_label_paths_name_their_batch_and_unit(raw, expected):
         f"/01/{GTIN}",
         f"/01/{GTIN}/10",
         f"/01/{GTIN}/10/",
-        f"/01/{GTIN}/21/ST25",
+        f"/01/{GTIN}/21/",  # pre-printed forms: /01/{gtin}/21/{serial}, /b/{PREFIX}/{serial}
+        "/01/08934567000018/21/R0001-00001",
+        f"/01/{GTIN}/21/{'R' * 21}",
+        "/b/htxcm/R0001-00001",
+        "/b/H/R0001-00001",
+        "/b/ABCDEFGHI/R0001-00001",
+        "/b/HTX.CM/R0001-00001",
+        "/b/HTXCM/",
         f"/01/{GTIN}/10/ST25/22/X",
         f"/01/{GTIN}/10/{'A' * 21}",
         f"/01/{GTIN}/10/ST25/21/%C3%A9",

@@ -84,6 +84,7 @@ def test_every_verdict_is_stored_by_value_and_says_whether_the_signature_held(
         Verdict.REVOKED_KEY,
         Verdict.UNKNOWN_BATCH,
         Verdict.RECALLED_BATCH,
+        Verdict.NOT_ACTIVATED,  # a pre-printed code: our signature, not activated yet
     }
     assert stored == (verdict, verdict in signed_by_us)
     raw = session.connection().exec_driver_sql(f"SELECT verdict FROM scans WHERE id = {scan_id}")

@@ -65,6 +65,8 @@ DATED = LabelData(
 )
 PLAIN_BATCH = LabelData(BASE, batch_code="HTXCM-ST25-260115-01")
 PLAIN_UNIT = LabelData(BASE, batch_code="HTXCM-ST25-260115-01", serial="K7Q2M9X4TB")
+ROLL_GTIN = LabelData(BASE, gtin=GTIN, serial="R0001-00001")
+ROLL_PREFIX = LabelData(BASE, prefix="HTXCM", serial="R0001-00001")
 
 
 def independent_verify(code: str, jwks: dict[str, Any]) -> bool:
@@ -91,6 +93,8 @@ def independent_verify(code: str, jwks: dict[str, Any]) -> bool:
         ),
         (PLAIN_BATCH, f"{BASE}/b/HTXCM-ST25-260115-01?k={KID}"),
         (PLAIN_UNIT, f"{BASE}/b/HTXCM-ST25-260115-01/K7Q2M9X4TB?k={KID}"),
+        (ROLL_GTIN, f"{BASE}/01/{GTIN}/21/R0001-00001?k={KID}"),
+        (ROLL_PREFIX, f"{BASE}/b/HTXCM/R0001-00001?k={KID}"),
     ],
 )
 def test_build_then_sign_then_parse_and_verify(data: LabelData, expected: str) -> None:
@@ -147,7 +151,20 @@ def test_percent_encoding_keeps_unreserved_only(value: str, encoded: str) -> Non
         LabelData("https://Example.org", batch_code="A"),
         LabelData("https://example.org/b", batch_code="A"),
         LabelData("https://example.org?x=1", batch_code="A"),
-        LabelData(BASE, batch_code="A", expires_on=date(2100, 1, 1)),
+        LabelData(BASE, batch_code="A-1", expires_on=date(2100, 1, 1)),
+        LabelData(BASE, batch_code="HTXCM"),  # a batch code holds a hyphen
+        LabelData(BASE, batch_code="HTXCM", serial="1"),
+        LabelData(BASE, prefix="HTXCM"),  # a prefix alone names nothing
+        LabelData(BASE, prefix="HTXCM", batch_code="HTXCM-1", serial="1"),
+        LabelData(BASE, prefix="HTXCM", gtin=GTIN, serial="1"),
+        LabelData(BASE, prefix="htxcm", serial="1"),  # lower case
+        LabelData(BASE, prefix="H", serial="1"),  # too short
+        LabelData(BASE, prefix="HTXCM-1", serial="1"),  # a hyphen: that is a batch code
+        LabelData(BASE, prefix="ABCDEFGHI", serial="1"),  # 9 characters
+        LabelData(BASE, prefix="HTXCM", serial="1", expires_on=date(2027, 1, 1)),  # undated
+        LabelData(BASE, gtin=GTIN, serial="1", packed_on=date(2027, 1, 1)),
+        LabelData(BASE, gtin="08934567000018", serial="1"),
+        LabelData(BASE, gtin=GTIN, serial="S" * 21),
     ],
 )
 def test_data_that_cannot_make_a_code_is_refused(data: LabelData) -> None:
@@ -168,6 +185,8 @@ def test_sign_code_checks_its_key_and_kid() -> None:
 SIGNED = issue_code(DATED, KID, KEY)
 SIGNED_UNIT = issue_code(UNIT, KID, KEY)
 SIG = SIGNED.rpartition("&s=")[2]
+SIGNED_ROLL_GTIN = issue_code(ROLL_GTIN, KID, KEY)
+SIGNED_ROLL_PREFIX = issue_code(ROLL_PREFIX, KID, KEY)
 
 
 @pytest.mark.parametrize(
@@ -215,6 +234,23 @@ SIG = SIGNED.rpartition("&s=")[2]
         f"{BASE}/x/A?k={KID}&s={SIG}",
         f"{BASE}/b/A?s={SIG}",  # ?s= with no key id
         f"https://{'a' * 500}.vn/b/A?k={KID}&s={SIG}",  # over-long
+        # Pre-printed forms: exactly /01/{gtin}/21/{serial} and /b/{PREFIX}/{serial}, undated.
+        SIGNED_ROLL_GTIN.replace("/21/", "/22/"),
+        SIGNED_ROLL_GTIN.replace(GTIN, "08934567000018"),
+        SIGNED_ROLL_GTIN.replace("/21/R0001-00001", "/21/"),
+        SIGNED_ROLL_GTIN.replace("/21/R0001-00001", "/21/R0001-00001/"),
+        SIGNED_ROLL_GTIN.replace("/21/R0001-00001", "/21/R0001-00001/21/X"),
+        SIGNED_ROLL_GTIN.replace("R0001-00001", "R0001%2D000001"),
+        SIGNED_ROLL_GTIN.replace("R0001-00001", "R" * 21),
+        SIGNED_ROLL_GTIN.replace("?k=", "?17=270101&k="),  # a roll is printed undated
+        SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/htxcm/"),
+        SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/H/"),
+        SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/ABCDEFGHI/"),
+        SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/HTX%43M/"),
+        SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/HTX.CM/"),
+        SIGNED_ROLL_PREFIX.replace("/R0001-00001", ""),  # a prefix alone
+        SIGNED_ROLL_PREFIX.replace("/R0001-00001", "/R0001-00001/X"),
+        SIGNED_ROLL_PREFIX.replace("?k=", "?13=270101&k="),
     ],
 )
 def test_malformed_codes_are_refused(text: str) -> None:
@@ -274,22 +310,29 @@ gtins = st.text(alphabet="0123456789", min_size=13, max_size=13).map(
         + str((10 - sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(digits)) % 10) % 10)
     )
 )
-label_data = st.builds(
-    LabelData,
-    base_url=st.sampled_from([BASE, "http://127.0.0.1:5000", "https://x.vn/qr"]),
-    gtin=gtins,
-    lot=values,
-    serial=st.none() | values,
-    produced_on=days,
-    packed_on=days,
-    expires_on=days,
-    harvested_on=days,
-) | st.builds(
-    LabelData,
-    base_url=st.just(BASE),
-    batch_code=values,
-    serial=st.none() | values,
-    expires_on=days,
+batch_codes = st.tuples(values, values).map(lambda pair: f"{pair[0][:8]}-{pair[1]}")
+prefixes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=2, max_size=8)
+label_data = (
+    st.builds(
+        LabelData,
+        base_url=st.sampled_from([BASE, "http://127.0.0.1:5000", "https://x.vn/qr"]),
+        gtin=gtins,
+        lot=values,
+        serial=st.none() | values,
+        produced_on=days,
+        packed_on=days,
+        expires_on=days,
+        harvested_on=days,
+    )
+    | st.builds(
+        LabelData,
+        base_url=st.just(BASE),
+        batch_code=batch_codes,
+        serial=st.none() | values,
+        expires_on=days,
+    )
+    | st.builds(LabelData, base_url=st.just(BASE), gtin=gtins, serial=values)
+    | st.builds(LabelData, base_url=st.just(BASE), prefix=prefixes, serial=values)
 )
 
 
@@ -382,3 +425,20 @@ def test_a_parsed_code_with_a_short_signature_is_a_bad_signature() -> None:
     parsed = parse_code(SIGNED)
     short = ParsedCode(parsed.text, parsed.signed_text, parsed.kid, b"\0" * 10, parsed.data)
     assert verify_signature(short, JWKS) is Verdict.BAD_SIGNATURE
+
+
+def test_preprinted_codes_name_no_batch_and_cannot_pass_for_one() -> None:
+    gtin_roll = parse_code(SIGNED_ROLL_GTIN).data
+    prefix_roll = parse_code(SIGNED_ROLL_PREFIX).data
+    assert gtin_roll.is_preprinted
+    assert prefix_roll.is_preprinted
+    assert (gtin_roll.lot, gtin_roll.batch_code, gtin_roll.prefix) == (None, None, None)
+    assert (prefix_roll.prefix, prefix_roll.batch_code) == ("HTXCM", None)
+    assert not parse_code(SIGNED_UNIT).data.is_preprinted
+    assert not parse_code(issue_code(PLAIN_UNIT, KID, KEY)).data.is_preprinted
+    # A roll code re-spelled as a lot or a batch code no longer carries its signature.
+    as_lot = SIGNED_ROLL_GTIN.replace("/21/", "/10/")
+    assert parse_code(as_lot).data.lot == "R0001-00001"
+    assert check_code(as_lot, JWKS) is Verdict.BAD_SIGNATURE
+    as_batch = SIGNED_ROLL_PREFIX.replace("/b/HTXCM/", "/b/HTXCM-R/")
+    assert check_code(as_batch, JWKS) is Verdict.BAD_SIGNATURE

@@ -20,7 +20,9 @@ import pytest
 
 from tests.factories import make_batch, make_cooperative, make_product
 from trace.batches.models import LabelCode
-from trace.lookup.paths import MalformedPath, read_path
+from trace.lookup.paths import LabelPath, MalformedPath, read_path
+from trace.rolls.models import Roll, RollCode
+from trace.rolls.serials import read_range_end, scope_of
 from trace.signing.codes import is_base_url, parse_code
 from trace.signing.models import IssuingKey
 from trace.verification.services import verify_code, verify_offline
@@ -137,12 +139,47 @@ def label_for(session, request_path: str, code: str, key: IssuingKey) -> None:
         path = read_path(request_path.partition("?")[0])
     except MalformedPath:
         return
+    if path.is_preprinted:
+        activated_roll_code(session, path, code, key)
+        return
     cooperative = make_cooperative(session)
     if path.gtin is not None:
         product = make_product(session, cooperative, gtin=path.gtin)
         batch = make_batch(session, product, lot=path.lot, code="CORPUS-1")
     else:
         batch = make_batch(session, make_product(session, cooperative), code=path.batch_code)
+    session.add(LabelCode(batch=batch, serial=path.serial, text=code, key=key))
+    session.flush()
+
+
+def activated_roll_code(session, path: LabelPath, code: str, key: IssuingKey) -> None:
+    """A pre-printed code, printed on a roll of its GTIN or prefix and activated on a batch."""
+    end = read_range_end(path.serial or "")
+    assert end is not None
+    cooperative = make_cooperative(session, code_prefix=path.prefix or "CORPUS")
+    product = make_product(session, cooperative, gtin=path.gtin)
+    batch = make_batch(session, product)
+    roll = Roll(
+        cooperative_id=cooperative.id,
+        product_id=product.id if path.gtin else None,
+        gtin=path.gtin,
+        prefix=path.prefix,
+        scope=scope_of(path.gtin, path.prefix),
+        number=end.number,
+        count=end.sequence,
+    )
+    session.add(roll)
+    session.flush()
+    session.add(
+        RollCode(
+            roll_id=roll.id,
+            sequence=end.sequence,
+            serial=end.serial,
+            text=code,
+            key_id=key.id,
+            batch_id=batch.id,
+        )
+    )
     session.add(LabelCode(batch=batch, serial=path.serial, text=code, key=key))
     session.flush()
 

@@ -18,6 +18,7 @@ from trace.api import (
     jobs,
     labels,
     products,
+    rolls,
     scans,
     verify,
 )
@@ -43,6 +44,7 @@ BLUEPRINTS = (
     batches.blueprint,
     codes.blueprint,
     labels.blueprint,
+    rolls.blueprint,
     jobs.blueprint,
     verify.blueprint,
     inspections.blueprint,

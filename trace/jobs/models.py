@@ -15,6 +15,7 @@ from trace.db import Base, utcnow, value_enum
 class JobKind(enum.StrEnum):
     IMPORT = "import"
     LABELS = "labels"
+    ROLL_LABELS = "roll_labels"  # a pre-printed roll's PDF (trace.rolls)
 
 
 class JobState(enum.StrEnum):

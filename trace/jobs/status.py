@@ -23,7 +23,11 @@ STATES = {
     JobState.DONE: _l("Job done"),
     JobState.FAILED: _l("Job failed"),
 }
-KINDS = {JobKind.IMPORT: _l("Batch import"), JobKind.LABELS: _l("Label run")}
+KINDS = {
+    JobKind.IMPORT: _l("Batch import"),
+    JobKind.LABELS: _l("Label run"),
+    JobKind.ROLL_LABELS: _l("Roll of codes"),
+}
 
 
 @dataclass(frozen=True)

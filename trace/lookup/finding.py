@@ -98,6 +98,9 @@ def lot_path(gtin: str, lot: str, serial: str | None = None) -> str:
 
 def label_path(path: LabelPath) -> str:
     """A label path written canonically (values percent-encoded as labels write them)."""
+    if path.is_preprinted:
+        under = f"01/{path.gtin}/21" if path.gtin is not None else f"b/{path.prefix}"
+        return f"/{under}/{encode_value(path.serial or '')}"
     if path.batch_code is not None:
         return batch_path(path.batch_code, path.serial)
     return lot_path(path.gtin or "", path.lot or "", path.serial)
@@ -158,7 +161,8 @@ def respelled_path(choice: BatchChoice, path: LabelPath) -> str:
 def answer_typed(session: Session, typed: TypedCode) -> Answer:
     """Where a typed code leads (``find_label`` having been tried on an address first)."""
     if typed.path is not None:
-        if find_label(session, typed.path) is not None:
+        # A roll code's own page says whether it is activated yet.
+        if typed.path.is_preprinted or find_label(session, typed.path) is not None:
             location = label_path(typed.path)
             # The signature stays only on the very text it was made for.
             if typed.query and location == typed.raw_path:

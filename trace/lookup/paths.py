@@ -21,6 +21,7 @@ from trace.signing.codes import VALUE_MAX_LENGTH, is_gtin14
 # GS1 AI encodable character set 82: what a lot or serial may hold once decoded.
 _AI82 = re.compile(r"[A-Za-z0-9!\"%&'()*+,\-./:;<=>?_]+")
 _BATCH_CODE_MAX = 30
+_PREFIX = re.compile(r"[A-Z0-9]{2,8}")
 DISPLAY_PARAMETERS = ("lang", "linkType")
 
 
@@ -36,6 +37,13 @@ class LabelPath:
     lot: str | None = None
     batch_code: str | None = None
     serial: str | None = None
+    # A pre-printed code under a cooperative's prefix: /b/{prefix}/{serial}.
+    prefix: str | None = None
+
+    @property
+    def is_preprinted(self) -> bool:
+        """A roll code: a serial under a GTIN (no lot) or under a prefix (trace.rolls)."""
+        return self.serial is not None and self.lot is None and self.batch_code is None
 
 
 def read_path(raw_path: str) -> LabelPath:
@@ -73,6 +81,8 @@ def code_text(base_url: str, raw_path: str, raw_query: str | None) -> str | None
 
 
 def _gs1(segments: list[str]) -> LabelPath:
+    if len(segments) == 3 and segments[1] == "21":
+        return _preprinted(segments[0], None, segments[2])
     if len(segments) not in (3, 5) or segments[1] != "10" or segments[3:4] not in ([], ["21"]):
         raise MalformedPath(_l("a GS1 path here is /01/{GTIN}/10/{lot}, then /21/{serial}"))
     gtin, lot = segments[0], segments[2]
@@ -88,11 +98,23 @@ def _gs1(segments: list[str]) -> LabelPath:
 def _platform(segments: list[str]) -> LabelPath:
     if len(segments) not in (1, 2):
         raise MalformedPath(_l("a batch path is /b/{batch code}, then /{serial}"))
+    if len(segments) == 2 and "-" not in segments[0]:
+        # A batch code always holds a hyphen: without one, it is a cooperative's prefix.
+        return _preprinted(None, segments[0], segments[1])
     _check_value(_l("batch code"), segments[0], _BATCH_CODE_MAX)
     serial = segments[1] if len(segments) == 2 else None
     if serial is not None:
         _check_value(_l("serial"), serial, VALUE_MAX_LENGTH)
     return LabelPath(batch_code=segments[0], serial=serial)
+
+
+def _preprinted(gtin: str | None, prefix: str | None, serial: str) -> LabelPath:
+    if gtin is not None and not is_gtin14(gtin):
+        raise MalformedPath(_l("the GTIN must be 14 digits with a right check digit"))
+    if prefix is not None and not _PREFIX.fullmatch(prefix):
+        raise MalformedPath(_l("a cooperative prefix is 2 to 8 capital letters or digits"))
+    _check_value(_l("serial"), serial, VALUE_MAX_LENGTH)
+    return LabelPath(gtin=gtin, serial=serial, prefix=prefix)
 
 
 def _check_value(name: LazyString, value: str, most: int) -> None:

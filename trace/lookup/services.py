@@ -30,6 +30,7 @@ from trace.lookup.links import LinksOnPage, links_on_page
 from trace.lookup.paths import LabelPath
 from trace.registry.models import Cooperative, FarmingArea, Product
 from trace.registry.validation import CertificateStatus, certificate_status
+from trace.rolls.activation import roll_code_at
 from trace.signing.codes import ParsedCode, Verdict
 from trace.signing.models import IssuingKey
 from trace.signing.services import public_jwk
@@ -170,6 +171,7 @@ _LABEL_BY_GTIN = _LABEL.where(
     _PRODUCTS.c.gtin == bindparam("gtin"), _BATCHES.c.lot == bindparam("lot")
 )
 _LABEL_BY_CODE = _LABEL.where(_BATCHES.c.code == bindparam("code"))
+_LABEL_BY_ID = _LABEL.where(_BATCHES.c.id == bindparam("batch_id"))
 _AREAS_OF_BATCH = (
     select(*(_AREAS.c[name] for name in AREA_COLUMNS))
     .join(batch_farming_areas, batch_farming_areas.c.farming_area_id == _AREAS.c.id)
@@ -292,9 +294,20 @@ def find_label(
     exactly that text, and the key the code names, come back with the label in one query.
     """
     code = parsed_or_none(signed_text) if signed_text is not None else None
-    values = {"serial": path.serial, "text": signed_text, "kid": code.kid if code else None}
+    values: dict[str, object] = {
+        "serial": path.serial,
+        "text": signed_text,
+        "kid": code.kid if code else None,
+    }
     connection = session.connection()
-    if path.gtin is not None:
+    if path.is_preprinted:
+        # A roll code names its batch once activated; before, it names no label.
+        roll_code = roll_code_at(session, path.gtin, path.prefix, path.serial or "")
+        if roll_code is None or roll_code.batch_id is None:
+            return None
+        statement = _LABEL_BY_ID
+        values |= {"batch_id": roll_code.batch_id}
+    elif path.gtin is not None:
         statement = _LABEL_BY_GTIN
         values |= {"gtin": path.gtin, "lot": path.lot}
     else:

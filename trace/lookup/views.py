@@ -47,13 +47,15 @@ from trace.lookup.paths import DISPLAY_PARAMETERS, MalformedPath, code_text, rea
 from trace.lookup.services import PublicLabel, find_label, public_label
 from trace.lookup.typed import UnreadableText, cleaned, read_lot, read_typed
 from trace.registry.models import Product
+from trace.rolls.activation import roll_code_at
+from trace.rolls.models import RollCode
 from trace.scans.services import record_scan, scan_summary, scan_token
 from trace.signing.codes import Verdict
 from trace.signing.services import key_set
 from trace.uploads.models import Upload
 from trace.uploads.services import upload_path
 from trace.verification.answers import MESSAGES
-from trace.verification.services import verify_offline
+from trace.verification.services import verify_code, verify_offline
 
 blueprint = Blueprint("lookup", __name__)
 
@@ -82,6 +84,13 @@ def label_page(rest: str) -> ResponseReturnValue:
     if request.args.get("linkType") == "all":
         return _linkset(raw_path) if found else _json_not_found()
     if found is None:
+        pending = (
+            roll_code_at(db.session, path.gtin, path.prefix, path.serial or "")
+            if path.is_preprinted
+            else None
+        )
+        if pending is not None:
+            return _not_activated(pending, text)
         if text is not None:
             _record_unknown_label(text)
         return _page("lookup/not_found.html", 404, choices=choices)
@@ -155,6 +164,39 @@ def _record_scan(label: PublicLabel, code_text: str) -> int:
         label_code_id=label.found.issued_code_id,
         remote_addr=request.remote_addr,
         user_agent=request.headers.get("User-Agent"),
+    )
+
+
+def _not_activated(pending: RollCode, text: str | None) -> Response:
+    """A roll code printed ahead of packing and not activated yet: never shown as genuine.
+
+    Its scan is recorded (as "not activated") when the signature checks, so a code copied
+    off a roll before it reaches a package shows in its history.
+    """
+    verdict = verify_code(db.session, text).verdict if text is not None else None
+    if verdict is Verdict.NOT_ACTIVATED and text is not None:
+        write_after_reads(
+            db.session,
+            lambda: record_scan(
+                db.session,
+                code_text=text,
+                verdict=Verdict.NOT_ACTIVATED,
+                batch_id=None,
+                label_code_id=None,
+                remote_addr=request.remote_addr,
+                user_agent=request.headers.get("User-Agent"),
+            ),
+        )
+    roll = pending.roll
+    message = MESSAGES[verdict if verdict is not None else Verdict.NOT_ACTIVATED]
+    return _page(
+        "lookup/not_activated.html",
+        200,
+        verdict_message=str(message),
+        verdict=(verdict or Verdict.NOT_ACTIVATED).value,
+        title=roll.product.name if roll.product is not None else roll.cooperative.name,
+        cooperative_name=roll.cooperative.name,
+        serial=pending.serial,
     )
 
 

@@ -55,7 +55,13 @@ OTHER_FAMILY = "Other"
 POSITION_WINDOW = timedelta(hours=1)
 # Verdicts given only once the signature checked out against one of our keys.
 SIGNATURE_VALID_VERDICTS = frozenset(
-    {Verdict.VALID, Verdict.REVOKED_KEY, Verdict.UNKNOWN_BATCH, Verdict.RECALLED_BATCH}
+    {
+        Verdict.VALID,
+        Verdict.REVOKED_KEY,
+        Verdict.UNKNOWN_BATCH,
+        Verdict.RECALLED_BATCH,
+        Verdict.NOT_ACTIVATED,
+    }
 )
 _POSITION_SALT = "trace.inspection.scan-position"
 _TOKEN_MAX_LENGTH = 100

@@ -9,7 +9,12 @@ and compares), because the signature covers the text as issued:
 
 - scheme and host are lower case; the base URL may carry a path prefix made of unreserved
   characters whose segments are not ``01`` or ``b`` (the first such segment starts the key);
-- GTIN products: ``/01/{gtin14}/10/{lot}[/21/{serial}]``; others ``/b/{batch code}[/{serial}]``;
+- GTIN products: ``/01/{gtin14}/10/{lot}[/21/{serial}]``; others ``/b/{batch code}[/{serial}]``,
+  where a batch code always holds a hyphen (the cooperative's prefix, ``-``, the lot);
+- pre-printed codes, printed on rolls before the batch exists, name no lot and carry no date:
+  ``/01/{gtin14}/21/{serial}`` (GS1 Digital Link allows the serial right under the GTIN) and,
+  for a product without a GTIN, ``/b/{PREFIX}/{serial}`` with the cooperative's prefix
+  (2 to 8 upper-case letters or digits, never a hyphen: so it is no batch code);
 - values are percent-encoded as GS1 Digital Link 1.6 asks: unreserved characters
   (``A-Z a-z 0-9 - . _``) stay, every other character of the GS1 AI 82 set becomes ``%XX``
   in upper case; ``%2f``, ``%41`` or a raw ``!`` are other spellings and are malformed;
@@ -32,7 +37,7 @@ import binascii
 import enum
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -58,6 +63,7 @@ _BASE = re.compile(r"(https?)://([a-z0-9.-]+(?::[0-9]{1,5})?)((?:/[A-Za-z0-9._~-
 _KID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 _B64URL = re.compile(r"[A-Za-z0-9_-]*")
 _URL_CHARS = re.compile(r"[\x21-\x7e]*")
+_PREFIX = re.compile(r"[A-Z0-9]{2,8}")
 
 
 class CodeError(Exception):
@@ -81,7 +87,7 @@ class InvalidKeySet(CodeError):
 
 
 class Verdict(enum.StrEnum):
-    """The answer of a check; the last two are given only by the online service."""
+    """The answer of a check; the last three are given only by the online service."""
 
     VALID = "valid"
     MALFORMED_CODE = "malformed code"
@@ -90,6 +96,7 @@ class Verdict(enum.StrEnum):
     REVOKED_KEY = "revoked key"
     UNKNOWN_BATCH = "unknown batch"
     RECALLED_BATCH = "recalled batch"
+    NOT_ACTIVATED = "not activated"
 
     @property
     def is_valid(self) -> bool:
@@ -110,6 +117,13 @@ class LabelData:
     packed_on: date | None = None
     expires_on: date | None = None
     harvested_on: date | None = None
+    # A pre-printed prefix code's cooperative prefix (``/b/{prefix}/{serial}``).
+    prefix: str | None = None
+
+    @property
+    def is_preprinted(self) -> bool:
+        """A code printed on a roll ahead of packing: a serial under a GTIN or a prefix alone."""
+        return self.serial is not None and self.lot is None and self.batch_code is None
 
 
 @dataclass(frozen=True)
@@ -280,6 +294,10 @@ def _path(data: LabelData) -> str:
     serial = data.serial
     if serial is not None:
         _check_value("serial", serial, VALUE_MAX_LENGTH)
+    if data.is_preprinted:
+        return _preprinted_path(data)
+    if data.prefix is not None:
+        raise InvalidLabelData("a cooperative prefix goes with a serial alone")
     if data.gtin is not None:
         if not is_gtin14(data.gtin):
             raise InvalidLabelData("GTIN must be 14 digits with a right check digit")
@@ -291,8 +309,26 @@ def _path(data: LabelData) -> str:
     if data.batch_code is None:
         raise InvalidLabelData("a code without a GTIN needs a batch code")
     _check_value("batch code", data.batch_code, BATCH_CODE_MAX_LENGTH)
+    if "-" not in data.batch_code:
+        raise InvalidLabelData("a batch code holds a hyphen (prefix-lot)")
     unit = f"/{encode_value(serial)}" if serial is not None else ""
     return f"/b/{encode_value(data.batch_code)}{unit}"
+
+
+def _preprinted_path(data: LabelData) -> str:
+    """``/01/{gtin}/21/{serial}`` or ``/b/{prefix}/{serial}``; a roll is printed undated."""
+    if _dates_of(data):
+        raise InvalidLabelData("a pre-printed code carries no date")
+    serial = encode_value(data.serial or "")
+    if data.gtin is not None:
+        if data.prefix is not None:
+            raise InvalidLabelData("a pre-printed code names a GTIN or a prefix, not both")
+        if not is_gtin14(data.gtin):
+            raise InvalidLabelData("GTIN must be 14 digits with a right check digit")
+        return f"/01/{data.gtin}/21/{serial}"
+    if data.prefix is None or not _PREFIX.fullmatch(data.prefix):
+        raise InvalidLabelData("a pre-printed code needs a GTIN or a prefix of 2-8 A-Z or 0-9")
+    return f"/b/{data.prefix}/{serial}"
 
 
 def _check_value(name: str, value: str, max_length: int) -> None:
@@ -332,23 +368,38 @@ def _label_data(address: str, dates: dict[str, str]) -> LabelData:
     base, kind, rest = match.groups()
     segments = [_decode_value(segment) for segment in rest.split("/")[1:]]
     days = {key: _parse_date(key, value) for key, value in dates.items()}
-    named = {
-        "produced_on": days.get("11"),
-        "packed_on": days.get("13"),
-        "expires_on": days.get("17"),
-        "harvested_on": days.get("7007"),
-    }
     if kind == "01":
+        if len(segments) == 3 and segments[1] == "21":
+            if not is_gtin14(segments[0]):
+                raise MalformedCode("GTIN is not 14 digits with a right check digit")
+            return _dated(LabelData(base, gtin=segments[0], serial=segments[2]), days)
         if len(segments) not in (3, 5) or segments[1] != "10" or segments[3:4] not in ([], ["21"]):
-            raise MalformedCode("a GS1 path is /01/{gtin}/10/{lot}[/21/{serial}]")
+            raise MalformedCode(
+                "a GS1 path is /01/{gtin}/10/{lot}[/21/{serial}] or /01/{gtin}/21/{serial}"
+            )
         if not is_gtin14(segments[0]):
             raise MalformedCode("GTIN is not 14 digits with a right check digit")
         serial = segments[4] if len(segments) == 5 else None
-        return LabelData(base, segments[0], segments[2], None, serial, **named)
+        return _dated(LabelData(base, segments[0], segments[2], None, serial), days)
     if len(segments) not in (1, 2):
-        raise MalformedCode("a batch path is /b/{batch code}[/{serial}]")
+        raise MalformedCode("a batch path is /b/{batch code}[/{serial}] or /b/{prefix}/{serial}")
     serial = segments[1] if len(segments) == 2 else None
-    return LabelData(base, None, None, segments[0], serial, **named)
+    if "-" not in segments[0]:
+        # No batch code lacks a hyphen: a first segment without one is a cooperative prefix.
+        if serial is None:
+            raise MalformedCode("a batch code holds a hyphen; a prefix needs a serial")
+        return _dated(LabelData(base, serial=serial, prefix=segments[0]), days)
+    return _dated(LabelData(base, batch_code=segments[0], serial=serial), days)
+
+
+def _dated(data: LabelData, days: dict[str, date]) -> LabelData:
+    return replace(
+        data,
+        produced_on=days.get("11"),
+        packed_on=days.get("13"),
+        expires_on=days.get("17"),
+        harvested_on=days.get("7007"),
+    )
 
 
 def _decode_value(segment: str) -> str:

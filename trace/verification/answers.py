@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from trace.batches.models import Batch
 from trace.common.communes import find_commune
-from trace.signing.codes import LabelData, Verdict
+from trace.signing.codes import LabelData, ParsedCode, Verdict
 from trace.signing.services import rfc3339
 from trace.verification.schemas import VerificationOut
 from trace.verification.services import Verification
@@ -39,6 +40,10 @@ MESSAGES = {
         "to a market inspector."
     ),
     Verdict.RECALLED_BATCH: _l("This batch was recalled by its producer: do not use it."),
+    Verdict.NOT_ACTIVATED: _l(
+        "This code was printed in advance and has not been activated on a batch yet: it "
+        "does not prove this product is genuine."
+    ),
 }
 # The verdict as a title: the verify page's answers and every list of a code's scans.
 VERDICT_TITLES = {
@@ -49,7 +54,12 @@ VERDICT_TITLES = {
     Verdict.REVOKED_KEY: _l("Revoked signing key"),
     Verdict.UNKNOWN_BATCH: _l("Signed, but never issued"),
     Verdict.RECALLED_BATCH: _l("Recalled batch"),
+    Verdict.NOT_ACTIVATED: _l("Not activated yet"),
 }
+OFFLINE_PREPRINTED = _l(
+    "The signature is valid. This is a pre-printed code: whether it has been activated on a "
+    "batch can only be checked online."
+)
 OFFLINE_VALID = _l(
     "The signature is valid. Checked offline: whether the batch is registered or recalled "
     "was not checked."
@@ -70,7 +80,7 @@ def verification_answer(verification: Verification) -> dict[str, Any]:
     return {
         "valid": verdict.is_valid,
         "reason": verdict.value,
-        "message": str(OFFLINE_VALID if offline_valid else MESSAGES[verdict]),
+        "message": str(_offline_message(parsed) if offline_valid else MESSAGES[verdict]),
         "checked": "online" if verification.online else "offline",
         "code": verification.text,
         "label": label_facts(parsed.data, parsed.kid) if parsed is not None else None,
@@ -91,6 +101,7 @@ def label_facts(data: LabelData, kid: str) -> dict[str, Any]:
         "lot": data.lot,
         "batch_code": data.batch_code,
         "serial": data.serial,
+        "prefix": data.prefix,
         "expires_on": data.expires_on,
         "key_id": kid,
     }
@@ -138,3 +149,10 @@ def _place(commune_code: str) -> dict[str, str | None]:
         "commune": commune.name if commune else None,
         "province": commune.province_name if commune else None,
     }
+
+
+def _offline_message(parsed: ParsedCode | None) -> LazyString:
+    """A valid signature checked offline: a roll code's activation is known online only."""
+    if parsed is not None and parsed.data.is_preprinted:
+        return OFFLINE_PREPRINTED
+    return OFFLINE_VALID

@@ -39,6 +39,7 @@ VERDICT_TONES = {
     Verdict.REVOKED_KEY: "error",
     Verdict.UNKNOWN_BATCH: "error",
     Verdict.RECALLED_BATCH: "error",
+    Verdict.NOT_ACTIVATED: "warning",
 }
 
 
@@ -181,7 +182,7 @@ def _path_of(verification: Verification) -> LabelPath | None:
     parsed = verification.parsed
     if parsed is not None:
         data = parsed.data
-        return LabelPath(data.gtin, data.lot, data.batch_code, data.serial)
+        return LabelPath(data.gtin, data.lot, data.batch_code, data.serial, data.prefix)
     # A malformed code may still name a batch by its path (a URL with a parameter added).
     try:
         return read_path(urlsplit(verification.text).path)

@@ -29,6 +29,11 @@ class LabelFactsOut(Schema):
     lot = fields.String(required=True, allow_none=True)
     batch_code = fields.String(required=True, allow_none=True)
     serial = fields.String(required=True, allow_none=True)
+    prefix = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "A pre-printed code's cooperative prefix (/b/{prefix}/{serial})."},
+    )
     expires_on = fields.Date(required=True, allow_none=True)
     key_id = fields.String(required=True)
 

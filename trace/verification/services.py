@@ -4,6 +4,8 @@ Offline (a key set and nothing else) a code can be valid, malformed, signed by a
 or a revoked key, or carry a bad signature. Online the platform also looks the code up
 among those it issued: a code that verifies but was never issued names an "unknown batch"
 (someone holds a copy of a key), and a code of a recalled batch is a "recalled batch".
+A pre-printed roll code (``trace.rolls``) is "not activated" until a clerk activates it
+onto a batch; from then on it is a unit code of that batch like any other.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from trace.batches.models import Batch, LabelCode
 from trace.batches.services.issuing import issued_code
+from trace.rolls.activation import roll_code_by_text
 from trace.signing.codes import MalformedCode, ParsedCode, Verdict, parse_code, verify_signature
 from trace.signing.services import key_set
 
@@ -65,6 +68,10 @@ def verify_code(session: Session, text: str) -> Verification:
     if not offline.is_valid:
         return judged_online(offline, is_issued=False, is_recalled=False)
     issued = issued_code(session, text)
+    parsed = offline.parsed
+    is_preprinted = parsed is not None and parsed.data.is_preprinted
+    if issued is None and is_preprinted and roll_code_by_text(session, text) is not None:
+        return Verification(Verdict.NOT_ACTIVATED, text, parsed)
     is_recalled = issued is not None and issued.batch.is_recalled
     is_issued = issued is not None
     return judged_online(offline, is_issued=is_issued, is_recalled=is_recalled, issued=issued)

@@ -36,7 +36,12 @@ from trace.extensions import csrf
 from trace.scans.history import DEFAULT_LIMIT as HISTORY_LIMIT
 from trace.signing.codes import MAX_CODE_LENGTH
 from trace.validation_messages import translated_errors
-from trace.verification.answers import MESSAGES, OFFLINE_VALID, VERDICT_TITLES
+from trace.verification.answers import (
+    MESSAGES,
+    OFFLINE_PREPRINTED,
+    OFFLINE_VALID,
+    VERDICT_TITLES,
+)
 from trace.verification.checks import CodeCheck, judge_codes, record_checks, with_history
 from trace.verification.offline_lists import offline_lists
 from trace.verification.photos import codes_in_photo
@@ -202,6 +207,7 @@ def browser_strings() -> dict[str, Any]:
         "titles": {verdict.value: str(title) for verdict, title in VERDICT_TITLES.items()},
         "messages": {verdict.value: str(message) for verdict, message in MESSAGES.items()},
         "offline_valid": str(OFFLINE_VALID),
+        "offline_preprinted": str(OFFLINE_PREPRINTED),
         "checked_offline": _("Checked offline, with the lists from %(age)s.", age="{age}"),
         "lists_age": _("Lists for checking offline: from %(age)s.", age="{age}"),
         "no_lists": _(
@@ -228,6 +234,7 @@ def browser_strings() -> dict[str, Any]:
             "lot": _("Lot number"),
             "batchCode": _("Traceability code"),
             "serial": _("Serial"),
+            "prefix": _("Cooperative prefix"),
             "expiresOn": _("Expiry date"),
             "kid": _("Signing key"),
         },

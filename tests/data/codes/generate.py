@@ -93,6 +93,8 @@ UNIT = LabelData(BASE, gtin=GTIN, lot=LOT, serial=SERIAL, expires_on=date(2027, 
 PLAIN_BATCH = LabelData(BASE, batch_code=BATCH_CODE)
 PLAIN_UNIT = LabelData(BASE, batch_code=BATCH_CODE, serial=SERIAL)
 ENCODED = LabelData(BASE, gtin=GTIN, lot="LOT+1/A")
+ROLL_GTIN = LabelData(BASE, gtin=GTIN, serial="R0001-00001")
+ROLL_PREFIX = LabelData(BASE, prefix="HTXCM", serial="R0001-00001")
 
 
 def issue(data: LabelData, key: Ed25519PrivateKey = CURRENT) -> str:
@@ -142,6 +144,30 @@ def corpus() -> dict[str, dict[str, Any]]:
         ("valid-gtin-unit", "GTIN unit code (serial, expiry date)", unit, "valid"),
         ("valid-b-batch", "batch code of a product without GTIN", plain_batch, "valid"),
         ("valid-b-unit", "unit code of a product without GTIN", plain_unit, "valid"),
+        (
+            "valid-preprinted-gtin",
+            "pre-printed roll code: a serial under the GTIN, no lot, no date",
+            issue(ROLL_GTIN),
+            "valid",
+        ),
+        (
+            "valid-preprinted-prefix",
+            "pre-printed roll code: a serial under the cooperative's prefix (no hyphen)",
+            issue(ROLL_PREFIX),
+            "valid",
+        ),
+        (
+            "preprinted-dated",
+            "pre-printed roll code with a date added: rolls are printed undated",
+            resign(swap(issue(ROLL_GTIN), "?k=", "?17=270115&k=")),
+            "malformed code",
+        ),
+        (
+            "batch-code-without-hyphen",
+            "a batch code with no hyphen and no serial: neither a batch nor a roll",
+            resign(swap(plain_batch, f"/b/{BATCH_CODE}", "/b/HTXCMST25")),
+            "malformed code",
+        ),
         (
             "valid-older-key",
             "signed by an older key that is not revoked",

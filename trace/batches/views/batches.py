@@ -256,6 +256,8 @@ FIELD_LABELS = {
     "status": _l("Status"),
     "recall_reason": _l("Reason for the recall"),
     "unit_codes": _l("Unit codes issued"),
+    "activated_codes": _l("Pre-printed codes activated"),
+    "activated_range": _l("Codes activated"),
     "units_sold": _l("Units reported sold"),
     "type": _l("What happened"),
     "occurred_at": _l("When"),

@@ -12,7 +12,9 @@
 //   {gtin: "08934567000017" | null, lot: "ST25-260115-01" | null,
 //    batch_code: "HTXCM-ST25-260115-01" | null, recalled_at: "<RFC 3339>", reason: "<text>"}
 // A GTIN code (/01/{gtin}/10/{lot}) matches an entry by gtin and lot, a platform code
-// (/b/{batch code}) by batch_code; a unit code matches the entry of its batch.
+// (/b/{batch code}) by batch_code; a unit code matches the entry of its batch. A pre-printed
+// code (/01/{gtin}/21/{serial} or /b/{PREFIX}/{serial}, printed on a roll before packing)
+// names no batch until it is activated online: it matches no entry (isPreprinted).
 //
 // Every rule below mirrors a function of trace/signing/codes.py (named in its comment): a code
 // is accepted only when it is exactly the text the platform writes, because the signature
@@ -45,6 +47,7 @@ const KID = /^[A-Za-z0-9_-]{1,64}$/;
 const B64URL = /^[A-Za-z0-9_-]*$/;
 const B64URL_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const URL_CHARS = /^[\x21-\x7e]*$/;
+const PREFIX = /^[A-Z0-9]{2,8}$/;
 
 /** Thrown by parseCode when a text is not a label code exactly as issued (MalformedCode). */
 export class MalformedCode extends Error {
@@ -143,7 +146,7 @@ async function signatureChecks(raw, signature, signedBytes) {
 
 /** The recall entry naming the batch of a parsed code, or null (see the top of this file). */
 export function recallOf(parsed, recalledLots) {
-  if (!parsed || !Array.isArray(recalledLots)) return null;
+  if (!parsed || !Array.isArray(recalledLots) || isPreprinted(parsed)) return null;
   const found = recalledLots.find((entry) =>
     parsed.gtin !== null
       ? entry.gtin === parsed.gtin && entry.lot === parsed.lot
@@ -165,8 +168,16 @@ function buildUnsigned(data, kid) {
   return `${base}${path(data)}?${query.join("&")}`;
 }
 
-function path({gtin, lot, batchCode, serial}) {
+/** A code printed on a roll before packing: a serial under a GTIN or a prefix alone. */
+export function isPreprinted(parsed) {
+  return parsed.serial !== null && parsed.lot === null && parsed.batchCode === null;
+}
+
+function path(data) {
+  const {gtin, lot, batchCode, serial, prefix} = data;
   if (serial !== null) checkValue("serial", serial, VALUE_MAX_LENGTH);
+  if (isPreprinted(data)) return preprintedPath(data);
+  if (prefix !== null) throw new MalformedCode("a cooperative prefix goes with a serial alone");
   if (gtin !== null) {
     if (!isGtin14(gtin)) throw new MalformedCode("GTIN must be 14 digits with a right check digit");
     if (lot === null) throw new MalformedCode("a GTIN code needs a lot");
@@ -176,8 +187,27 @@ function path({gtin, lot, batchCode, serial}) {
   }
   if (batchCode === null) throw new MalformedCode("a code without a GTIN needs a batch code");
   checkValue("batch code", batchCode, BATCH_CODE_MAX_LENGTH);
+  if (!batchCode.includes("-")) throw new MalformedCode("a batch code holds a hyphen (prefix-lot)");
   const unit = serial !== null ? `/${encodeValue(serial)}` : "";
   return `/b/${encodeValue(batchCode)}${unit}`;
+}
+
+// Mirrors _preprinted_path.
+function preprintedPath({gtin, serial, prefix, dates}) {
+  if (Object.values(dates).some((day) => day !== null)) {
+    throw new MalformedCode("a pre-printed code carries no date");
+  }
+  if (gtin !== null) {
+    if (prefix !== null) {
+      throw new MalformedCode("a pre-printed code names a GTIN or a prefix, not both");
+    }
+    if (!isGtin14(gtin)) throw new MalformedCode("GTIN must be 14 digits with a right check digit");
+    return `/01/${gtin}/21/${encodeValue(serial)}`;
+  }
+  if (prefix === null || !PREFIX.test(prefix)) {
+    throw new MalformedCode("a pre-printed code needs a GTIN or a prefix of 2-8 A-Z or 0-9");
+  }
+  return `/b/${prefix}/${encodeValue(serial)}`;
 }
 
 function checkValue(name, value, maxLength) {
@@ -253,21 +283,37 @@ function labelData(address, dateParams) {
   const dates = {producedOn: null, packedOn: null, expiresOn: null, harvestedOn: null};
   for (const [key, value] of dateParams) dates[DATE_FIELDS[key]] = parseDate(key, value);
   if (kind === "01") {
+    if (segments.length === 3 && segments[1] === "21") {
+      if (!isGtin14(segments[0])) {
+        throw new MalformedCode("GTIN is not 14 digits with a right check digit");
+      }
+      return {
+        baseUrl, gtin: segments[0], lot: null, batchCode: null, serial: segments[2], dates,
+        prefix: null,
+      };
+    }
     const unitMarkerOk = segments.length === 3 || segments[3] === "21";
     if (![3, 5].includes(segments.length) || segments[1] !== "10" || !unitMarkerOk) {
-      throw new MalformedCode("a GS1 path is /01/{gtin}/10/{lot}[/21/{serial}]");
+      throw new MalformedCode(
+        "a GS1 path is /01/{gtin}/10/{lot}[/21/{serial}] or /01/{gtin}/21/{serial}",
+      );
     }
     if (!isGtin14(segments[0])) {
       throw new MalformedCode("GTIN is not 14 digits with a right check digit");
     }
     const serial = segments.length === 5 ? segments[4] : null;
-    return {baseUrl, gtin: segments[0], lot: segments[2], batchCode: null, serial, dates};
+    return {baseUrl, gtin: segments[0], lot: segments[2], batchCode: null, serial, dates, prefix: null};
   }
   if (![1, 2].includes(segments.length)) {
-    throw new MalformedCode("a batch path is /b/{batch code}[/{serial}]");
+    throw new MalformedCode("a batch path is /b/{batch code}[/{serial}] or /b/{prefix}/{serial}");
   }
   const serial = segments.length === 2 ? segments[1] : null;
-  return {baseUrl, gtin: null, lot: null, batchCode: segments[0], serial, dates};
+  if (!segments[0].includes("-")) {
+    // No batch code lacks a hyphen: a first segment without one is a cooperative prefix.
+    if (serial === null) throw new MalformedCode("a batch code holds a hyphen; a prefix needs a serial");
+    return {baseUrl, gtin: null, lot: null, batchCode: null, serial, dates, prefix: segments[0]};
+  }
+  return {baseUrl, gtin: null, lot: null, batchCode: segments[0], serial, dates, prefix: null};
 }
 
 // Mirrors _decode_value: each %XX becomes one character; the result must be GS1 AI 82.

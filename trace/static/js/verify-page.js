@@ -11,7 +11,7 @@
 //   - where the browser has a BarcodeDetector, "Scan with camera" reads QR codes live.
 // Words come from the page (data-strings, in the reader's language); "{name}" marks a value.
 
-import {VERDICTS, recallOf, verifyCode} from "./label-verifier.js";
+import {VERDICTS, isPreprinted, recallOf, verifyCode} from "./label-verifier.js";
 import {enqueue, readLists, readQueue, refreshLists, sendQueue} from "./verify-queue.js";
 
 const MAX_CODE_LENGTH = 512; // longer is never a code: the server refuses to queue it
@@ -184,7 +184,10 @@ async function checkPhotoHere(page, form) {
 function offlineAnswer(page, text, verdict, parsed, recall, lists) {
   const {strings} = page;
   const tone = TONES[verdict] ?? "error";
-  const message = verdict === VERDICTS.VALID ? strings.offline_valid : strings.messages[verdict];
+  const message = verdict !== VERDICTS.VALID
+    ? strings.messages[verdict]
+    // A roll code's signature holds; whether it was activated on a batch is known online only.
+    : (isPreprinted(parsed) ? strings.offline_preprinted : strings.offline_valid);
   const article = make("article", `card verify-answer verify-answer--${tone} verify-answer--offline`);
   Object.assign(article.dataset, {verdict, checked: "offline"});
   const notice = make("div", `notice notice--${tone} verdict`);
@@ -220,6 +223,7 @@ function codeFacts(page, parsed) {
   const facts = make("dl", "facts");
   const values = {
     gtin: parsed.gtin, lot: parsed.lot, batchCode: parsed.batchCode, serial: parsed.serial,
+    prefix: parsed.prefix,
     expiresOn: parsed.dates.expiresOn && parsed.dates.expiresOn.split("-").reverse().join("/"),
     kid: parsed.kid,
   };

@@ -1,0 +1,1 @@
+"""Pre-printed rolls: serialised codes printed ahead of packing, activated onto a batch."""
