@@ -161,3 +161,11 @@ def intersects(box: Box, other: Box, tolerance: float = 1e-9) -> bool:
         and box.y < other.bottom - tolerance
         and other.y < box.bottom - tolerance
     )
+
+
+def pdf_text(pdf: bytes, folder: Path, *, page: int = 1) -> str:
+    """The text of one page of the PDF, as poppler's pdftotext reads it."""
+    source = folder / "text.pdf"
+    source.write_bytes(pdf)
+    command = ["pdftotext", "-f", str(page), "-l", str(page), str(source), "-"]
+    return subprocess.run(command, check=True, capture_output=True, text=True).stdout

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from labels import LAYOUTS
 from tests.conftest import csrf_token_from, log_in
-from tests.labels.helpers import decode_by_label, rasterise
+from tests.labels.helpers import decode_by_label, pdf_text, rasterise
 from tests.rolls.conftest import print_roll
 from trace.auth.services import issue_api_token
 from trace.jobs.models import Job, JobKind, JobState
@@ -53,11 +53,14 @@ def test_staff_print_a_roll_and_download_its_file_again(client, session, world, 
     again = post_form(client, f"/rolls/{roll.id}", f"/rolls/{roll.id}/labels", download)
     assert first.mimetype == "application/pdf"
     assert first.data.startswith(b"%PDF")
-    page_one = decode_by_label(rasterise(first.data, tmp_path, 300), LAYOUTS["a4-3x8"], 300)
+    # A full sticker sheet leaves no room for the 50 mm bar: the calibration page comes first.
+    assert "50 mm" in pdf_text(first.data, tmp_path, page=1)
+    sheet = LAYOUTS["a4-3x8"]
+    page_two = decode_by_label(rasterise(first.data, tmp_path, 300, page=2), sheet, 300)
     texts = [code.text for code in services.roll_codes(session, roll)]
-    assert page_one == texts[:24]
-    page_two = decode_by_label(rasterise(first.data, tmp_path, 300, page=2), LAYOUTS["a4-3x8"], 300)
-    assert page_two[:6] == texts[24:]
+    assert page_two == texts[:24]
+    page_three = decode_by_label(rasterise(first.data, tmp_path, 300, page=3), sheet, 300)
+    assert page_three[:6] == texts[24:]
     assert len(session.scalars(select(RollCode)).all()) == 30  # a download issues nothing
     assert again.status_code == 200
     listed = client.get("/rolls").get_data(as_text=True)
@@ -203,6 +206,7 @@ def test_a_large_roll_is_drawn_by_a_job_with_the_same_codes(app, client, session
     assert (job.state, job.kind) == (JobState.DONE, JobKind.ROLL_LABELS)
     pdf = client.get(f"/jobs/{public_id}/download")
     assert pdf.mimetype == "application/pdf"
-    page_one = decode_by_label(rasterise(pdf.data, tmp_path, 300), LAYOUTS["a4-3x8"], 300)
-    assert page_one == texts[:24]
+    # Page 1 is the calibration page (a full sticker sheet has no room for the bar).
+    page_two = decode_by_label(rasterise(pdf.data, tmp_path, 300, page=2), LAYOUTS["a4-3x8"], 300)
+    assert page_two == texts[:24]
     assert client.get(f"/jobs/{public_id}", headers={"Accept-Language": "en"}).status_code == 200

@@ -59,6 +59,7 @@ def run_roll_labels(session: Session, job: Job, user: User, report: ProgressWrit
             roll,
             layout,
             out,
+            language=job.parameters.get("language", "vi"),
             before_drawing=lambda: commit_before_rendering(session),
             on_page=lambda pages: report(DRAWING, min(pages * layout.per_page, count), count),
         )

@@ -10,7 +10,7 @@ from typing import IO, BinaryIO, cast
 from sqlalchemy.orm import Session
 
 from labels import LAYOUTS, LabelContent, Layout, render_pdf
-from trace.printing.services import SPOOL_BYTES
+from trace.printing.services import SPOOL_BYTES, calibration_note
 from trace.rolls.models import Roll
 from trace.rolls.services import roll_codes
 
@@ -28,10 +28,12 @@ def write_roll_pdf(
     layout: Layout,
     out: BinaryIO,
     *,
+    language: str,
     before_drawing: Callable[[], None] | None = None,
     on_page: Callable[[int], None] | None = None,
 ) -> None:
-    """Every label of the roll into ``out``; the codes are read before ``before_drawing``."""
+    """Every label of the roll into ``out``; the codes are read before ``before_drawing``.
+    A sheet's calibration bar or page speaks ``language``."""
     title = roll.product.name if roll.product is not None else roll.cooperative.name
     lines = (roll.cooperative.name,)
     labels = [(code.text, code.serial) for code in roll_codes(session, roll)]
@@ -40,14 +42,15 @@ def write_roll_pdf(
     contents = (
         LabelContent(code=text, title=title, lines=lines, serial=serial) for text, serial in labels
     )
-    render_pdf(contents, layout, out, on_page=on_page)
+    note = calibration_note(language)
+    render_pdf(contents, layout, out, on_page=on_page, calibration_note=note)
 
 
-def roll_pdf(session: Session, roll: Roll, layout: Layout) -> IO[bytes]:
+def roll_pdf(session: Session, roll: Roll, layout: Layout, language: str) -> IO[bytes]:
     """Every label of the roll as one PDF, rewound; a large one waits on disk."""
     # The caller closes it, once the file is sent.
     output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
-    write_roll_pdf(session, roll, layout, output)
+    write_roll_pdf(session, roll, layout, output, language=language)
     output.seek(0)
     return output
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from trace.auth.access import WRITERS, roles_required
@@ -86,7 +87,8 @@ def roll_labels(roll_id: int) -> ResponseReturnValue:
     if is_large_roll(found):
         job = start_roll_job(db.session, user, found, layout_name)
         return redirect(url_for("jobs.job", public_id=job.public_id), 303)
-    rendered = roll_pdf(db.session, found, roll_layout(layout_name))
+    language = str(get_locale() or "vi")
+    rendered = roll_pdf(db.session, found, roll_layout(layout_name), language)
     response = send_file(
         rendered,
         mimetype="application/pdf",
