@@ -184,6 +184,7 @@ GRID: dict[str, Access] = {
     "feedback.share_position": PUBLIC,
     "feedback.report": PUBLIC,
     "lookup.product_image": PUBLIC,
+    "lookup.resolver_description": PUBLIC,
     "printing.labels": OWNED_WRITE,
     "printing.preview": OWNED_WRITE,
     "batches.new_event": OWNED_WRITE,

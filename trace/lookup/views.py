@@ -19,7 +19,6 @@ found.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -41,10 +40,34 @@ from trace.alerts.views import refresh_after_scans
 from trace.db import db, write_after_reads
 from trace.errors import NotFound
 from trace.lookup import linkset
-from trace.lookup.finding import BatchChoice, answer_typed, other_spellings, respelled_path
+from trace.lookup.answers import (
+    VARY,
+    Item,
+    is_resolver_request,
+    json_not_found,
+    json_response,
+    resolver_answer,
+)
+from trace.lookup.description import description_file
+from trace.lookup.finding import (
+    Answer,
+    ProductFound,
+    answer_typed,
+    other_spellings,
+    product_by_gtin,
+    respelled_path,
+)
 from trace.lookup.images import page_image
-from trace.lookup.paths import DISPLAY_PARAMETERS, MalformedPath, code_text, read_path
-from trace.lookup.services import PublicLabel, find_label, public_label
+from trace.lookup.linkset import ResolverLink
+from trace.lookup.paths import (
+    DISPLAY_PARAMETERS,
+    LabelPath,
+    MalformedPath,
+    code_text,
+    read_path,
+)
+from trace.lookup.resolver import ItemFacts, item_links
+from trace.lookup.services import FoundLabel, PublicLabel, find_label, public_label
 from trace.lookup.typed import UnreadableText, cleaned, read_lot, read_typed
 from trace.registry.models import Product
 from trace.scans.services import record_scan, scan_summary, scan_token
@@ -58,33 +81,27 @@ from trace.verification.services import verify_offline
 blueprint = Blueprint("lookup", __name__)
 
 IMAGE_MAX_AGE = 24 * 60 * 60
+DESCRIPTION_MAX_AGE = 24 * 60 * 60
 
 
 @blueprint.get("/01/<path:rest>")
 @blueprint.get("/b/<path:rest>")
 def label_page(rest: str) -> ResponseReturnValue:
     raw_path, raw_query = raw_request_uri()
+    # A trailing slash is tolerated (GS1 Digital Link); the code keeps it, as sent.
+    label_path_text = raw_path[:-1] if raw_path.endswith("/") else raw_path
     try:
-        path = read_path(raw_path)
+        path = read_path(label_path_text)
     except MalformedPath as error:
         return _page("lookup/bad_path.html", 400, reason=str(error))
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
     text = code_text(base_url, raw_path, raw_query)
-    found = find_label(db.session, path, text)
-    choices: list[BatchChoice] = []
+    found = find_label(db.session, path, text) if path.lot or path.batch_code else None
     if found is None:
-        choices = other_spellings(db.session, path)
-        if len(choices) == 1:
-            # The signature goes no further than here: its copied-key signal is kept now.
-            if text is not None:
-                _record_unknown_label(text)
-            return _respelled(respelled_path(choices[0], path))
-    if request.args.get("linkType") == "all":
-        return _linkset(raw_path) if found else _json_not_found()
-    if found is None:
-        if text is not None:
-            _record_unknown_label(text)
-        return _page("lookup/not_found.html", 404, choices=choices)
+        return _not_found(path, text, raw_query)
+    anchor = f"{base_url}{label_path_text}"
+    if is_resolver_request():
+        return resolver_answer(_batch_item(anchor, found), raw_query)
     label = public_label(db.session, found, text)
     history = None
     if label.unit is not None and label.is_signed_by_us:
@@ -93,7 +110,7 @@ def label_page(rest: str) -> ResponseReturnValue:
         db.session, lambda: _record_scan(label, text or f"{base_url}{raw_path}")
     )
     refresh_after_scans()
-    return _page(
+    response = _page(
         "lookup/page.html",
         200,
         label=label,
@@ -105,6 +122,78 @@ def label_page(rest: str) -> ResponseReturnValue:
         scan_token=scan_token(scan_id, current_app.config["SECRET_KEY"]) if label.unit else None,
         history=history,
     )
+    response.headers["Link"] = linkset.link_header(anchor)
+    return response
+
+
+def _not_found(path: LabelPath, text: str | None, raw_query: str | None) -> ResponseReturnValue:
+    """A label we do not know: its registered spelling, else its product (walking up from
+    an unknown lot or serial under a known GTIN, or a GTIN alone), else a 404."""
+    if path.lot is not None or path.batch_code is not None:
+        choices = other_spellings(db.session, path)
+        # The signature goes no further than here: its copied-key signal is kept now.
+        if text is not None:
+            _record_unknown_label(text)
+        if len(choices) == 1:
+            return _respelled(respelled_path(choices[0], path))
+    else:
+        choices = []
+    product = product_by_gtin(db.session, path.gtin) if path.gtin is not None else None
+    if product is not None:
+        return _product_level(product, path, raw_query)
+    if is_resolver_request():
+        return json_not_found(_("No label with this code is registered."))
+    return _page("lookup/not_found.html", 404, choices=choices)
+
+
+def _product_level(product: ProductFound, path: LabelPath, raw_query: str | None) -> Response:
+    """The product a GTIN names: its links, or its page asking for the lot (saying, when
+    the URL named a lot or serial we do not know, that it is not registered here)."""
+    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
+    anchor = f"{base_url}/01/{product.gtin}"
+    if is_resolver_request():
+        facts = ItemFacts(anchor, _verify_url(), is_batch=False)
+        item = Item(anchor, product.name, lambda: item_links(facts))
+        return resolver_answer(item, raw_query)
+    lot_is_known = (
+        path.lot is not None
+        and path.serial is not None
+        and (find_label(db.session, replace(path, serial=None)) is not None)
+    )
+    response = _page(
+        "lookup/find.html",
+        200,
+        code=product.gtin,
+        lot=path.lot or "",
+        serial=path.serial if lot_is_known else None,
+        answer=Answer(product=product),
+    )
+    response.headers["Link"] = linkset.link_header(anchor)
+    return response
+
+
+def _batch_item(anchor: str, found: FoundLabel) -> Item:
+    """A known label as the resolver answers for it."""
+    unit = f" / {found.unit.serial}" if found.unit else ""
+    description = f"{found.product.name}, {found.batch.code}{unit}"
+
+    def links() -> list[ResolverLink]:
+        certificates = public_label(db.session, found, None).certificates
+        facts = ItemFacts(anchor, _verify_url(), is_batch=True, has_certificates=bool(certificates))
+        return item_links(facts)
+
+    return Item(anchor, description, links)
+
+
+def _verify_url() -> str:
+    return f"{current_app.config['TRACE_PUBLIC_BASE_URL']}/api/v1/verify"
+
+
+@blueprint.get("/.well-known/gs1resolver")
+def resolver_description() -> ResponseReturnValue:
+    """The GS1 resolver description file (GS1-Conformant Resolver standard 1.2)."""
+    document = description_file(current_app.config["TRACE_PUBLIC_BASE_URL"])
+    return json_response(document, "application/json", DESCRIPTION_MAX_AGE)
 
 
 @blueprint.get("/lookup")
@@ -133,7 +222,7 @@ def _respelled(location: str) -> ResponseReturnValue:
     query = f"?{urlencode(kept)}" if kept else ""
     response = redirect(request.script_root + location + query, 301)
     response.headers["Cache-Control"] = "public, no-cache"
-    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Vary"] = VARY
     return response
 
 
@@ -221,8 +310,10 @@ def raw_request_uri() -> tuple[str, str | None]:
         # full_path ends in "?" even when there is no query.
         or (request.full_path if request.query_string else request.path)
     )
-    if "://" in raw:  # an absolute URI in the request line
-        raw = "/" + raw.split("://", 1)[1].partition("/")[2]
+    if not raw.startswith("/"):  # absolute-form: scheme://authority/path?query
+        target, question_mark, query = raw.partition("?")
+        path = "/" + target.partition("://")[2].partition("/")[2]
+        raw = f"{path}{question_mark}{query}"
     path, question_mark, query = raw.partition("?")
     return path, query if question_mark else None
 
@@ -231,37 +322,27 @@ def _page(template: str, status: int, **context: object) -> Response:
     body = render_template(template, **context)
     response = make_response(body, status)
     response.headers["Cache-Control"] = "public, no-cache"
-    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Vary"] = VARY
     if status == 200:
         response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
         response.make_conditional(request)
     return response
 
 
-def _linkset(raw_path: str) -> Response:
-    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
-    anchor = f"{base_url}{raw_path}"
-    titles = {"vi": "Thông tin truy xuất nguồn gốc", "en": "Traceability information"}
-    document = linkset.linkset(
-        anchor, _("Traceability information"), titles, f"{base_url}/api/v1/verify"
-    )
-    response = Response(json.dumps(document, ensure_ascii=False), mimetype=linkset.MEDIA_TYPE)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-def _json_not_found() -> Response:
-    body = {"code": 404, "message": _("No label with this code is registered.")}
-    response = Response(json.dumps(body, ensure_ascii=False), 404, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @blueprint.after_request
-def _cors_for_options(response: Response) -> Response:
-    """Preflight and OPTIONS answers on label URLs allow any origin, as the JSON answers do."""
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+def _resolver_headers(response: Response) -> Response:
+    """Any origin may read the answers on label URLs (a GS1 resolver supports CORS), and
+    each answer about an item names its linkset, OPTIONS included."""
+    if request.endpoint != "lookup.label_page":
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Expose-Headers"] = "Link, Location"
+    if "Link" not in response.headers and response.status_code < 400:
+        raw_path = raw_request_uri()[0]
+        anchor = current_app.config["TRACE_PUBLIC_BASE_URL"] + raw_path.rstrip("/")
+        response.headers["Link"] = linkset.link_header(anchor)
     return response

@@ -1,0 +1,111 @@
+"""The GS1 resolver's own answers on a label URL, beside the page: the linkset, a redirect
+to the link a ``linkType`` asks for, the list when several fit (300), a 404 when none does.
+
+A request is a resolver request when it names a ``linkType`` or prefers
+``application/linkset+json`` to HTML; any other request gets the page, with no redirect, as
+a phone camera always has. Every answer about an item names its linkset in a ``Link``
+header (``link_header``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Response, redirect, request
+from flask_babel import gettext as _
+
+from trace.lookup import linkset
+from trace.lookup.linkset import ResolverLink
+from trace.lookup.resolver import chosen_links, passed_on
+
+# How long a client may keep a linkset or a resolver's redirect.
+RESOLVER_MAX_AGE = 300
+# Every answer's content depends on these request headers.
+VARY = "Accept, Accept-Language, Cookie"
+LINKSET_TYPES = ("linkset", "all")
+
+
+@dataclass(frozen=True)
+class Item:
+    """An identified item as the resolver answers for it: its anchor (URL without query),
+    its description, and its links (gathered only when a request needs them)."""
+
+    anchor: str
+    description: str
+    links: Callable[[], list[ResolverLink]]
+
+
+def is_resolver_request() -> bool:
+    """The request names a link type, or asks for the linkset by its media type."""
+    if "linkType" in request.args:
+        return True
+    accepted = request.accept_mimetypes.best_match(["text/html", linkset.MEDIA_TYPE])
+    return accepted == linkset.MEDIA_TYPE
+
+
+def resolver_answer(item: Item, raw_query: str | None) -> Response:
+    """The linkset, a 307 to the one link that fits, a 300 with the several that fit
+    equally, or a 404 when the item has no link of the type asked for."""
+    requested = request.args.get("linkType")
+    if requested is None or requested in LINKSET_TYPES:
+        return _linkset_response(item.anchor, item.description, item.links())
+    term = linkset.link_type_term(requested)
+    chosen = (
+        chosen_links(item.links(), term, _languages(), list(request.accept_mimetypes))
+        if term is not None
+        else []
+    )
+    if not chosen:
+        return json_not_found(_("This item has no link of this type."), item.anchor)
+    if len(chosen) > 1:
+        return _linkset_response(item.anchor, item.description, chosen, status=300)
+    response = redirect(passed_on(chosen[0].href, raw_query), 307)
+    return _resolver_headers(response, item.anchor)
+
+
+def _languages() -> list[tuple[str, float]]:
+    """The reader's languages: the page's ``lang`` when the query chooses one, else the
+    Accept-Language header's, with their q-values."""
+    chosen = request.args.get("lang")
+    if chosen in ("vi", "en"):
+        return [(chosen, 1.0)]
+    return list(request.accept_languages)
+
+
+def json_not_found(message: str, anchor: str | None = None) -> Response:
+    """A 404 a program reads: the status and why, in the reader's language."""
+    body = {"code": 404, "message": message}
+    response = Response(json.dumps(body, ensure_ascii=False), 404, mimetype="application/json")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Vary"] = VARY
+    if anchor is not None:
+        response.headers["Link"] = linkset.link_header(anchor)
+    return response
+
+
+def json_response(document: dict[str, Any], mimetype: str, max_age: int) -> Response:
+    """A public JSON document any origin may read."""
+    response = Response(json.dumps(document, ensure_ascii=False), mimetype=mimetype)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
+def _linkset_response(
+    anchor: str, description: str, links: list[ResolverLink], status: int = 200
+) -> Response:
+    document = linkset.linkset(anchor, description, links)
+    response = json_response(document, linkset.MEDIA_TYPE, RESOLVER_MAX_AGE)
+    response.status_code = status
+    return _resolver_headers(response, anchor)
+
+
+def _resolver_headers(response: Response, anchor: str) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = f"public, max-age={RESOLVER_MAX_AGE}"
+    response.headers["Vary"] = VARY
+    response.headers["Link"] = linkset.link_header(anchor)
+    return response
