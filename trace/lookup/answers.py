@@ -12,15 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Response, redirect, request
+from werkzeug.wrappers import Response as BaseResponse
 from flask_babel import gettext as _
 
 from trace.lookup import linkset
 from trace.lookup.linkset import ResolverLink
 from trace.lookup.resolver import chosen_links, passed_on
 
+ResponseT = TypeVar("ResponseT", bound=BaseResponse)
 # How long a client may keep a linkset or a resolver's redirect.
 RESOLVER_MAX_AGE = 300
 # Every answer's content depends on these request headers.
@@ -46,7 +48,7 @@ def is_resolver_request() -> bool:
     return accepted == linkset.MEDIA_TYPE
 
 
-def resolver_answer(item: Item, raw_query: str | None) -> Response:
+def resolver_answer(item: Item, raw_query: str | None) -> BaseResponse:
     """The linkset, a 307 to the one link that fits, a 300 with the several that fit
     equally, or a 404 when the item has no link of the type asked for."""
     requested = request.args.get("linkType")
@@ -103,7 +105,7 @@ def _linkset_response(
     return _resolver_headers(response, anchor)
 
 
-def _resolver_headers(response: Response, anchor: str) -> Response:
+def _resolver_headers(response: ResponseT, anchor: str) -> ResponseT:
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = f"public, max-age={RESOLVER_MAX_AGE}"
     response.headers["Vary"] = VARY

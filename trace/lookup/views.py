@@ -146,7 +146,9 @@ def _not_found(path: LabelPath, text: str | None, raw_query: str | None) -> Resp
     return _page("lookup/not_found.html", 404, choices=choices)
 
 
-def _product_level(product: ProductFound, path: LabelPath, raw_query: str | None) -> Response:
+def _product_level(
+    product: ProductFound, path: LabelPath, raw_query: str | None
+) -> ResponseReturnValue:
     """The product a GTIN names: its links, or its page asking for the lot (saying, when
     the URL named a lot or serial we do not know, that it is not registered here)."""
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
