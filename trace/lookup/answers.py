@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Response, redirect, request
-from werkzeug.wrappers import Response as BaseResponse
 from flask_babel import gettext as _
+from werkzeug.wrappers import Response as BaseResponse
 
 from trace.lookup import linkset
 from trace.lookup.linkset import ResolverLink
