@@ -48,6 +48,7 @@ from trace.lookup.answers import (
     json_response,
     resolver_answer,
 )
+from trace.lookup.compression import UnreadableCompressedURI, decompressed
 from trace.lookup.description import description_file
 from trace.lookup.finding import (
     Answer,
@@ -87,7 +88,30 @@ DESCRIPTION_MAX_AGE = 24 * 60 * 60
 @blueprint.get("/01/<path:rest>")
 @blueprint.get("/b/<path:rest>")
 def label_page(rest: str) -> ResponseReturnValue:
-    raw_path, raw_query = raw_request_uri()
+    return _label_answer(*raw_request_uri())
+
+
+@blueprint.get("/<compressed:segment>")
+def compressed_label(segment: str) -> ResponseReturnValue:
+    """A compressed Digital Link URI: the uncompressed URI's answer, which it names in a
+    ``Link`` header (``owl:sameAs``), as the GS1-Conformant Resolver standard asks."""
+    try:
+        path, query = decompressed(segment)
+    except UnreadableCompressedURI:
+        reason = _("this compressed address holds no label code this site reads")
+        return _page("lookup/bad_path.html", 400, reason=reason)
+    sent_query = raw_request_uri()[1]
+    if sent_query:
+        query = f"{query}&{sent_query}" if query else sent_query
+    uncompressed = f"{current_app.config['TRACE_PUBLIC_BASE_URL']}{path}"
+    response = make_response(_label_answer(path, query))
+    same_as = f'<{uncompressed}{"?" + query if query else ""}>; rel="owl:sameAs"'
+    response.headers["Link"] = ", ".join(filter(None, [response.headers.get("Link"), same_as]))
+    return response
+
+
+def _label_answer(raw_path: str, raw_query: str | None) -> ResponseReturnValue:
+    """The answer at a label URL: the page, the resolver's answer, or why neither."""
     # A trailing slash is tolerated (GS1 Digital Link); the code keeps it, as sent.
     label_path_text = raw_path[:-1] if raw_path.endswith("/") else raw_path
     try:
@@ -335,7 +359,7 @@ def _page(template: str, status: int, **context: object) -> Response:
 def _resolver_headers(response: Response) -> Response:
     """Any origin may read the answers on label URLs (a GS1 resolver supports CORS), and
     each answer about an item names its linkset, OPTIONS included."""
-    if request.endpoint != "lookup.label_page":
+    if request.endpoint not in ("lookup.label_page", "lookup.compressed_label"):
         if request.method == "OPTIONS":
             response.headers["Access-Control-Allow-Origin"] = "*"
             response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
