@@ -15,8 +15,9 @@ from werkzeug.serving import make_server
 from tests.factories import make_certificate
 from tests.lookup.conftest import BASE, GTIN
 from tests.registry.test_views_common import text_of
+from trace.batches.services import codes
 from trace.lookup.linkset import ResolverLink
-from trace.lookup.resolver import chosen_links, passed_on
+from trace.lookup.resolver import chosen_links, page_language, passed_on
 
 VENDORED = Path("/work/shared/vendor/gs1-linkset")
 GS1_VOC = "https://gs1.org/voc/"
@@ -84,8 +85,10 @@ def test_the_linkset_is_served_three_ways_and_validates(client, label, query, he
     [item] = document["linkset"]
     assert item["anchor"] == BASE + bare(label)
     assert item["itemDescription"].startswith("Gạo")
+    # The page in the reader's language (Vietnamese when none is asked for): never the bare
+    # item URL, which redirects to it.
     assert item[f"{GS1_VOC}defaultLink"] == [
-        {"href": BASE + bare(label), "title": "Thông tin truy xuất nguồn gốc"}
+        {"href": BASE + bare(label) + "?lang=vi", "title": "Thông tin truy xuất nguồn gốc"}
     ]
     types = {key.removeprefix(GS1_VOC) for key in item if key.startswith(GS1_VOC)}
     assert types == {
@@ -147,7 +150,7 @@ def test_a_link_type_the_item_has_redirects_to_it(client, label, link_type):
 def test_the_rest_of_the_query_is_passed_on(client, label):
     signature = label.path.split("?")[1]
     response = client.get(f"{bare(label)}?foo=bar&linkType=gs1:defaultLink")
-    assert response.headers["Location"] == f"{BASE}{bare(label)}?foo=bar"
+    assert response.headers["Location"] == f"{BASE}{bare(label)}?foo=bar&lang=vi"
     signed = client.get(f"{label.path}&linkType=gs1:pip", headers={"Accept-Language": "en"})
     assert signed.headers["Location"] == f"{BASE}{bare(label)}?{signature}&lang=en"
     # The page there still judges the signed code, and in the chosen language.
@@ -206,15 +209,62 @@ def test_passing_on_keeps_the_fragment_and_the_links_own_query():
 
 
 def test_a_trailing_slash_is_tolerated(client, label):
-    assert client.get(bare(label) + "/").status_code == 200
+    assert client.get(bare(label) + "/?lang=en").status_code == 200
+    typed = client.get(bare(label) + "/")
+    assert typed.status_code == 307
+    assert typed.headers["Location"] == f"{BASE}{bare(label)}?lang=vi"
     slashed = client.get(bare(label) + "/?linkType=gs1:verificationService")
     assert slashed.status_code == 307
     assert slashed.headers["Location"] == f"{BASE}/api/v1/verify"
-    assert client.get(f"/01/{GTIN}/").status_code == 200
+    assert client.get(f"/01/{GTIN}/").headers["Location"] == f"{BASE}/01/{GTIN}?lang=vi"
+    assert client.get(f"/01/{GTIN}/?lang=vi").status_code == 200
+
+
+def test_a_url_without_a_query_redirects_to_its_default_link(client, session, tenants, label):
+    """A typed-in or linked address (a QR code always carries k and s) is redirected to the
+    linkset's default link, the page in the reader's language."""
+    [unit] = codes.issue_units(session, tenants.staff_a, label.batch.id, 1).units
+    session.commit()
+    unit_path = unit.text.removeprefix(BASE).split("?")[0]
+    for path in (bare(label), unit_path, f"/01/{GTIN}"):
+        for accept_language, language in [(None, "vi"), ("en-GB, vi;q=0.5", "en"), ("fr", "vi")]:
+            headers = {"Accept-Language": accept_language} if accept_language else {}
+            response = client.get(path, headers=headers)
+            assert response.status_code == 307, (path, accept_language)
+            location = response.headers["Location"]
+            assert location == f"{BASE}{path}?lang={language}"
+            [item] = client.get(f"{path}?linkType=linkset", headers=headers).get_json()["linkset"]
+            assert item[f"{GS1_VOC}defaultLink"][0]["href"] == location
+            assert "Accept-Language" in response.headers["Vary"]
+            assert f"<{BASE}{path}?linkType=linkset>" in response.headers["Link"]
+            landed = client.get(location.removeprefix(BASE))
+            assert landed.status_code == 200
+            assert f'<html lang="{language}">' in landed.get_data(as_text=True)
+    assert client.head(bare(label)).status_code == 307
+    # Any query keeps the page itself: a scan, a chosen language.
+    assert client.get(label.path).status_code == 200
+    assert client.get(bare(label) + "?lang=en").status_code == 200
+
+
+def test_without_a_query_unknown_and_malformed_addresses_are_not_redirected(client, label):
+    unknown_gtin = "08936052470015"
+    assert client.get(f"/01/{unknown_gtin}").status_code == 404
+    assert client.get(f"/01/{unknown_gtin}/10/NO-SUCH-LOT").status_code == 404
+    assert client.get("/b/NOPE-1").status_code == 404
+    assert client.get("/01/123/10/ST25").status_code == 400
+
+
+def test_the_page_language_follows_the_readers_q_values():
+    assert page_language([]) == "vi"
+    assert page_language([("en", 0.9), ("vi", 0.4)]) == "en"
+    assert page_language([("vi-VN", 1.0), ("en", 0.5)]) == "vi"
+    assert page_language([("en-US", 1.0)]) == "en"
+    assert page_language([("fr", 1.0)]) == "vi"
+    assert page_language([("*", 1.0)]) == "vi"
 
 
 def test_a_gtin_alone_answers_the_products_page_and_links(client, label):
-    response = client.get(f"/01/{GTIN}", headers={"Accept-Language": "en"})
+    response = client.get(f"/01/{GTIN}?lang=en")
     assert response.status_code == 200
     text = text_of(response)
     assert "Gạo" in text
@@ -231,7 +281,7 @@ def test_an_unknown_lot_or_serial_walks_up_to_the_product(client, label):
     signature = label.path.split("?")[1]
     for path, notice in [
         (f"/01/{GTIN}/10/NO-SUCH-LOT?{signature}", "No batch of this product has the lot"),
-        (f"{bare(label)}/21/AAAA", "has the serial AAAA here"),
+        (f"{bare(label)}/21/AAAA?lang=en", "has the serial AAAA here"),
     ]:
         response = client.get(path, headers={"Accept-Language": "en"})
         assert response.status_code == 200, path
@@ -242,6 +292,12 @@ def test_an_unknown_lot_or_serial_walks_up_to_the_product(client, label):
         assert f"<{BASE}/01/{GTIN}?linkType=linkset>" in response.headers["Link"]
     linkset = client.get(f"/01/{GTIN}/10/NO-SUCH-LOT?linkType=linkset").get_json()
     assert linkset["linkset"][0]["anchor"] == f"{BASE}/01/{GTIN}"
+    # Typed in without a query: to the same URL's page, which still names the lot.
+    typed = client.get(f"/01/{GTIN}/10/NO-SUCH-LOT", headers={"Accept-Language": "en"})
+    assert typed.status_code == 307
+    assert typed.headers["Location"] == f"{BASE}/01/{GTIN}/10/NO-SUCH-LOT?lang=en"
+    landed = client.get(typed.headers["Location"].removeprefix(BASE))
+    assert "No batch of this product has the lot NO-SUCH-LOT" in text_of(landed)
 
 
 def test_an_unknown_gtin_is_still_a_404(client, label):

@@ -2,8 +2,10 @@
 to the link a ``linkType`` asks for, the list when several fit (300), a 404 when none does.
 
 A request is a resolver request when it names a ``linkType`` or prefers
-``application/linkset+json`` to HTML; any other request gets the page, with no redirect, as
-a phone camera always has. Every answer about an item names its linkset in a ``Link``
+``application/linkset+json`` to HTML. A request with no query at all (a typed-in or linked
+address) is redirected to the default link, the page in the reader's language
+(``default_redirect``); any other request, a scan with ``k`` and ``s`` among them, gets the
+page itself, with no redirect. Every answer about an item names its linkset in a ``Link``
 header (``link_header``).
 """
 
@@ -20,7 +22,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from trace.lookup import linkset
 from trace.lookup.linkset import ResolverLink
-from trace.lookup.resolver import chosen_links, passed_on
+from trace.lookup.resolver import chosen_links, page_href, page_language, passed_on
 
 ResponseT = TypeVar("ResponseT", bound=BaseResponse)
 # How long a client may keep a linkset or a resolver's redirect.
@@ -56,7 +58,7 @@ def resolver_answer(item: Item, raw_query: str | None) -> BaseResponse:
         return _linkset_response(item.anchor, item.description, item.links())
     term = linkset.link_type_term(requested)
     chosen = (
-        chosen_links(item.links(), term, _languages(), list(request.accept_mimetypes))
+        chosen_links(item.links(), term, reader_languages(), list(request.accept_mimetypes))
         if term is not None
         else []
     )
@@ -68,7 +70,20 @@ def resolver_answer(item: Item, raw_query: str | None) -> BaseResponse:
     return _resolver_headers(response, item.anchor)
 
 
-def _languages() -> list[tuple[str, float]]:
+def default_redirect(page_anchor: str, anchor: str) -> BaseResponse:
+    """A 307 to the page at ``page_anchor`` in the reader's language: for an item's own
+    URL, its default link (``page_anchor`` is then ``anchor``, the item the answer is
+    about)."""
+    response = redirect(page_href(page_anchor, reader_page_language()), 307)
+    return _resolver_headers(response, anchor)
+
+
+def reader_page_language() -> str:
+    """The page language the reader asked for or prefers: the default link's language."""
+    return page_language(reader_languages())
+
+
+def reader_languages() -> list[tuple[str, float]]:
     """The reader's languages: the page's ``lang`` when the query chooses one, else the
     Accept-Language header's, with their q-values."""
     chosen = request.args.get("lang")

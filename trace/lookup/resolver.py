@@ -34,17 +34,37 @@ class ItemFacts:
     verify_url: str
     is_batch: bool
     has_certificates: bool = False
+    language: str = DEFAULT_LANGUAGES[0][0]
+
+
+def page_href(anchor: str, language: str) -> str:
+    """The page of an item in one language: the default link's target. Never the bare
+    anchor: a request without a query is redirected to the default link."""
+    return f"{anchor}?lang={language}"
+
+
+def page_language(languages: Sequence[tuple[str, float]]) -> str:
+    """The page language that best fits the reader's (``(value, q)`` pairs, as
+    Accept-Language gives them); Vietnamese when none fits better."""
+    asked = languages or DEFAULT_LANGUAGES
+    # max() keeps the first of equals: the platform's own language wins a tie.
+    return max(
+        PAGE_TITLES,
+        key=lambda language: _language_quality((language,), asked),
+    )
 
 
 def builtin_links(item: ItemFacts) -> list[ResolverLink]:
-    """The links every item has: its page (the default, and per language), the service
-    that checks a code; for a batch, its certificates, recall status and production steps
-    as the page shows them."""
+    """The links every item has: its page (the default, in the reader's language, and per
+    language), the service that checks a code; for a batch, its certificates, recall status
+    and production steps as the page shows them."""
     anchor = item.anchor
     links = [
-        ResolverLink("defaultLink", anchor, _("Traceability information")),
+        ResolverLink(
+            "defaultLink", page_href(anchor, item.language), _("Traceability information")
+        ),
         *(
-            ResolverLink("pip", f"{anchor}?lang={language}", title, (language,))
+            ResolverLink("pip", page_href(anchor, language), title, (language,))
             for language, title in PAGE_TITLES.items()
         ),
         ResolverLink(
@@ -87,20 +107,24 @@ def chosen_links(
     if len(candidates) <= 1:
         return candidates
     scores = [
-        (_language_quality(link, languages or DEFAULT_LANGUAGES), _type_quality(link, media_types))
+        (
+            _language_quality(link.hreflang, languages or DEFAULT_LANGUAGES),
+            _type_quality(link, media_types),
+        )
         for link in candidates
     ]
     best = max(scores)
     return [link for link, score in zip(candidates, scores, strict=True) if score == best]
 
 
-def _language_quality(link: ResolverLink, languages: Sequence[tuple[str, float]]) -> float:
-    if not link.hreflang:
+def _language_quality(hreflang: tuple[str, ...], languages: Sequence[tuple[str, float]]) -> float:
+    """How well a link in ``hreflang`` (none: any language) fits the reader's languages."""
+    if not hreflang:
         return _ANY_LANGUAGE
     qualities = [
         quality
         for asked, quality in languages
-        for language in link.hreflang
+        for language in hreflang
         if _same_language(asked.lower(), language.lower())
     ]
     return max(qualities, default=0.0)

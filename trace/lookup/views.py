@@ -1,14 +1,17 @@
 """The public page at every label URL, and the GS1 resolver's answers around it.
 
 ``/01/{GTIN}/10/{lot}[/21/{serial}]`` and ``/b/{batch code}[/{serial}]``, with or without
-``k`` and ``s``. A malformed path answers 400 and an unknown label 404, each with a page
-that says what to do and a box to type the code in (``/lookup``); ``?linkType=all`` answers
-the links as an RFC 9264 linkset. HEAD and OPTIONS are Flask's own. Pages are revalidated
-on every visit (``no-cache`` with an ETag of the body), so a repeat scan costs a 304 and
-every visit reaches the server.
+``k`` and ``s``. Without any query (a typed-in or linked address: a label's QR code always
+carries ``k`` and ``s``) the URL answers a 307 to its default link, the page in the
+reader's language (``?lang=vi``); with one, the page itself. A malformed path answers 400
+and an unknown label 404, each with a page that says what to do and a box to type the code
+in (``/lookup``); ``?linkType=all`` answers the links as an RFC 9264 linkset. HEAD and
+OPTIONS are Flask's own. Pages are revalidated on every visit (``no-cache`` with an ETag of
+the body), so a repeat scan costs a 304 and every visit reaches the server.
 
 A batch code or lot in another case than registered (``/b/trande-st24-261201-01``) is
-answered with a 301 to the registered spelling, without ``k`` and ``s``: the signature
+answered with a 301 to the registered spelling, without ``k`` and ``s`` (with the reader's
+``lang`` when nothing else is kept, so that no second redirect follows): the signature
 covers the registered spelling only, so the page there judges an address without one and
 never shows the genuine verdict for a text that was not signed. 301 rather than 308: the
 two are the same for GET and HEAD, and old phone browsers know 301. It is sent
@@ -43,9 +46,11 @@ from trace.lookup import linkset
 from trace.lookup.answers import (
     VARY,
     Item,
+    default_redirect,
     is_resolver_request,
     json_not_found,
     json_response,
+    reader_page_language,
     resolver_answer,
 )
 from trace.lookup.compression import UnreadableCompressedURI, decompressed
@@ -120,12 +125,14 @@ def _label_answer(raw_path: str, raw_query: str | None) -> ResponseReturnValue:
         return _page("lookup/bad_path.html", 400, reason=str(error))
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
     text = code_text(base_url, raw_path, raw_query)
+    anchor = f"{base_url}{label_path_text}"
     found = find_label(db.session, path, text) if path.lot or path.batch_code else None
     if found is None:
-        return _not_found(path, text, raw_query)
-    anchor = f"{base_url}{label_path_text}"
+        return _not_found(path, text, raw_query, anchor)
     if is_resolver_request():
         return resolver_answer(_batch_item(anchor, found), raw_query)
+    if raw_query is None:
+        return default_redirect(anchor, anchor)
     label = public_label(db.session, found, text)
     history = None
     if label.unit is not None and label.is_signed_by_us:
@@ -150,9 +157,12 @@ def _label_answer(raw_path: str, raw_query: str | None) -> ResponseReturnValue:
     return response
 
 
-def _not_found(path: LabelPath, text: str | None, raw_query: str | None) -> ResponseReturnValue:
+def _not_found(
+    path: LabelPath, text: str | None, raw_query: str | None, requested: str
+) -> ResponseReturnValue:
     """A label we do not know: its registered spelling, else its product (walking up from
-    an unknown lot or serial under a known GTIN, or a GTIN alone), else a 404."""
+    an unknown lot or serial under a known GTIN, or a GTIN alone), else a 404.
+    ``requested`` is the URL asked for, without its query."""
     if path.lot is not None or path.batch_code is not None:
         choices = other_spellings(db.session, path)
         # The signature goes no further than here: its copied-key signal is kept now.
@@ -164,23 +174,30 @@ def _not_found(path: LabelPath, text: str | None, raw_query: str | None) -> Resp
         choices = []
     product = product_by_gtin(db.session, path.gtin) if path.gtin is not None else None
     if product is not None:
-        return _product_level(product, path, raw_query)
+        return _product_level(product, path, raw_query, requested)
     if is_resolver_request():
         return json_not_found(_("No label with this code is registered."))
     return _page("lookup/not_found.html", 404, choices=choices)
 
 
 def _product_level(
-    product: ProductFound, path: LabelPath, raw_query: str | None
+    product: ProductFound, path: LabelPath, raw_query: str | None, requested: str
 ) -> ResponseReturnValue:
     """The product a GTIN names: its links, or its page asking for the lot (saying, when
-    the URL named a lot or serial we do not know, that it is not registered here)."""
+    the URL named a lot or serial we do not know, that it is not registered here).
+
+    Without a query the URL asked for is redirected to its own page in the reader's
+    language: for a GTIN alone that is the product's default link; under an unknown lot,
+    the page keeps saying which lot is not registered.
+    """
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
     anchor = f"{base_url}/01/{product.gtin}"
     if is_resolver_request():
-        facts = ItemFacts(anchor, _verify_url(), is_batch=False)
+        facts = ItemFacts(anchor, _verify_url(), is_batch=False, language=reader_page_language())
         item = Item(anchor, product.name, lambda: item_links(facts))
         return resolver_answer(item, raw_query)
+    if raw_query is None:
+        return default_redirect(requested, anchor)
     lot_is_known = (
         path.lot is not None
         and path.serial is not None
@@ -205,7 +222,13 @@ def _batch_item(anchor: str, found: FoundLabel) -> Item:
 
     def links() -> list[ResolverLink]:
         certificates = public_label(db.session, found, None).certificates
-        facts = ItemFacts(anchor, _verify_url(), is_batch=True, has_certificates=bool(certificates))
+        facts = ItemFacts(
+            anchor,
+            _verify_url(),
+            is_batch=True,
+            has_certificates=bool(certificates),
+            language=reader_page_language(),
+        )
         return item_links(facts)
 
     return Item(anchor, description, links)
@@ -243,8 +266,11 @@ def find_code() -> ResponseReturnValue:
 
 
 def _respelled(location: str) -> ResponseReturnValue:
-    """A permanent redirect to the registered spelling (see the module docstring)."""
+    """A permanent redirect to the registered spelling (see the module docstring), in the
+    reader's language when nothing else is kept: a URL without a query would redirect once
+    more."""
     kept = [(key, request.args[key]) for key in DISPLAY_PARAMETERS if key in request.args]
+    kept = kept or [("lang", reader_page_language())]
     query = f"?{urlencode(kept)}" if kept else ""
     response = redirect(request.script_root + location + query, 301)
     response.headers["Cache-Control"] = "public, no-cache"
@@ -253,10 +279,13 @@ def _respelled(location: str) -> ResponseReturnValue:
 
 
 def _with_language(location: str) -> str:
-    language = request.args.get("lang")
-    if language not in ("vi", "en"):
+    """``location`` in the language the box was used in, or, for a label URL without a
+    query (which would redirect once more), in the reader's language."""
+    if "?" not in location:
+        return f"{location}?lang={reader_page_language()}"
+    if request.args.get("lang") not in ("vi", "en"):
         return location
-    return f"{location}{'&' if '?' in location else '?'}lang={language}"
+    return f"{location}&lang={reader_page_language()}"
 
 
 def _record_scan(label: PublicLabel, code_text: str) -> int:
