@@ -39,9 +39,11 @@ def test_an_unknown_lot_under_a_known_gtin_shows_the_product(
         base_url=live_server.url, viewport=PHONE, locale="vi-VN", java_script_enabled=False
     )
     page = context.new_page()
+    # Typed in, without a query: redirected to the same URL's page in the phone's language.
     response = page.goto(f"/01/{GTIN}/10/KHONG-CO-LO")
     assert response is not None
     assert response.status == 200
+    assert page.url == f"{live_server.url}/01/{GTIN}/10/KHONG-CO-LO?lang=vi"
     expect(page.get_by_text("không có lô nào mang số lô KHONG-CO-LO")).to_be_visible()
     expect(page.get_by_text("Tem thật")).to_have_count(0)
     box = page.get_by_label("Số lô in cạnh mã vạch")
