@@ -63,6 +63,12 @@ def test_a_compressed_label_answers_as_its_uncompressed_uri(client, label):
     assert linkset.status_code == 200
     assert linkset.get_json()["linkset"][0]["anchor"] == f"{BASE}/01/{GTIN}/10/ST25-261118-01"
     assert "owl:sameAs" in linkset.headers["Link"]
+    # Without the expiry and without any query (GS1DigitalLinkToolkit.js again): like its
+    # uncompressed URI, a 307 to the page in the reader's language.
+    typed = client.get("/CxBAe2JvotySe3P23Wuuvn2mo", headers={"Accept-Language": "en"})
+    assert typed.status_code == 307
+    assert typed.headers["Location"] == f"{BASE}/01/{GTIN}/10/ST25-261118-01?lang=en"
+    assert "owl:sameAs" in typed.headers["Link"]
 
 
 def test_an_unreadable_compressed_uri_is_a_400_and_other_paths_stay_404(client, label):
