@@ -197,6 +197,8 @@ GRID: dict[str, Access] = {
     "feedback.share_position": PUBLIC,
     "feedback.report": PUBLIC,
     "lookup.product_image": PUBLIC,
+    "lookup.resolver_description": PUBLIC,
+    "lookup.compressed_label": PUBLIC,
     "printing.labels": OWNED_WRITE,
     "printing.preview": OWNED_WRITE,
     # Pre-printed rolls (tests/rolls): staff of the owning cooperative and operators.
@@ -330,6 +332,8 @@ URL_VALUES: dict[str, Any] = {
     "code": lambda tenants: "en",
     # A label path: malformed (a 400 page) is enough to see that anyone may ask.
     "rest": lambda tenants: "A/B/C",
+    # A compressed label URI naming no label: a 400 page, open to anyone.
+    "segment": lambda tenants: "AAAAAAAAAAAA",
     "scan_id": lambda tenants: 1,
     "filename": lambda tenants: _first_static_file(),
     "extension": lambda tenants: "xlsx",

@@ -21,7 +21,7 @@ from trace.auth.models import User
 from trace.backups.cli import backup_command, restore_command
 from trace.batches.cli import import_command
 from trace.batches.views import blueprint as batches_blueprint
-from trace.common.converters import IdConverter
+from trace.common.converters import CompressedConverter, IdConverter
 from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.demo.cli import demo
@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(os.environ, config, DEFAULT_INSTANCE_PATH))
     app.url_map.converters["id"] = IdConverter
+    app.url_map.converters["compressed"] = CompressedConverter
     _init_extensions(app)
     for blueprint in (
         site.blueprint,

@@ -90,10 +90,14 @@ def live_server(
         keys.create_key(db.session, TEST_KEY_PASSPHRASE.encode())  # batches are signed
         db.session.commit()
     server = make_server("127.0.0.1", 0, _closed_before_sent(app), threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Labels name the server the browser reaches: a label URL without a query redirects to
+    # its page under this base.
+    app.config["TRACE_PUBLIC_BASE_URL"] = url
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", app=app)
+        yield LiveServer(url=url, app=app)
     finally:
         server.shutdown()
         server.server_close()

@@ -22,13 +22,13 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.browser.conftest import LiveServer
 from tests.browser.test_batches import PHONE, SCREENSHOTS, in_app
+from tests.browser.test_public_page import path_of
 from tests.factories import make_certificate, make_cooperative, make_farming_area, make_product
 from trace.batches.services import codes
 from trace.batches.services.batches import create_batch
 from trace.db import db
 from trace.registry.models import CertificateScheme
 
-BASE_PREFIX = "http://127.0.0.1:5000"
 TRAN_DE, KE_SACH = "31673", "31528"  # Xã Trần Đề and Xã Kế Sách, Thành phố Cần Thơ
 # The demo's longest names, and a product name longer than any of its own.
 COOPERATIVE = "Hợp tác xã Nông nghiệp Lúa thơm Trần Đề"
@@ -103,7 +103,7 @@ def _registered(area_count: int, certificate_count: int, gtin: str) -> dict[str,
             },
         )
         code = codes.batch_code(db.session, None, batch.id).text
-        batches[name] = Batch(code.removeprefix(BASE_PREFIX), area_count, certificate_count)
+        batches[name] = Batch(path_of(code), area_count, certificate_count)
     return batches
 
 

@@ -6,6 +6,7 @@ Screenshots go to ``TRACE_SCREENSHOT_DIR`` (``public-*.png``).
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,11 +20,11 @@ from trace.batches.services.recall import recall_batch
 from trace.db import db
 from trace.registry.models import Certificate, CertificateScheme, Cooperative, FarmingArea, Product
 
-BASE_PREFIX = "http://127.0.0.1:5000"
-
 
 def path_of(code: str) -> str:
-    return code.removeprefix(BASE_PREFIX)
+    """The path and query of a label URL: what the browser asks the live server for."""
+    parts = urlsplit(code)
+    return f"{parts.path}?{parts.query}" if parts.query else parts.path
 
 
 def registered(live_server: LiveServer, name: str, *, expired: bool = False) -> dict[str, str]:

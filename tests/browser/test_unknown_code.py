@@ -44,7 +44,7 @@ def test_a_buyer_types_the_printed_code_on_the_unknown_code_page(
 
     box.fill(f"  {batch_code.lower()} ")
     button.click()
-    page.wait_for_url(f"**{batch_path}")
+    page.wait_for_url(f"**{batch_path}?lang=vi")  # straight to the page: no second redirect
     expect(page.get_by_role("heading", level=1)).to_contain_text("Gạo ST25 Trần Đề")
     # Typed, not scanned: the page never says the label is genuine.
     expect(page.get_by_text("Tem thật")).to_have_count(0)

@@ -35,11 +35,16 @@ def _input_value(response, name="code"):
 def test_a_batch_code_in_lower_case_is_redirected_to_its_registered_spelling(client, plain_batch):
     response = page(client, f"/b/{plain_batch.code.lower()}")
     assert response.status_code == 301
-    assert response.headers["Location"] == f"/b/{plain_batch.code}"
+    # Straight to the page in the reader's language: a URL without a query would redirect
+    # once more.
+    assert response.headers["Location"] == f"/b/{plain_batch.code}?lang=vi"
     assert response.headers["Cache-Control"] == "public, no-cache"
-    followed = english(client, response.headers["Location"])
+    assert "Accept-Language" in response.headers["Vary"]
+    followed = page(client, response.headers["Location"])
     assert followed.status_code == 200
     assert plain_batch.code in text_of(followed)
+    in_english = english(client, f"/b/{plain_batch.code.lower()}")
+    assert in_english.headers["Location"] == f"/b/{plain_batch.code}?lang=en"
 
 
 def test_a_signed_label_in_another_case_loses_its_signature_on_the_way(client, label):
@@ -58,7 +63,7 @@ def test_a_signed_label_in_another_case_loses_its_signature_on_the_way(client, l
 
 def test_a_unit_and_a_linkset_keep_their_place_in_the_redirect(client, plain_batch):
     unit = page(client, f"/b/{plain_batch.code.lower()}/AB12")
-    assert unit.headers["Location"] == f"/b/{plain_batch.code}/AB12"
+    assert unit.headers["Location"] == f"/b/{plain_batch.code}/AB12?lang=vi"
     linkset = page(client, f"/b/{plain_batch.code.lower()}?linkType=all")
     assert linkset.headers["Location"] == f"/b/{plain_batch.code}?linkType=all"
 
@@ -68,7 +73,7 @@ def test_an_unknown_serial_of_a_batch_spelled_right_is_not_found_without_a_loop(
 ):
     assert page(client, f"/b/{plain_batch.code}/NOSUCH").status_code == 404
     respelled = page(client, f"/b/{plain_batch.code.lower()}/NOSUCH")
-    assert respelled.headers["Location"] == f"/b/{plain_batch.code}/NOSUCH"
+    assert respelled.headers["Location"] == f"/b/{plain_batch.code}/NOSUCH?lang=vi"
     assert page(client, respelled.headers["Location"]).status_code == 404
 
 
@@ -81,7 +86,7 @@ def test_a_copied_key_signing_another_spelling_is_still_recorded_before_the_redi
     lower = plain_batch.code.lower()
     forged = signer.sign(issuing.code_data(BASE, None, plain_batch.lot.lower(), lower, None))
     response = page(client, forged.removeprefix(BASE))
-    assert response.headers["Location"] == f"/b/{plain_batch.code}"
+    assert response.headers["Location"] == f"/b/{plain_batch.code}?lang=vi"
     [scan] = scans(session)
     assert (scan.verdict, scan.is_signature_valid, scan.code_text) == (
         "unknown batch",
@@ -95,7 +100,7 @@ def test_codes_differing_only_in_case_are_offered_as_a_choice(client, session, t
     upper = make_batch(session, product, lot="NEP-A1")
     lower = make_batch(session, product, lot="nep-a1")
     session.commit()
-    exact = english(client, f"/b/{lower.code}")
+    exact = english(client, f"/b/{lower.code}?lang=en")
     assert exact.status_code == 200  # the exact spelling is its own batch
     response = english(client, f"/b/{upper.code.replace('NEP', 'Nep')}")
     assert response.status_code == 404
@@ -145,7 +150,21 @@ def test_the_lookup_page_is_vietnamese_first_with_the_english_switch(client):
 def test_a_typed_batch_code_leads_to_its_page(client, plain_batch, typed):
     response = client.get("/lookup", query_string={"code": typed(plain_batch)})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/b/{plain_batch.code}"
+    # Straight to the page, in the reader's language: no second redirect.
+    assert response.headers["Location"] == f"/b/{plain_batch.code}?lang=vi"
+    assert page(client, response.headers["Location"]).status_code == 200
+
+
+def test_a_typed_code_leads_to_the_page_in_the_language_of_the_box_or_the_reader(
+    client, plain_batch
+):
+    typed = {"code": plain_batch.code}
+    english_box = client.get("/lookup", query_string={**typed, "lang": "en"})
+    assert english_box.headers["Location"] == f"/b/{plain_batch.code}?lang=en"
+    english_reader = client.get(
+        "/lookup", query_string=typed, headers={"Accept-Language": "en-GB, vi;q=0.5"}
+    )
+    assert english_reader.headers["Location"] == f"/b/{plain_batch.code}?lang=en"
 
 
 def test_a_pasted_label_address_is_judged_as_if_scanned(client, label):
@@ -157,7 +176,7 @@ def test_a_pasted_label_address_is_judged_as_if_scanned(client, label):
     # The same address on another host carries a signature made for another text: dropped.
     moved = label.code.replace(BASE, "https://truyxuat-gia.example")
     elsewhere = client.get("/lookup", query_string={"code": moved})
-    assert elsewhere.headers["Location"] == label.path.split("?")[0]
+    assert elsewhere.headers["Location"] == label.path.split("?")[0] + "?lang=vi"
 
 
 @pytest.mark.parametrize("query", ["k=ằ&s=x y", "k=%ZZ&s=\u202e", "s=" + "A" * 400])
@@ -174,14 +193,16 @@ def test_the_text_under_a_barcode_and_a_gtin_lead_to_the_lot_or_the_product(clie
     lot = label.batch.lot
     lot_page = f"/01/{GTIN}/10/{lot}"
     element_string = f"(01){GTIN}(17)270519(10){lot.lower()}"
-    assert client.get("/lookup", query_string={"code": element_string}).location == lot_page
+    assert client.get("/lookup", query_string={"code": element_string}).location == (
+        f"{lot_page}?lang=vi"
+    )
     # A GTIN-13 as printed under an EAN barcode: the product, asking for its lot.
     product = english(client, f"/lookup?code={GTIN[1:]}")
     assert product.status_code == 200
     assert label.batch.product.name in text_of(product)
     assert 'name="lot"' in product.get_data(as_text=True)
     found = client.get("/lookup", query_string={"code": GTIN[1:], "lot": lot})
-    assert found.location == lot_page
+    assert found.location == f"{lot_page}?lang=vi"
     wrong = english(client, f"/lookup?code={GTIN}&lot=NO-SUCH-LOT")
     assert wrong.status_code == 200
     assert "No batch of this product has the lot NO-SUCH-LOT" in text_of(wrong)

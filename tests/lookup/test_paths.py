@@ -14,6 +14,7 @@ GTIN = "08934567000017"
     [
         (f"/01/{GTIN}/10/ST25-1", LabelPath(gtin=GTIN, lot="ST25-1")),
         (f"/01/{GTIN}/10/LOT%2B1%2FA/21/K7Q2", LabelPath(gtin=GTIN, lot="LOT+1/A", serial="K7Q2")),
+        (f"/01/{GTIN}", LabelPath(gtin=GTIN)),
         ("/b/HTXCM-ST25-1", LabelPath(batch_code="HTXCM-ST25-1")),
         ("/b/HTXCM-ST25-1/K7Q2M9X4TB", LabelPath(batch_code="HTXCM-ST25-1", serial="K7Q2M9X4TB")),
         (f"/01/{GTIN}/21/R0001-00001", LabelPath(gtin=GTIN, serial="R0001-00001")),
@@ -29,7 +30,7 @@ def test_label_paths_name_their_batch_and_unit(raw, expected):
     [
         "/01/08934567000018/10/ST25",  # check digit
         "/01/893456700001/10/ST25",  # 12 digits
-        f"/01/{GTIN}",
+        "/01/08934567000018",  # a GTIN alone, with a wrong check digit
         f"/01/{GTIN}/10",
         f"/01/{GTIN}/10/",
         f"/01/{GTIN}/21/",  # pre-printed forms: /01/{gtin}/21/{serial}, /b/{PREFIX}/{serial}

@@ -50,7 +50,9 @@ def test_a_repeat_scan_answered_304_is_still_recorded(client, session, label):
 
 
 def test_unsigned_and_tampered_visits_are_recorded_as_such(client, session, label):
-    visit(client, label.path.split("?")[0])
+    # A typed-in address is redirected to the page: the page's visit is the one recorded.
+    assert visit(client, label.path.split("?")[0]).status_code == 307
+    visit(client, label.path.split("?")[0] + "?lang=vi")
     visit(client, label.path.replace("?17=270519", "?17=270619"))
     first, second = scans(session)
     assert (first.verdict, first.is_signature_valid, first.label_code_id) == (

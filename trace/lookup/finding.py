@@ -52,6 +52,7 @@ class ProductFound:
     gtin: str
     name: str
     cooperative_name: str
+    id: int
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def product_by_gtin(session: Session, gtin: str) -> ProductFound | None:
     """The product with this GTIN, if a batch of it was registered (only products with a
     batch have labels, and so a public page)."""
     row = session.execute(
-        select(Product.gtin, Product.name, Cooperative.name)
+        select(Product.gtin, Product.name, Cooperative.name, Product.id)
         .join(Cooperative, Cooperative.id == Product.cooperative_id)
         .where(
             Product.gtin == gtin, select(Batch.id).where(Batch.product_id == Product.id).exists()

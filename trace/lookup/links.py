@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.engine import Connection
 
+from trace.lookup.linkset import ResolverLink
 from trace.registry.link_types import link_type_name
 from trace.registry.product_links import ProductLink
 from trace.registry.services.product_links import MARKETPLACE_LINK_TYPES
@@ -63,3 +64,26 @@ def links_on_page(connection: Connection, product_id: int, batch_id: int) -> Lin
         where_to_buy=where_to_buy,
         others=[(link_type_name(kind), links) for kind, links in others.items()],
     )
+
+
+def resolver_links(
+    connection: Connection,
+    product_id: int,
+    batch_id: int | None,
+    language: str,
+    *,
+    is_recalled: bool = False,
+) -> list[ResolverLink]:
+    """The cooperative's links as the resolver lists them (a product's own when no batch is
+    named): the GS1 term of each type, the title in the reader's language. A recalled
+    batch is sold nowhere, as its page says: its "where to buy" links are left out."""
+    rows = connection.execute(_LINKS, {"product_id": product_id, "batch_id": batch_id})
+    return [
+        ResolverLink(
+            row.link_type.removeprefix("gs1:"),
+            row.href,
+            PublicLink(row.link_type, row.href, row.title_vi, row.title_en).title(language),
+        )
+        for row in rows
+        if not (is_recalled and row.link_type in MARKETPLACE_LINK_TYPES)
+    ]

@@ -31,7 +31,8 @@ class MalformedPath(ValueError):
 
 @dataclass(frozen=True)
 class LabelPath:
-    """What a label URL names: a GTIN and lot, or a platform batch code; a serial for a unit."""
+    """What a label URL names: a GTIN and lot, or a platform batch code; a serial for a unit;
+    a GTIN alone names the product."""
 
     gtin: str | None = None
     lot: str | None = None
@@ -83,6 +84,10 @@ def code_text(base_url: str, raw_path: str, raw_query: str | None) -> str | None
 def _gs1(segments: list[str]) -> LabelPath:
     if len(segments) == 3 and segments[1] == "21":
         return _preprinted(segments[0], None, segments[2])
+    if len(segments) == 1:  # a GTIN alone names the product (resolvers walk up to it)
+        if not is_gtin14(segments[0]):
+            raise MalformedPath(_l("the GTIN must be 14 digits with a right check digit"))
+        return LabelPath(gtin=segments[0])
     if len(segments) not in (3, 5) or segments[1] != "10" or segments[3:4] not in ([], ["21"]):
         raise MalformedPath(_l("a GS1 path here is /01/{GTIN}/10/{lot}, then /21/{serial}"))
     gtin, lot = segments[0], segments[2]

@@ -1,14 +1,17 @@
 """The public page at every label URL, and the GS1 resolver's answers around it.
 
 ``/01/{GTIN}/10/{lot}[/21/{serial}]`` and ``/b/{batch code}[/{serial}]``, with or without
-``k`` and ``s``. A malformed path answers 400 and an unknown label 404, each with a page
-that says what to do and a box to type the code in (``/lookup``); ``?linkType=all`` answers
-the links as an RFC 9264 linkset. HEAD and OPTIONS are Flask's own. Pages are revalidated
-on every visit (``no-cache`` with an ETag of the body), so a repeat scan costs a 304 and
-every visit reaches the server.
+``k`` and ``s``. Without any query (a typed-in or linked address: a label's QR code always
+carries ``k`` and ``s``) the URL answers a 307 to its default link, the page in the
+reader's language (``?lang=vi``); with one, the page itself. A malformed path answers 400
+and an unknown label 404, each with a page that says what to do and a box to type the code
+in (``/lookup``); ``?linkType=all`` answers the links as an RFC 9264 linkset. HEAD and
+OPTIONS are Flask's own. Pages are revalidated on every visit (``no-cache`` with an ETag of
+the body), so a repeat scan costs a 304 and every visit reaches the server.
 
 A batch code or lot in another case than registered (``/b/trande-st24-261201-01``) is
-answered with a 301 to the registered spelling, without ``k`` and ``s``: the signature
+answered with a 301 to the registered spelling, without ``k`` and ``s`` (with the reader's
+``lang`` when nothing else is kept, so that no second redirect follows): the signature
 covers the registered spelling only, so the page there judges an address without one and
 never shows the genuine verdict for a text that was not signed. 301 rather than 308: the
 two are the same for GET and HEAD, and old phone browsers know 301. It is sent
@@ -19,7 +22,6 @@ found.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import replace
 from urllib.parse import urlencode
 
@@ -41,10 +43,38 @@ from trace.alerts.views import refresh_after_scans
 from trace.db import db, write_after_reads
 from trace.errors import NotFound
 from trace.lookup import linkset
-from trace.lookup.finding import BatchChoice, answer_typed, other_spellings, respelled_path
+from trace.lookup.answers import (
+    VARY,
+    Item,
+    default_redirect,
+    is_resolver_request,
+    json_not_found,
+    json_response,
+    reader_page_language,
+    resolver_answer,
+)
+from trace.lookup.compression import UnreadableCompressedURI, decompressed
+from trace.lookup.description import description_file
+from trace.lookup.finding import (
+    Answer,
+    ProductFound,
+    answer_typed,
+    other_spellings,
+    product_by_gtin,
+    respelled_path,
+)
 from trace.lookup.images import page_image
-from trace.lookup.paths import DISPLAY_PARAMETERS, MalformedPath, code_text, read_path
-from trace.lookup.services import PublicLabel, find_label, public_label
+from trace.lookup.links import resolver_links
+from trace.lookup.linkset import ResolverLink
+from trace.lookup.paths import (
+    DISPLAY_PARAMETERS,
+    LabelPath,
+    MalformedPath,
+    code_text,
+    read_path,
+)
+from trace.lookup.resolver import ItemFacts, item_links
+from trace.lookup.services import FoundLabel, PublicLabel, find_label, public_label
 from trace.lookup.typed import UnreadableText, cleaned, read_lot, read_typed
 from trace.registry.models import Product
 from trace.rolls.activation import roll_code_at
@@ -60,40 +90,53 @@ from trace.verification.services import verify_code, verify_offline
 blueprint = Blueprint("lookup", __name__)
 
 IMAGE_MAX_AGE = 24 * 60 * 60
+DESCRIPTION_MAX_AGE = 24 * 60 * 60
 
 
 @blueprint.get("/01/<path:rest>")
 @blueprint.get("/b/<path:rest>")
 def label_page(rest: str) -> ResponseReturnValue:
-    raw_path, raw_query = raw_request_uri()
+    return _label_answer(*raw_request_uri())
+
+
+@blueprint.get("/<compressed:segment>")
+def compressed_label(segment: str) -> ResponseReturnValue:
+    """A compressed Digital Link URI: the uncompressed URI's answer, which it names in a
+    ``Link`` header (``owl:sameAs``), as the GS1-Conformant Resolver standard asks."""
     try:
-        path = read_path(raw_path)
+        path, query = decompressed(segment)
+    except UnreadableCompressedURI:
+        reason = _("this compressed address holds no label code this site reads")
+        return _page("lookup/bad_path.html", 400, reason=reason)
+    sent_query = raw_request_uri()[1]
+    if sent_query:
+        query = f"{query}&{sent_query}" if query else sent_query
+    uncompressed = f"{current_app.config['TRACE_PUBLIC_BASE_URL']}{path}"
+    response = make_response(_label_answer(path, query))
+    same_as = f'<{uncompressed}{"?" + query if query else ""}>; rel="owl:sameAs"'
+    response.headers["Link"] = ", ".join(filter(None, [response.headers.get("Link"), same_as]))
+    return response
+
+
+def _label_answer(raw_path: str, raw_query: str | None) -> ResponseReturnValue:
+    """The answer at a label URL: the page, the resolver's answer, or why neither."""
+    # A trailing slash is tolerated (GS1 Digital Link); the code keeps it, as sent.
+    label_path_text = raw_path[:-1] if raw_path.endswith("/") else raw_path
+    try:
+        path = read_path(label_path_text)
     except MalformedPath as error:
         return _page("lookup/bad_path.html", 400, reason=str(error))
     base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
     text = code_text(base_url, raw_path, raw_query)
-    found = find_label(db.session, path, text)
-    choices: list[BatchChoice] = []
+    anchor = f"{base_url}{label_path_text}"
+    names_a_label = path.lot or path.batch_code or path.is_preprinted
+    found = find_label(db.session, path, text) if names_a_label else None
     if found is None:
-        choices = other_spellings(db.session, path)
-        if len(choices) == 1:
-            # The signature goes no further than here: its copied-key signal is kept now.
-            if text is not None:
-                _record_unknown_label(text)
-            return _respelled(respelled_path(choices[0], path))
-    if request.args.get("linkType") == "all":
-        return _linkset(raw_path) if found else _json_not_found()
-    if found is None:
-        pending = (
-            roll_code_at(db.session, path.gtin, path.prefix, path.serial or "")
-            if path.is_preprinted
-            else None
-        )
-        if pending is not None:
-            return _not_activated(pending, text)
-        if text is not None:
-            _record_unknown_label(text)
-        return _page("lookup/not_found.html", 404, choices=choices)
+        return _not_found(path, text, raw_query, anchor)
+    if is_resolver_request():
+        return resolver_answer(_batch_item(anchor, found), raw_query)
+    if raw_query is None:
+        return default_redirect(anchor, anchor)
     label = public_label(db.session, found, text)
     history = None
     if label.unit is not None and label.is_signed_by_us:
@@ -102,7 +145,7 @@ def label_page(rest: str) -> ResponseReturnValue:
         db.session, lambda: _record_scan(label, text or f"{base_url}{raw_path}")
     )
     refresh_after_scans()
-    return _page(
+    response = _page(
         "lookup/page.html",
         200,
         label=label,
@@ -114,6 +157,114 @@ def label_page(rest: str) -> ResponseReturnValue:
         scan_token=scan_token(scan_id, current_app.config["SECRET_KEY"]) if label.unit else None,
         history=history,
     )
+    response.headers["Link"] = linkset.link_header(anchor)
+    return response
+
+
+def _not_found(
+    path: LabelPath, text: str | None, raw_query: str | None, requested: str
+) -> ResponseReturnValue:
+    """A label we do not know: its registered spelling, else its product (walking up from
+    an unknown lot or serial under a known GTIN, or a GTIN alone), else a 404.
+    ``requested`` is the URL asked for, without its query. A pre-printed code not yet
+    activated has a page of its own, which says so."""
+    if path.is_preprinted:
+        pending = roll_code_at(db.session, path.gtin, path.prefix, path.serial or "")
+        if pending is not None:
+            return _not_activated(pending, text)
+    if path.lot is not None or path.batch_code is not None:
+        choices = other_spellings(db.session, path)
+        # The signature goes no further than here: its copied-key signal is kept now.
+        if text is not None:
+            _record_unknown_label(text)
+        if len(choices) == 1:
+            return _respelled(respelled_path(choices[0], path))
+    else:
+        choices = []
+    product = product_by_gtin(db.session, path.gtin) if path.gtin is not None else None
+    if product is not None:
+        return _product_level(product, path, raw_query, requested)
+    if is_resolver_request():
+        return json_not_found(_("No label with this code is registered."))
+    return _page("lookup/not_found.html", 404, choices=choices)
+
+
+def _product_level(
+    product: ProductFound, path: LabelPath, raw_query: str | None, requested: str
+) -> ResponseReturnValue:
+    """The product a GTIN names: its links, or its page asking for the lot (saying, when
+    the URL named a lot or serial we do not know, that it is not registered here).
+
+    Without a query the URL asked for is redirected to its own page in the reader's
+    language: for a GTIN alone that is the product's default link; under an unknown lot,
+    the page keeps saying which lot is not registered.
+    """
+    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
+    anchor = f"{base_url}/01/{product.gtin}"
+    if is_resolver_request():
+        language = reader_page_language()
+        kept = resolver_links(db.session.connection(), product.id, None, language)
+        facts = ItemFacts(
+            anchor, _verify_url(), is_batch=False, language=language, kept=tuple(kept)
+        )
+        item = Item(anchor, product.name, lambda: item_links(facts))
+        return resolver_answer(item, raw_query)
+    if raw_query is None:
+        return default_redirect(requested, anchor)
+    lot_is_known = (
+        path.lot is not None
+        and path.serial is not None
+        and (find_label(db.session, replace(path, serial=None)) is not None)
+    )
+    response = _page(
+        "lookup/find.html",
+        200,
+        code=product.gtin,
+        lot=path.lot or "",
+        serial=path.serial if lot_is_known else None,
+        answer=Answer(product=product),
+    )
+    response.headers["Link"] = linkset.link_header(anchor)
+    return response
+
+
+def _batch_item(anchor: str, found: FoundLabel) -> Item:
+    """A known label as the resolver answers for it."""
+    unit = f" / {found.unit.serial}" if found.unit else ""
+    description = f"{found.product.name}, {found.batch.code}{unit}"
+
+    def links() -> list[ResolverLink]:
+        certificates = public_label(db.session, found, None).certificates
+        language = reader_page_language()
+        kept = resolver_links(
+            db.session.connection(),
+            found.product.id,
+            found.batch.id,
+            language,
+            is_recalled=found.batch.is_recalled,
+        )
+        facts = ItemFacts(
+            anchor,
+            _verify_url(),
+            is_batch=True,
+            has_certificates=bool(certificates),
+            language=language,
+            kept=tuple(kept),
+        )
+        return item_links(facts)
+
+    return Item(anchor, description, links)
+
+
+def _verify_url() -> str:
+    return f"{current_app.config['TRACE_PUBLIC_BASE_URL']}/api/v1/verify"
+
+
+@blueprint.get("/.well-known/gs1resolver")
+def resolver_description() -> ResponseReturnValue:
+    """The GS1 resolver description file (GS1-Conformant Resolver standard 1.2)."""
+    document = description_file(current_app.config["TRACE_PUBLIC_BASE_URL"])
+    return json_response(document, "application/json", DESCRIPTION_MAX_AGE)
 
 
 @blueprint.get("/lookup")
@@ -137,20 +288,26 @@ def find_code() -> ResponseReturnValue:
 
 
 def _respelled(location: str) -> ResponseReturnValue:
-    """A permanent redirect to the registered spelling (see the module docstring)."""
+    """A permanent redirect to the registered spelling (see the module docstring), in the
+    reader's language when nothing else is kept: a URL without a query would redirect once
+    more."""
     kept = [(key, request.args[key]) for key in DISPLAY_PARAMETERS if key in request.args]
+    kept = kept or [("lang", reader_page_language())]
     query = f"?{urlencode(kept)}" if kept else ""
     response = redirect(request.script_root + location + query, 301)
     response.headers["Cache-Control"] = "public, no-cache"
-    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Vary"] = VARY
     return response
 
 
 def _with_language(location: str) -> str:
-    language = request.args.get("lang")
-    if language not in ("vi", "en"):
+    """``location`` in the language the box was used in, or, for a label URL without a
+    query (which would redirect once more), in the reader's language."""
+    if "?" not in location:
+        return f"{location}?lang={reader_page_language()}"
+    if request.args.get("lang") not in ("vi", "en"):
         return location
-    return f"{location}{'&' if '?' in location else '?'}lang={language}"
+    return f"{location}&lang={reader_page_language()}"
 
 
 def _record_scan(label: PublicLabel, code_text: str) -> int:
@@ -263,8 +420,10 @@ def raw_request_uri() -> tuple[str, str | None]:
         # full_path ends in "?" even when there is no query.
         or (request.full_path if request.query_string else request.path)
     )
-    if "://" in raw:  # an absolute URI in the request line
-        raw = "/" + raw.split("://", 1)[1].partition("/")[2]
+    if not raw.startswith("/"):  # absolute-form: scheme://authority/path?query
+        target, question_mark, query = raw.partition("?")
+        path = "/" + target.partition("://")[2].partition("/")[2]
+        raw = f"{path}{question_mark}{query}"
     path, question_mark, query = raw.partition("?")
     return path, query if question_mark else None
 
@@ -273,37 +432,27 @@ def _page(template: str, status: int, **context: object) -> Response:
     body = render_template(template, **context)
     response = make_response(body, status)
     response.headers["Cache-Control"] = "public, no-cache"
-    response.headers["Vary"] = "Accept-Language, Cookie"
+    response.headers["Vary"] = VARY
     if status == 200:
         response.set_etag(hashlib.sha256(body.encode("utf-8")).hexdigest()[:32])
         response.make_conditional(request)
     return response
 
 
-def _linkset(raw_path: str) -> Response:
-    base_url = current_app.config["TRACE_PUBLIC_BASE_URL"]
-    anchor = f"{base_url}{raw_path}"
-    titles = {"vi": "Thông tin truy xuất nguồn gốc", "en": "Traceability information"}
-    document = linkset.linkset(
-        anchor, _("Traceability information"), titles, f"{base_url}/api/v1/verify"
-    )
-    response = Response(json.dumps(document, ensure_ascii=False), mimetype=linkset.MEDIA_TYPE)
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
-
-
-def _json_not_found() -> Response:
-    body = {"code": 404, "message": _("No label with this code is registered.")}
-    response = Response(json.dumps(body, ensure_ascii=False), 404, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 @blueprint.after_request
-def _cors_for_options(response: Response) -> Response:
-    """Preflight and OPTIONS answers on label URLs allow any origin, as the JSON answers do."""
-    if request.method == "OPTIONS":
-        response.headers["Access-Control-Allow-Origin"] = "*"
-        response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+def _resolver_headers(response: Response) -> Response:
+    """Any origin may read the answers on label URLs (a GS1 resolver supports CORS), and
+    each answer about an item names its linkset, OPTIONS included."""
+    if request.endpoint not in ("lookup.label_page", "lookup.compressed_label"):
+        if request.method == "OPTIONS":
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        return response
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+    response.headers["Access-Control-Expose-Headers"] = "Link, Location"
+    if "Link" not in response.headers and response.status_code < 400:
+        raw_path = raw_request_uri()[0]
+        anchor = current_app.config["TRACE_PUBLIC_BASE_URL"] + raw_path.rstrip("/")
+        response.headers["Link"] = linkset.link_header(anchor)
     return response
