@@ -21,7 +21,7 @@ from trace.auth.models import User
 from trace.backups.cli import backup_command, restore_command
 from trace.batches.cli import import_command
 from trace.batches.views import blueprint as batches_blueprint
-from trace.common.converters import CompressedConverter, IdConverter
+from trace.common.converters import IdConverter
 from trace.config import DEFAULT_INSTANCE_PATH, PROJECT_ROOT, build_config
 from trace.db import db as database
 from trace.demo.cli import demo
@@ -35,6 +35,7 @@ from trace.inspections.views import blueprint as inspection_blueprint
 from trace.jobs import running as jobs
 from trace.jobs.cli import jobs_group
 from trace.jobs.views import blueprint as jobs_blueprint
+from trace.lookup.converters import CompressedConverter
 from trace.lookup.views import blueprint as lookup_blueprint
 from trace.people import cli as people_cli
 from trace.people import token_audit

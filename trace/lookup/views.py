@@ -53,7 +53,7 @@ from trace.lookup.answers import (
     reader_page_language,
     resolver_answer,
 )
-from trace.lookup.compression import UnreadableCompressedURI, decompressed
+from trace.lookup.compression import decompressed
 from trace.lookup.description import description_file
 from trace.lookup.finding import (
     Answer,
@@ -103,11 +103,7 @@ def label_page(rest: str) -> ResponseReturnValue:
 def compressed_label(segment: str) -> ResponseReturnValue:
     """A compressed Digital Link URI: the uncompressed URI's answer, which it names in a
     ``Link`` header (``owl:sameAs``), as the GS1-Conformant Resolver standard asks."""
-    try:
-        path, query = decompressed(segment)
-    except UnreadableCompressedURI:
-        reason = _("this compressed address holds no label code this site reads")
-        return _page("lookup/bad_path.html", 400, reason=reason)
+    path, query = decompressed(segment)  # the converter let through only what decompresses
     sent_query = raw_request_uri()[1]
     if sent_query:
         query = f"{query}&{sent_query}" if query else sent_query
