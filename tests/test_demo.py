@@ -3,8 +3,10 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import jsonschema
 from sqlalchemy import MetaData, select
 
 from trace.auth.models import Role, User
@@ -21,6 +23,7 @@ from trace.registry.models import (
     FarmingAreaKind,
     Product,
 )
+from trace.signing.codes import encode_value
 
 DEMO_LOGINS = {
     "operator@demo.truyxuat.vn": "operator",
@@ -39,6 +42,8 @@ ROLE_IN_VIETNAMESE = {
 }
 TAX_CODE_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 PLANTING_AREA_CODE = re.compile(r"^[A-Z0-9]+(-[A-Z0-9]+)+$")
+
+LINKSET_SCHEMA_DIR = Path(__file__).parent / "data" / "gs1-linkset"
 
 
 def has_valid_tax_check_digit(code: str) -> bool:
@@ -364,3 +369,23 @@ def test_demo_key_products_are_sold_online_and_their_pages_say_where(runner, cli
     assert "Mua ở đâu" in markup
     assert 'href="https://postmart.vn/gao-st25-lua-tom-tran-de" rel="noopener noreferrer"' in markup
     assert json.loads(run_demo(runner, "--json").output)["created"]["product_links"] == 0
+
+
+def test_every_demo_batch_answers_a_linkset_valid_against_gs1s_schema(runner, session, client):
+    """Issue 22: the linkset of every demo batch meets GS1's schema, the cooperatives' own
+    links (marketplaces, recipes) included."""
+    run_demo(runner)
+    schema = json.loads((LINKSET_SCHEMA_DIR / "gs1-linkset-schema.json").read_text())
+    batches = session.scalars(select(Batch)).all()
+    kept_link_types = set()
+    for batch in batches:
+        gtin = batch.product.gtin
+        path = f"/01/{gtin}/10/{encode_value(batch.lot)}" if gtin else f"/b/{batch.code}"
+        response = client.get(f"{path}?linkType=linkset")
+        assert response.status_code == 200, batch.code
+        assert response.mimetype == "application/linkset+json"
+        document = response.get_json()
+        jsonschema.validate(document, schema)
+        kept_link_types |= {key for key in document["linkset"][0] if "hasRetailers" in key}
+    assert len(batches) >= 10
+    assert kept_link_types == {"https://gs1.org/voc/hasRetailers"}
