@@ -315,6 +315,13 @@ def _proposal_of_a(tenants) -> int:
     return factories.make_key_product_proposal(db.session, product, tenants.staff_a).id
 
 
+def _compressed_gtin_of_a(tenants) -> str:
+    """``/01/08934567000017`` compressed by GS1's toolkit, that GTIN given to product A."""
+    tenants.product_a.gtin = "08934567000017"
+    factories.make_batch(db.session, tenants.product_a)
+    return "ARBAe2Jvog"
+
+
 def _first_static_file() -> str:
     static = PROJECT_ROOT / "trace" / "static"
     return next(str(path.relative_to(static)) for path in static.rglob("*") if path.is_file())
@@ -332,8 +339,8 @@ URL_VALUES: dict[str, Any] = {
     "code": lambda tenants: "en",
     # A label path: malformed (a 400 page) is enough to see that anyone may ask.
     "rest": lambda tenants: "A/B/C",
-    # A compressed label URI naming no label: a 400 page, open to anyone.
-    "segment": lambda tenants: "AAAAAAAAAAAA",
+    # A compressed label URI: product A's GTIN alone, answered by walking up to it.
+    "segment": lambda tenants: _compressed_gtin_of_a(tenants),
     "scan_id": lambda tenants: 1,
     "filename": lambda tenants: _first_static_file(),
     "extension": lambda tenants: "xlsx",
