@@ -17,6 +17,7 @@ from tests.rolls.conftest import print_roll
 from tests.rolls.test_views import post_form, signed_in
 from trace.jobs.models import Job, JobKind, JobState
 from trace.jobs.running import run_job
+from trace.jobs.services import create_job
 from trace.printing.report import REPORT_HEADER
 from trace.rolls import services
 
@@ -152,3 +153,23 @@ def test_another_cooperative_can_neither_check_nor_download_a_roll(client, sessi
         answer = post_form(client, "/rolls", f"/rolls/{roll.id}/labels", data)
         assert answer.status_code == 404
     assert jobs(session) == []
+
+
+def test_a_roll_job_queued_before_thermal_printers_still_draws_its_pdf(app, client, session, world):
+    roll, _texts = small_roll(session, world)
+    job = create_job(
+        session,
+        kind=JobKind.ROLL_LABELS,
+        user=world.tenants.staff_a,
+        cooperative_id=roll.cooperative_id,
+        parameters={"language": "vi", "roll_id": roll.id, "layout": "roll-50x30"},
+    )
+    session.commit()
+    with app.app_context():
+        run_job(job.public_id)
+    session.refresh(job)
+    assert job.state == JobState.DONE
+    signed_in(client, world.tenants.staff_a)
+    result = client.get(f"/jobs/{job.public_id}/download")
+    assert result.mimetype == "application/pdf"
+    assert result.headers["Content-Disposition"].endswith(f"cuon-{roll.gtin}-R0001.pdf")
