@@ -1,6 +1,7 @@
 """Pre-printed rolls in Chromium on a 360 px phone: a clerk prints a roll, activates a range
 on a batch by pasting a scanned code (no JavaScript), a consumer opens a code that is not
-activated, and an inspector offline is told activation needs the online answer.
+activated, and an inspector offline is told activation needs the online answer; a clerk
+checks a roll's stickers for phones and downloads its TSPL job.
 
 Screenshots go to ``TRACE_SCREENSHOT_DIR`` (``rolls-*.png``).
 """
@@ -17,11 +18,13 @@ from tests.browser.conftest import LiveServer
 from tests.browser.test_batches import PHONE, SCREENSHOTS, in_app, new_staff, sign_in
 from tests.browser.test_verify_offline import check, new_inspector
 from tests.factories import make_batch, make_product
+from tests.labels.thermal import parse_tspl, qr_texts
 from trace.db import db
 from trace.registry.models import Cooperative
 from trace.rolls.models import RollCode
 
 GTIN = "08934567000017"
+THERMAL_GTIN = "08934567000024"
 
 
 def shot(page: Page, name: str) -> None:
@@ -31,11 +34,11 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"rolls-{name}-360.png"), full_page=True)
 
 
-def gtin_batch(live_server: LiveServer, cooperative_id: int) -> int:
+def gtin_batch(live_server: LiveServer, cooperative_id: int, gtin: str = GTIN) -> int:
     def make() -> int:
         cooperative = db.session.get(Cooperative, cooperative_id)
         assert cooperative is not None
-        product = make_product(db.session, cooperative, gtin=GTIN, name="Gạo ST25 túi 5 kg")
+        product = make_product(db.session, cooperative, gtin=gtin, name="Gạo ST25 túi 5 kg")
         return make_batch(db.session, product).id
 
     batch_id: int = in_app(live_server, make)
@@ -128,3 +131,42 @@ def test_offline_an_inspector_is_told_activation_needs_the_network(
     check(page, text)
     expect(page.locator(".verify-answer").first).to_have_attribute("data-verdict", "not activated")
     context.close()
+
+
+@pytest.mark.browser_context_args(locale="en-US", java_script_enabled=False)
+def test_a_clerk_checks_a_rolls_stickers_then_downloads_a_tspl_job_on_a_phone(
+    page: Page, live_server: LiveServer
+):
+    page.set_viewport_size(PHONE)
+    email, cooperative_id = new_staff(live_server, "HTX Cuộn mã in nhiệt")
+    gtin_batch(live_server, cooperative_id, THERMAL_GTIN)
+    sign_in(page, email)
+    page.goto("/rolls/new")
+    page.get_by_label("Printed for").select_option(label=f"Gạo ST25 túi 5 kg, GTIN {THERMAL_GTIN}")
+    page.get_by_label("How many codes").fill("3")
+    page.get_by_role("button", name="Create the roll").click()
+    expect(page.get_by_role("status").last).to_contain_text("phones read them")
+
+    page.get_by_label("Thermal roll, 40 × 25 mm").check()
+    page.get_by_label("TSPL job for a thermal printer").check()
+    page.get_by_role("button", name="Check these labels").click()
+    check = page.locator(".print-page__check")
+    expect(check).to_contain_text("QR codes too small for phones")
+    expect(check).to_contain_text("Choose Thermal roll, 50 × 30 mm (roll-50x30) instead.")
+    shot(page, "thermal-check")
+
+    page.get_by_label("Thermal roll, 50 × 30 mm").check()
+    page.get_by_label("A4 sheet, 3 × 8 stickers").check()
+    page.get_by_role("button", name="Download").click()  # a sheet for a thermal printer
+    expect(page.get_by_role("alert")).to_contain_text("TSPL and ZPL are for thermal label")
+    page.get_by_label("Thermal roll, 50 × 30 mm").check()
+    page.get_by_label("300 dpi (12 dots/mm)").check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+    download = download_info.value
+    assert download.suggested_filename == f"cuon-{THERMAL_GTIN}-R0001.tspl"
+    with open(download.path(), "rb") as job:
+        texts = [text for label in parse_tspl(job.read()).labels for text in qr_texts(label.image)]
+    stored = [text for text in codes_of_roll(live_server) if f"/01/{THERMAL_GTIN}/" in text]
+    assert len(stored) == 3
+    assert texts == stored

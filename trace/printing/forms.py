@@ -11,6 +11,7 @@ from wtforms import BooleanField, StringField
 from trace.common.forms import CheckboxListField, RegistryForm, TextRadioField
 from trace.printing.options import (
     CUSTOM_FIELDS,
+    FORMATS,
     LAYOUT_LABELS,
     LINE_LABELS,
     THERMAL_FORMATS,
@@ -18,6 +19,37 @@ from trace.printing.options import (
 )
 
 MILLIMETRES = {"inputmode": "decimal", "autocomplete": "off"}
+
+
+OUTPUT_CHOICES = {
+    "pdf": _l("PDF, every sheet, to print"),
+    "png": _l("PNG image of the first sheet"),
+    "tspl": _l("TSPL job for a thermal printer (TSC, Xprinter, Gprinter…)"),
+    "zpl": _l("ZPL job for a Zebra thermal printer"),
+}
+
+
+def output_field(formats: tuple[str, ...]) -> Any:
+    """The file to make, among ``formats``; shared by the batch and roll print forms."""
+    return TextRadioField(
+        _l("File"),
+        choices=[(name, label) for name, label in OUTPUT_CHOICES.items() if name in formats],
+        default="pdf",
+        description=_l(
+            "A TSPL or ZPL job prints a roll of labels: send the file to the printer as it is "
+            "(raw), not through a print dialog."
+        ),
+    )
+
+
+def dpi_field() -> Any:
+    """A thermal printer's resolution, for TSPL and ZPL."""
+    return TextRadioField(
+        _l("Thermal printer's resolution"),
+        choices=[("203", _l("203 dpi (8 dots/mm)")), ("300", _l("300 dpi (12 dots/mm)"))],
+        default="203",
+        description=_l("Only for TSPL and ZPL: it is on the printer's label or in its manual."),
+    )
 
 
 class PrintForm(RegistryForm):
@@ -48,26 +80,8 @@ class PrintForm(RegistryForm):
         choices=[("vi", "Tiếng Việt"), ("en", "English")],
         default="vi",
     )
-    output = TextRadioField(
-        _l("File"),
-        choices=[
-            ("pdf", _l("PDF, every sheet, to print")),
-            ("png", _l("PNG image of the first sheet")),
-            ("tspl", _l("TSPL job for a thermal printer (TSC, Xprinter, Gprinter…)")),
-            ("zpl", _l("ZPL job for a Zebra thermal printer")),
-        ],
-        default="pdf",
-        description=_l(
-            "A TSPL or ZPL job prints a roll of labels: send the file to the printer as it is "
-            "(raw), not through a print dialog."
-        ),
-    )
-    dpi = TextRadioField(
-        _l("Thermal printer's resolution"),
-        choices=[("203", _l("203 dpi (8 dots/mm)")), ("300", _l("300 dpi (12 dots/mm)"))],
-        default="203",
-        description=_l("Only for TSPL and ZPL: it is on the printer's label or in its manual."),
-    )
+    output = output_field(FORMATS)
+    dpi = dpi_field()
 
     ERROR_FIELDS: ClassVar[Mapping[str, str]] = {"format": "output"}
 

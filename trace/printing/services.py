@@ -7,7 +7,7 @@ from the batch's public facts; ``labels`` only lays it out and draws it.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from itertools import repeat
@@ -64,11 +64,7 @@ class PrintRun:
 
     def to_file(self, report: RunReport | None = None) -> IO[bytes]:
         """The rendered file, rewound; over a few megabytes it waits on disk, not in memory."""
-        # The caller closes it, once the file is sent.
-        output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
-        self.render(output, report=report)
-        output.seek(0)
-        return output
+        return spooled(lambda output: self.render(output, report=report))
 
     def render(
         self,
@@ -77,22 +73,42 @@ class PrintRun:
         *,
         report: RunReport | None = None,
     ) -> None:
-        """Write the run as the options ask: a PDF of every page, one PNG page, or a thermal
-        printer's job (a roll: ``on_page`` counts labels, each its own page); ``report``
-        collects what a ``RunSummary`` tells of it."""
-        layout, dpi = self.options.layout, self.options.dpi
-        if self.options.format == "png":
-            out.write(render_png(self.labels(), layout, dpi=dpi, report=report))
-        elif self.options.format in ("tspl", "zpl"):
-            render_job = render_tspl if self.options.format == "tspl" else render_zpl
-            render_job(self.labels(), layout, out, dpi=dpi, on_label=on_page)
-            if report is not None:  # a roll's labels share one geometry: the first tells
-                report.include(inspect_page(self.labels(), layout))
-        else:
-            note = calibration_note(self.options.language)
-            render_pdf(
-                self.labels(), layout, out, on_page=on_page, report=report, calibration_note=note
-            )
+        """Write the run as its options ask (``render_labels``)."""
+        render_labels(self.labels, self.options, out, on_page, report=report)
+
+
+def render_labels(
+    labels: Callable[[], Iterable[LabelContent]],
+    options: PrintOptions,
+    out: BinaryIO,
+    on_page: Callable[[int], None] | None = None,
+    *,
+    report: RunReport | None = None,
+) -> None:
+    """Write labels as ``options`` ask: a PDF of every page, one PNG page, or a thermal
+    printer's job (a roll: ``on_page`` counts labels, each its own page); ``report`` collects
+    what a ``RunSummary`` tells of it. ``labels`` gives them afresh each time it is called,
+    as a printer's job is inspected after it is written. Batch runs and rolls share it."""
+    layout, dpi = options.layout, options.dpi
+    if options.format == "png":
+        out.write(render_png(labels(), layout, dpi=dpi, report=report))
+    elif options.format in ("tspl", "zpl"):
+        render_job = render_tspl if options.format == "tspl" else render_zpl
+        render_job(labels(), layout, out, dpi=dpi, on_label=on_page)
+        if report is not None:  # a roll's labels share one geometry: the first tells
+            report.include(inspect_page(labels(), layout))
+    else:
+        note = calibration_note(options.language)
+        render_pdf(labels(), layout, out, on_page=on_page, report=report, calibration_note=note)
+
+
+def spooled(write: Callable[[BinaryIO], None]) -> IO[bytes]:
+    """What ``write`` writes, rewound; over a few megabytes it waits on disk, not in memory."""
+    # The caller closes it, once the file is sent.
+    output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
+    write(output)
+    output.seek(0)
+    return output
 
 
 def print_run(

@@ -1,60 +1,104 @@
 """A roll's labels as ``labels`` draws them: the product's (or cooperative's) name and the
-serial under each code. A roll carries no lot or date: it is printed before packing."""
+serial under each code. A roll carries no lot or date: it is printed before packing.
+
+The file is a PDF, or a TSPL or ZPL job for a thermal printer, checked by the batch print
+options (``read_options``: the same choices, the same refusals) and drawn by the same
+``render_labels``; the same ``RunSummary`` tells whether phones read its codes.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Callable
-from typing import IO, BinaryIO, cast
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import IO, Any, BinaryIO
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from labels import LAYOUTS, LabelContent, Layout, render_pdf
-from trace.printing.services import SPOOL_BYTES, calibration_note
+from labels import LAYOUTS, LabelContent
+from labels.legibility import RunReport, inspect_page
+from trace.common.field_errors import FieldErrors
+from trace.printing.options import MEDIA_TYPES, PrintOptions, read_options
+from trace.printing.report import RunSummary
+from trace.printing.services import render_labels, spooled
 from trace.rolls.models import Roll
 from trace.rolls.services import roll_codes
 
 DEFAULT_LAYOUT = "roll-50x30"
+# A roll is every code once, on the printer or on sheets: no one-page PNG.
+ROLL_FORMATS = ("pdf", "tspl", "zpl")
 
 
-def roll_layout(name: object) -> Layout:
-    """A built-in layout by name; the default roll when the name is none of them."""
-    return LAYOUTS.get(str(name), LAYOUTS[DEFAULT_LAYOUT])
+def read_roll_options(values: Mapping[str, Any]) -> PrintOptions:
+    """A built-in layout (the roll by default), the file (PDF by default) and, for a thermal
+    printer, its dpi; ``InvalidInput`` names each field to fix, as the batch print page does.
+    The count is the roll's: the options carry none."""
+    layout = values.get("layout") or DEFAULT_LAYOUT
+    output = values.get("format") or "pdf"
+    errors = FieldErrors()
+    if layout not in LAYOUTS:
+        errors.add("layout", _l("Choose one of: %(known)s.", known=", ".join(LAYOUTS)))
+    if output not in ROLL_FORMATS:
+        errors.add("format", _l("Choose one of: %(known)s.", known=", ".join(ROLL_FORMATS)))
+    errors.raise_if_any()
+    chosen = {"layout": layout, "format": output, "dpi": values.get("dpi")}
+    return read_options({**chosen, "language": values.get("language") or "vi"})
 
 
-def write_roll_pdf(
-    session: Session,
-    roll: Roll,
-    layout: Layout,
-    out: BinaryIO,
-    *,
-    language: str,
-    before_drawing: Callable[[], None] | None = None,
-    on_page: Callable[[int], None] | None = None,
-) -> None:
-    """Every label of the roll into ``out``; the codes are read before ``before_drawing``.
-    A sheet's calibration bar or page speaks ``language``."""
+@dataclass(frozen=True)
+class RollRun:
+    """A roll's stored codes with what each label shows, drawn as ``options`` ask."""
+
+    roll: Roll
+    options: PrintOptions
+    title: str
+    lines: tuple[str, ...]
+    label_codes: list[tuple[str, str]]  # (code, serial) in printing order
+
+    @property
+    def count(self) -> int:
+        return len(self.label_codes)
+
+    @property
+    def file_name(self) -> str:
+        under = self.roll.gtin or self.roll.prefix or "roll"
+        return f"cuon-{under}-R{self.roll.number:04d}.{self.options.format}"
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.options.format]
+
+    def labels(self) -> Iterator[LabelContent]:
+        return (
+            LabelContent(code=code, title=self.title, lines=self.lines, serial=serial)
+            for code, serial in self.label_codes
+        )
+
+    def render(
+        self,
+        out: BinaryIO,
+        on_page: Callable[[int], None] | None = None,
+        *,
+        report: RunReport | None = None,
+    ) -> None:
+        render_labels(self.labels, self.options, out, on_page, report=report)
+
+    def to_file(self, report: RunReport | None = None) -> IO[bytes]:
+        return spooled(lambda output: self.render(output, report=report))
+
+
+def roll_run(
+    session: Session, roll: Roll, options: PrintOptions, limit: int | None = None
+) -> RollRun:
+    """The roll's labels (its first ``limit`` ones), everything they show read now, so the
+    transaction may end before drawing."""
     title = roll.product.name if roll.product is not None else roll.cooperative.name
-    lines = (roll.cooperative.name,)
-    labels = [(code.text, code.serial) for code in roll_codes(session, roll)]
-    if before_drawing is not None:
-        before_drawing()
-    contents = (
-        LabelContent(code=text, title=title, lines=lines, serial=serial) for text, serial in labels
-    )
-    note = calibration_note(language)
-    render_pdf(contents, layout, out, on_page=on_page, calibration_note=note)
+    codes = [(code.text, code.serial) for code in roll_codes(session, roll, limit)]
+    return RollRun(roll, options, title, (roll.cooperative.name,), codes)
 
 
-def roll_pdf(session: Session, roll: Roll, layout: Layout, language: str) -> IO[bytes]:
-    """Every label of the roll as one PDF, rewound; a large one waits on disk."""
-    # The caller closes it, once the file is sent.
-    output = cast(BinaryIO, tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES))  # noqa: SIM115
-    write_roll_pdf(session, roll, layout, output, language=language)
-    output.seek(0)
-    return output
-
-
-def roll_file_name(roll: Roll) -> str:
-    under = roll.gtin or roll.prefix or "roll"
-    return f"cuon-{under}-R{roll.number:04d}.pdf"
+def roll_summary(session: Session, roll: Roll, options: PrintOptions) -> RunSummary:
+    """What the first sheet (or label) of the roll will tell, from its own stored codes."""
+    layout = options.layout
+    first = roll_run(session, roll, options, limit=layout.per_page)
+    return RunSummary.of(inspect_page(first.labels(), layout), layout)

@@ -192,9 +192,10 @@ def list_rolls(session: Session, user: User, page: int = 1) -> Page[Roll]:
     return Page(items=list(rolls), total=total, page=page, per_page=ROLLS_PER_PAGE)
 
 
-def roll_codes(session: Session, roll: Roll) -> list[RollCode]:
-    """A roll's codes in printing order."""
+def roll_codes(session: Session, roll: Roll, limit: int | None = None) -> list[RollCode]:
+    """A roll's codes in printing order (its first ``limit`` ones)."""
     query = select(RollCode).where(RollCode.roll_id == roll.id).order_by(RollCode.sequence)
+    query = query.limit(limit)
     return list(session.scalars(query))
 
 

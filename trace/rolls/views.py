@@ -1,30 +1,37 @@
 """Roll pages: the rolls, a new roll, a roll's file, and activating a range on a batch.
 
 Creating a roll signs and stores its codes (a POST with a CSRF token), then leads to the
-roll's page; its file is drawn from the stored codes, so downloading it again (a GET)
-issues nothing. Activation is a small form that works on a phone: each field takes a
+roll's page. The page tells, for the stickers chosen, whether phones will read the codes and
+which lines do not fit; its form posts either "Check" (the page again, for the new choice)
+or "Download": the file (PDF, TSPL or ZPL) drawn from the stored codes, so downloading it
+again issues nothing. Activation is a small form that works on a phone: each field takes a
 serial, or a code scanned or pasted whole.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from labels import LAYOUTS
 from trace.auth.access import WRITERS, roles_required
+from trace.auth.models import User
 from trace.batches.models import Batch
 from trace.batches.services.batches import get_batch_for_writing
 from trace.common.views import caller, form_status, submit
 from trace.db import db
-from trace.errors import Conflict
-from trace.printing.options import LAYOUT_LABELS
+from trace.errors import Conflict, InvalidInput
+from trace.printing.options import LAYOUT_LABELS, PrintOptions
+from trace.printing.report import RunSummary
+from trace.printing.responses import file_response
 from trace.rolls import services
 from trace.rolls.activation import activate_range
-from trace.rolls.forms import ROLL_LAYOUTS, ActivationForm, RollForm
+from trace.rolls.forms import ActivationForm, RollForm, RollPrintForm
 from trace.rolls.jobs import is_large_roll, start_roll_job
-from trace.rolls.printing import DEFAULT_LAYOUT, roll_file_name, roll_layout, roll_pdf
+from trace.rolls.models import Roll
+from trace.rolls.printing import DEFAULT_LAYOUT, read_roll_options, roll_run, roll_summary
 
 blueprint = Blueprint("rolls", __name__)
 
@@ -66,37 +73,57 @@ def new_roll() -> ResponseReturnValue:
 @blueprint.get("/rolls/<id:roll_id>")
 @roles_required(*WRITERS)
 def roll(roll_id: int) -> ResponseReturnValue:
+    """The roll, and what the stickers in ``?layout=`` (the roll's own by default) tell."""
     found = services.get_roll(db.session, caller(), roll_id)
-    return render_template(
-        "rolls/detail.html",
-        roll=found,
-        activated=services.activated_count(db.session, found),
-        layouts=ROLL_LAYOUTS,
-        chosen_layout=request.args.get("layout", DEFAULT_LAYOUT),
-    )
+    chosen = request.args.get("layout", "")
+    form = RollPrintForm(layout=chosen if chosen in LAYOUTS else DEFAULT_LAYOUT)
+    summary = roll_summary(db.session, found, read_roll_options(form.values()))
+    return _roll_page(found, form, summary)
 
 
 @blueprint.post("/rolls/<id:roll_id>/labels")
 @roles_required(*WRITERS)
 def roll_labels(roll_id: int) -> ResponseReturnValue:
-    """The roll's PDF at once, or for a large roll (``TRACE_JOB_THRESHOLD_LABELS``) its job's
-    page. A POST, as a job is a record; the codes drawn are always the stored ones."""
+    """ "Check" answers the page again for the choices; "Download" (the default) the file at
+    once, or for a large roll (``TRACE_JOB_THRESHOLD_LABELS``) its job's page. A POST, as a
+    job is a record; the codes drawn are always the stored ones. Bad choices (a sheet for a
+    thermal printer) are sent back with their reason, nothing drawn or queued."""
     user = caller()
     found = services.get_roll(db.session, user, roll_id)
-    layout_name = request.form.get("layout", DEFAULT_LAYOUT)
-    if is_large_roll(found):
-        job = start_roll_job(db.session, user, found, layout_name)
+    form = RollPrintForm()
+    summary = None
+    if form.validate():
+        try:
+            options = read_roll_options({**form.values(), "language": _language()})
+        except InvalidInput as error:
+            form.attach_errors(error.errors)
+        else:
+            if request.form.get("action", "download") == "download":
+                return _download(user, found, options)
+            summary = roll_summary(db.session, found, options)
+    return _roll_page(found, form, summary), 422 if form.errors else 200
+
+
+def _download(user: User, roll: Roll, options: PrintOptions) -> ResponseReturnValue:
+    if is_large_roll(roll):
+        job = start_roll_job(db.session, user, roll, options)
         return redirect(url_for("jobs.job", public_id=job.public_id), 303)
-    language = str(get_locale() or "vi")
-    rendered = roll_pdf(db.session, found, roll_layout(layout_name), language)
-    response = send_file(
-        rendered,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=roll_file_name(found),
+    return file_response(roll_run(db.session, roll, options), as_attachment=True)
+
+
+def _roll_page(roll: Roll, form: RollPrintForm, summary: RunSummary | None) -> str:
+    return render_template(
+        "rolls/detail.html",
+        roll=roll,
+        activated=services.activated_count(db.session, roll),
+        form=form,
+        summary=summary,
     )
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+
+
+def _language() -> str:
+    """The clerk's language, for a sheet's calibration page."""
+    return str(get_locale() or "vi")
 
 
 @blueprint.route("/batches/<id:batch_id>/activate", methods=["GET", "POST"])
