@@ -97,7 +97,7 @@ def _draw_label(
     block = fit_text(geometry.text, label.title, label.lines, label.footer, label.ocop_stars)
     report.saw_text(block)
     for line in block.lines:
-        _draw_line(draw, line, origin, scale)
+        draw_line(draw, line, origin, scale)
     for star in block.stars:
         points = star_points(
             origin[0] + star.centre_x_mm, origin[1] + star.centre_y_mm, star.radius_mm
@@ -106,7 +106,7 @@ def _draw_label(
     if label.serial is not None and geometry.serial is not None:
         serial = fit_serial(geometry.serial, label.serial)
         if serial is not None:
-            _draw_line(draw, serial, origin, scale)
+            draw_line(draw, serial, origin, scale)
 
 
 def _draw_qr(
@@ -123,7 +123,9 @@ def _draw_qr(
     image.paste(modules.resize((side, side), Image.Resampling.NEAREST), (left, top))
 
 
-def _draw_line(draw: Draw, line: TextLine, origin: tuple[float, float], scale: float) -> None:
+def draw_line(draw: Draw, line: TextLine, origin: tuple[float, float], scale: float) -> None:
+    """Each glyph where the font's own advances put it (see the module); also the thermal
+    printers' bitmaps' text (``labels.raster``)."""
     size_mm = line.size_pt * MM_PER_PT
     font = _pillow_font(line.weight, round(size_mm * scale, 2))
     pen_mm = origin[0] + line.x_mm

@@ -18,15 +18,14 @@ fonts have no Vietnamese diacritics, so the whole label goes to the printer as o
 from __future__ import annotations
 
 import functools
-import io
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from labels.content import LabelContent
 from labels.errors import LabelError
-from labels.fit import TextLine, fit_serial, fit_text, measure
-from labels.fonts import Weight, font_face
-from labels.geometry import MM_PER_PT, LabelGeometry, label_geometry, star_points
+from labels.fit import fit_serial, fit_text
+from labels.geometry import LabelGeometry, label_geometry, star_points
+from labels.png import draw_line
 from labels.qr import QUIET_ZONE_MODULES, qr_matrix
 
 THERMAL_DPIS = (203, 300)  # 8 and 12 dots a millimetre: the two heads label printers have
@@ -78,7 +77,7 @@ def render_label(label: LabelContent, width_mm: float, height_mm: float, dpi: in
     if label.serial is not None and geometry.serial is not None:
         serial = fit_serial(geometry.serial, label.serial)
         if serial is not None:
-            _draw_line(_draw(image), serial, dots_per_mm(dpi))
+            draw_line(_draw(image), serial, (0.0, 0.0), dots_per_mm(dpi))
     return image
 
 
@@ -100,7 +99,7 @@ def _shared_part(
     geometry = label_geometry(width_mm, height_mm, has_serial)
     block = fit_text(geometry.text, title, lines, footer, ocop_stars)
     for line in block.lines:
-        _draw_line(draw, line, scale)
+        draw_line(draw, line, (0.0, 0.0), scale)
     for star in block.stars:
         points = star_points(star.centre_x_mm, star.centre_y_mm, star.radius_mm)
         draw.polygon([(x * scale, y * scale) for x, y in points], fill=0)
@@ -123,22 +122,3 @@ def _draw_qr(image: Image.Image, code: str, geometry: LabelGeometry, dpi: int) -
     top = round((zone.y + zone.height / 2) * scale - side / 2)
     modules = Image.frombytes("L", (matrix.size, matrix.size), matrix.pixels).convert("1")
     image.paste(modules.resize((side, side), Image.Resampling.NEAREST), (left, top))
-
-
-def _draw_line(draw: ImageDraw.ImageDraw, line: TextLine, scale: float) -> None:
-    """Each glyph where the font's own advances put it, as ``labels.png`` draws them."""
-    size_mm = line.size_pt * MM_PER_PT
-    font = _pillow_font(line.weight, round(size_mm * scale, 2))
-    pen_mm = line.x_mm
-    baseline = line.baseline_mm * scale
-    for char in line.text:
-        if not char.isspace():
-            draw.text((pen_mm * scale, baseline), char, font=font, fill=0, anchor="ls")
-        pen_mm += measure(line.weight, char).advance * size_mm
-
-
-@functools.lru_cache(maxsize=32)
-def _pillow_font(weight: Weight, size_px: float) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(
-        io.BytesIO(font_face(weight).data), size_px, layout_engine=ImageFont.Layout.BASIC
-    )
