@@ -17,7 +17,7 @@ from trace.batches.models import Batch
 from trace.db import db
 from trace.registry.models import Product
 
-GTIN = "08934567000024"
+GTIN = "08934567000109"  # a GTIN of its own: the live server's database is shared
 
 
 def test_an_unknown_lot_under_a_known_gtin_shows_the_product(
