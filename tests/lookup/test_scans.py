@@ -13,6 +13,7 @@ from tests.registry.test_views_common import text_of
 from trace.batches.services import codes, issuing
 from trace.feedback.models import Report
 from trace.scans.models import Scan
+from trace.signing.codes import LabelData
 
 
 def scans(session):
@@ -75,6 +76,27 @@ def test_a_code_signed_with_our_key_for_no_batch_we_issued_is_recorded_for_the_a
     [scan] = scans(session)
     assert (scan.verdict, scan.is_signature_valid) == ("unknown batch", True)
     assert (scan.batch_id, scan.label_code_id, scan.code_text) == (None, None, forged)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        LabelData(BASE, prefix="HTXCOPY", serial="R0001-00001"),
+        LabelData(BASE, gtin="08934567000109", serial="R0001-00001"),
+    ],
+    ids=["prefix", "gtin"],
+)
+def test_a_pre_printed_code_signed_with_our_key_for_no_roll_is_recorded_for_the_alerts(
+    client, session, label, data
+):
+    forged = issuing.signer_for(session).sign(data)
+    assert visit(client, forged.removeprefix(BASE)).status_code == 404
+    [scan] = scans(session)
+    assert (scan.verdict, scan.is_signature_valid, scan.code_text) == (
+        "unknown batch",
+        True,
+        forged,
+    )
 
 
 def test_a_unit_scanned_twice_tells_the_second_visitor(client, session, tenants, label):

@@ -168,15 +168,13 @@ def _not_found(
         pending = roll_code_at(db.session, path.gtin, path.prefix, path.serial or "")
         if pending is not None:
             return _not_activated(pending, text)
-    if path.lot is not None or path.batch_code is not None:
-        choices = other_spellings(db.session, path)
-        # The signature goes no further than here: its copied-key signal is kept now.
-        if text is not None:
-            _record_unknown_label(text)
-        if len(choices) == 1:
-            return _respelled(respelled_path(choices[0], path))
-    else:
-        choices = []
+    named = path.lot is not None or path.batch_code is not None
+    choices = other_spellings(db.session, path) if named else []
+    # The signature goes no further than here: its copied-key signal is kept now.
+    if text is not None:
+        _record_unknown_label(text)
+    if len(choices) == 1:
+        return _respelled(respelled_path(choices[0], path))
     product = product_by_gtin(db.session, path.gtin) if path.gtin is not None else None
     if product is not None:
         return _product_level(product, path, raw_query, requested)
