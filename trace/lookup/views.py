@@ -326,18 +326,7 @@ def _not_activated(pending: RollCode, text: str | None) -> Response:
     """
     verdict = verify_code(db.session, text).verdict if text is not None else None
     if verdict is Verdict.NOT_ACTIVATED and text is not None:
-        write_after_reads(
-            db.session,
-            lambda: record_scan(
-                db.session,
-                code_text=text,
-                verdict=Verdict.NOT_ACTIVATED,
-                batch_id=None,
-                label_code_id=None,
-                remote_addr=request.remote_addr,
-                user_agent=request.headers.get("User-Agent"),
-            ),
-        )
+        _record_scan_of_no_label(text, Verdict.NOT_ACTIVATED)
     roll = pending.roll
     message = MESSAGES[verdict if verdict is not None else Verdict.NOT_ACTIVATED]
     return _page(
@@ -358,19 +347,24 @@ def _record_unknown_label(text: str) -> None:
     offline = verify_offline(text, key_set(db.session))
     if not offline.is_valid:
         return
+    _record_scan_of_no_label(text, Verdict.UNKNOWN_BATCH)
+    refresh_after_scans()
+
+
+def _record_scan_of_no_label(text: str, verdict: Verdict) -> None:
+    """A visit of a code that names no issued label (of no batch), with this verdict."""
     write_after_reads(
         db.session,
         lambda: record_scan(
             db.session,
             code_text=text,
-            verdict=Verdict.UNKNOWN_BATCH,
+            verdict=verdict,
             batch_id=None,
             label_code_id=None,
             remote_addr=request.remote_addr,
             user_agent=request.headers.get("User-Agent"),
         ),
     )
-    refresh_after_scans()
 
 
 @blueprint.get("/p/<id:product_id>/image.jpg")

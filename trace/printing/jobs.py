@@ -19,7 +19,7 @@ from trace.jobs.progress import ProgressWriter
 from trace.jobs.running import Outcome, failure_of, job_runner
 from trace.jobs.services import create_job
 from trace.printing.options import PrintOptions, read_options
-from trace.printing.services import label_texts, print_run
+from trace.printing.services import LabelRun, label_texts, print_run
 
 DRAWING = "drawing"
 
@@ -57,12 +57,16 @@ def run_labels(session: Session, job: Job, user: User, report: ProgressWriter) -
         raise failure_of(error) from error
     label_texts(run.batch, options)  # loads what the labels show before the commit
     commit_before_rendering(session)
-    per_page = options.layout.per_page
+    return draw_result(job, run, run.file_name, report)
+
+
+def draw_result(job: Job, run: LabelRun, name: str, report: ProgressWriter) -> Outcome:
+    """Draw the run into the job's file named ``name``, telling the labels drawn as each
+    page is written; the transaction has ended before (drawing takes long)."""
+    per_page, count = run.options.layout.per_page, run.count
     path = files.result_path(job.public_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    report(DRAWING, 0, run.count)
+    report(DRAWING, 0, count)
     with path.open("wb") as out:
-        run.render(
-            out, on_page=lambda pages: report(DRAWING, min(pages * per_page, run.count), run.count)
-        )
-    return Outcome(run.count, run.count, run.file_name, run.media_type)
+        run.render(out, on_page=lambda pages: report(DRAWING, min(pages * per_page, count), count))
+    return Outcome(count, count, name, run.media_type)

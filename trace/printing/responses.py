@@ -4,33 +4,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import IO, Protocol
+from typing import IO
 
 from flask import Response
 
 from labels.legibility import RunReport
-from trace.printing.options import PrintOptions
 from trace.printing.report import REPORT_HEADER, RunSummary
+from trace.printing.services import LabelRun
 
 CHUNK_BYTES = 256 * 1024
 
 
-class RenderableRun(Protocol):
-    """What a response needs of a run: a batch's (``PrintRun``) or a roll's (``RollRun``)."""
-
-    @property
-    def options(self) -> PrintOptions: ...
-
-    @property
-    def file_name(self) -> str: ...
-
-    @property
-    def media_type(self) -> str: ...
-
-    def to_file(self, report: RunReport | None = None) -> IO[bytes]: ...
-
-
-def file_response(run: RenderableRun, as_attachment: bool) -> Response:
+def file_response(run: LabelRun, as_attachment: bool) -> Response:
     """Stream the run's file from its spooled copy, closing it once sent (or abandoned); the
     ``X-Label-Report`` header tells the codes' legibility and the lines that did not fit."""
     report = RunReport()

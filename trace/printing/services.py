@@ -34,8 +34,44 @@ PREVIEW_SERIAL = "••••••••••"
 SAMPLE_SERIAL = "Z" * 10  # as long as an issued serial (``issuing.SERIAL_LENGTH``)
 
 
+class LabelRun:
+    """What a batch's run (``PrintRun``) and a roll's (``trace.rolls.printing.RollRun``) share:
+    their labels drawn as their options ask, to a stream or to a spooled file."""
+
+    options: PrintOptions
+
+    def labels(self) -> Iterator[LabelContent]:
+        raise NotImplementedError
+
+    @property
+    def count(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def file_name(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.options.format]
+
+    def to_file(self, report: RunReport | None = None) -> IO[bytes]:
+        """The rendered file, rewound; over a few megabytes it waits on disk, not in memory."""
+        return spooled(lambda output: self.render(output, report=report))
+
+    def render(
+        self,
+        out: BinaryIO,
+        on_page: Callable[[int], None] | None = None,
+        *,
+        report: RunReport | None = None,
+    ) -> None:
+        """Write the run as its options ask (``render_labels``)."""
+        render_labels(self.labels, self.options, out, on_page, report=report)
+
+
 @dataclass(frozen=True)
-class PrintRun:
+class PrintRun(LabelRun):
     """The labels of one run, drawn lazily so 10,000 of them never sit in memory at once."""
 
     batch: Batch
@@ -51,30 +87,12 @@ class PrintRun:
         suffix = "-serial" if self.options.is_serialised else ""
         return f"tem-{self.batch.code}{suffix}.{self.options.format}"
 
-    @property
-    def media_type(self) -> str:
-        return MEDIA_TYPES[self.options.format]
-
     def labels(self) -> Iterator[LabelContent]:
         texts = label_texts(self.batch, self.options)
         if len(self.label_codes) == 1:
             [(code, serial)] = self.label_codes
             return repeat(texts.content(code, serial), self.count)
         return (texts.content(code, serial) for code, serial in self.label_codes)
-
-    def to_file(self, report: RunReport | None = None) -> IO[bytes]:
-        """The rendered file, rewound; over a few megabytes it waits on disk, not in memory."""
-        return spooled(lambda output: self.render(output, report=report))
-
-    def render(
-        self,
-        out: BinaryIO,
-        on_page: Callable[[int], None] | None = None,
-        *,
-        report: RunReport | None = None,
-    ) -> None:
-        """Write the run as its options ask (``render_labels``)."""
-        render_labels(self.labels, self.options, out, on_page, report=report)
 
 
 def render_labels(

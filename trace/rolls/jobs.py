@@ -10,16 +10,14 @@ from sqlalchemy.orm import Session
 from trace.auth.models import User
 from trace.db import commit_before_rendering
 from trace.errors import NotFound, TraceError
-from trace.jobs import files
 from trace.jobs.models import Job, JobKind
 from trace.jobs.progress import ProgressWriter
 from trace.jobs.running import Outcome, failure_of, job_runner
 from trace.jobs.services import create_job
+from trace.printing.jobs import draw_result
 from trace.printing.options import PrintOptions
 from trace.rolls.models import Roll
 from trace.rolls.printing import read_roll_options, roll_run
-
-DRAWING = "drawing"
 
 
 def is_large_roll(roll: Roll) -> bool:
@@ -58,10 +56,4 @@ def run_roll_labels(session: Session, job: Job, user: User, report: ProgressWrit
     run = roll_run(session, roll, options)
     name = run.file_name  # read before the commit, which expires the roll
     commit_before_rendering(session)
-    per_page, count = options.layout.per_page, run.count
-    path = files.result_path(job.public_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    report(DRAWING, 0, count)
-    with path.open("wb") as out:
-        run.render(out, on_page=lambda pages: report(DRAWING, min(pages * per_page, count), count))
-    return Outcome(count, count, name, run.media_type)
+    return draw_result(job, run, name, report)

@@ -8,19 +8,19 @@ options (``read_options``: the same choices, the same refusals) and drawn by the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from labels import LAYOUTS, LabelContent
-from labels.legibility import RunReport, inspect_page
+from labels.legibility import inspect_page
 from trace.common.field_errors import FieldErrors
-from trace.printing.options import MEDIA_TYPES, PrintOptions, read_options
+from trace.printing.options import PrintOptions, read_options
 from trace.printing.report import RunSummary
-from trace.printing.services import render_labels, spooled
+from trace.printing.services import LabelRun
 from trace.rolls.models import Roll
 from trace.rolls.services import roll_codes
 
@@ -46,7 +46,7 @@ def read_roll_options(values: Mapping[str, Any]) -> PrintOptions:
 
 
 @dataclass(frozen=True)
-class RollRun:
+class RollRun(LabelRun):
     """A roll's stored codes with what each label shows, drawn as ``options`` ask."""
 
     roll: Roll
@@ -64,27 +64,11 @@ class RollRun:
         under = self.roll.gtin or self.roll.prefix or "roll"
         return f"cuon-{under}-R{self.roll.number:04d}.{self.options.format}"
 
-    @property
-    def media_type(self) -> str:
-        return MEDIA_TYPES[self.options.format]
-
     def labels(self) -> Iterator[LabelContent]:
         return (
             LabelContent(code=code, title=self.title, lines=self.lines, serial=serial)
             for code, serial in self.label_codes
         )
-
-    def render(
-        self,
-        out: BinaryIO,
-        on_page: Callable[[int], None] | None = None,
-        *,
-        report: RunReport | None = None,
-    ) -> None:
-        render_labels(self.labels, self.options, out, on_page, report=report)
-
-    def to_file(self, report: RunReport | None = None) -> IO[bytes]:
-        return spooled(lambda output: self.render(output, report=report))
 
 
 def roll_run(
