@@ -4,6 +4,7 @@ benchmarks and the concurrency test: started on loopback, stopped after."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -16,6 +17,8 @@ from pathlib import Path
 from trace.config import PROJECT_ROOT
 
 REDIS_URL = os.environ.get("TRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+WORKERS = 2
+WORKER_READY = re.compile(r"Worker (\d+) has loaded the app")
 
 
 def healthz_status(base_url: str) -> int:
@@ -25,6 +28,20 @@ def healthz_status(base_url: str) -> int:
             return int(answer.status)
     except OSError as error:
         return int(getattr(error, "code", 0) or 0)
+
+
+def ready_workers(log_path: Path) -> set[int]:
+    """The workers that have loaded the app (trace/gunicorn_config.post_worker_init)."""
+    return {int(pid) for pid in WORKER_READY.findall(log_path.read_text(errors="replace"))}
+
+
+def _wait_for_every_worker(server: subprocess.Popen[bytes], log_path: Path, deadline: float):
+    """/healthz answers once the first worker has loaded the app; the second may load it
+    seconds later on a busy machine, and until then every request goes to the first."""
+    while len(ready_workers(log_path)) < WORKERS:
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn's workers did not all start; its log: {log_path}")
+        time.sleep(0.1)
 
 
 @contextmanager
@@ -47,7 +64,7 @@ def production_gunicorn(
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
         "--workers",
-        "2",
+        str(WORKERS),
         "--config",
         "python:trace.gunicorn_config",
         "--bind",
@@ -64,6 +81,7 @@ def production_gunicorn(
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn did not answer /healthz; its log: {log_path}")
             time.sleep(0.2)
+        _wait_for_every_worker(server, log_path, deadline)
         yield server
     finally:
         server.send_signal(signal.SIGINT)  # quick shutdown: every client has had its answer

@@ -82,6 +82,7 @@ def test_invite_set_a_password_then_disable(page: Page, browser: Browser, live_s
     tax_code = cooperative.tax_code
     sign_in(page, new_operator(live_server))
     page.get_by_role("navigation", name="Records").get_by_role("link", name="People").click()
+    page.wait_for_url("**/users")  # the new page loaded, not the dashboard leaving
     capture(page, "list")
     page.get_by_role("link", name="Invite a person").first.click()
     page.get_by_label("Email").fill("thu.pham@htx-myxuyen.vn")

@@ -164,6 +164,7 @@ def test_clerk_adds_a_farming_area_in_another_province(
     email, _ = new_staff(live_server, "HTX Tôm Đầm Dơi")
     sign_in(phone, email)
     records_nav(phone).get_by_role("link", name="Farming areas").click()
+    phone.wait_for_url("**/farming-areas")  # the new page loaded, not the dashboard leaving
     capture(phone, "farming-area-empty")
     phone.get_by_role("link", name="Add the first farming area").click()
 
