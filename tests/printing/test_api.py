@@ -27,6 +27,18 @@ def test_a_pdf_of_batch_copies(client, session, tenants, batch, tmp_path):
     assert qr_texts_in_pdf(response.get_data(), tmp_path) == [code] * 26
 
 
+def test_a_custom_sheet_printed_to_the_edge(client, session, tenants, batch, tmp_path):
+    """15 mm stickers cut to the sheet's edge fit a printer with no unprintable edge."""
+    api = caller(client, session, tenants.staff_a)
+    edge = {"layout": "custom", "width_mm": 15, "height_mm": 15, "columns": 14, "rows": 19}
+    edge |= {"margin_left_mm": 0, "margin_top_mm": 0, "count": 2}
+    assert api.get(URL.format(batch.id), **edge).status_code == 422
+    response = api.get(URL.format(batch.id), printable_margin_mm=0, **edge)
+    assert response.status_code == 200
+    code = codes.batch_code(session, tenants.staff_a, batch.id).text
+    assert qr_texts_in_pdf(response.get_data(), tmp_path) == [code] * 2
+
+
 def test_serialised_pngs_issue_units(client, session, tenants, batch):
     api = caller(client, session, tenants.staff_a)
     response = api.get(
@@ -47,6 +59,7 @@ def test_bad_arguments_are_422_and_issue_nothing(client, session, tenants, batch
         {"format": "svg"},
         {"layout": "a5"},
         {"layout": "custom"},
+        {"layout": "custom", "width_mm": 60, "height_mm": 40, "printable_margin_mm": 25},
         {"lines": "price"},
         {"color": "red"},
     ):

@@ -101,3 +101,17 @@ def test_the_command_names_small_codes_and_the_lines_left_out(runner, batch, tmp
     )
     assert "điện thoại quét được" in roomy.stdout
     assert "Không đủ chỗ" not in roomy.stdout
+
+
+def test_a_custom_sheet_with_the_printers_own_margin(runner, session, batch, tmp_path):
+    out = tmp_path / "tem.pdf"
+    edge = ["--layout", "custom", "--width-mm", "15", "--height-mm", "15", "--columns", "14"]
+    edge += ["--rows", "19", "--margin-left-mm", "0", "--margin-top-mm", "0", "--count", "2"]
+    refused = labels(runner, batch.code, *edge, "--out", str(out))
+    assert refused.exit_code != 0
+    assert "5 mm mà máy in không in được" in refused.output
+    assert not out.exists()
+    result = labels(runner, batch.code, *edge, "--printable-margin-mm", "0", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    code = codes.batch_code(session, None, batch.id).text
+    assert qr_texts_in_pdf(out.read_bytes(), tmp_path) == [code] * 2

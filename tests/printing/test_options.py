@@ -73,6 +73,14 @@ def test_a_custom_size_becomes_a_layout():
         ({"layout": "custom", "width_mm": "-5", "height_mm": "30"}, "width_mm"),
         ({"layout": "custom", "width_mm": "5", "height_mm": "5"}, "layout"),
         ({"layout": "custom", "width_mm": "300", "height_mm": "30", "columns": "2"}, "layout"),
+        (
+            {"layout": "custom", "width_mm": "60", "height_mm": "40", "printable_margin_mm": "25"},
+            "printable_margin_mm",
+        ),
+        (
+            {"layout": "custom", "width_mm": "60", "height_mm": "40", "printable_margin_mm": "-1"},
+            "printable_margin_mm",
+        ),
     ],
 )
 def test_each_problem_is_named_at_its_field(values, field):
@@ -103,3 +111,26 @@ def test_custom_stickers_at_the_sheets_edge_need_room_inside_the_printers_margin
     assert "5 mm the printer cannot print" in str(message)
     roomy = read_options({**values, "margin_left_mm": "", "margin_top_mm": "", "columns": "12"})
     assert roomy.layout.printable_margin_mm == 5
+
+
+def test_a_custom_layout_takes_its_printers_margin():
+    """Stickers cut to the sheet's edge print whole on a printer that prints to the edge;
+    a printer with a 3.5 mm edge refuses them, naming its own margin."""
+    values = {
+        "layout": "custom",
+        "width_mm": "15",
+        "height_mm": "15",
+        "columns": "14",
+        "rows": "19",
+        "margin_left_mm": "0",
+        "margin_top_mm": "0",
+    }
+    edge_to_edge = read_options({**values, "printable_margin_mm": "0"}).layout
+    assert (edge_to_edge.printable_margin_mm, edge_to_edge.per_page) == (0, 14 * 19)
+    with pytest.raises(InvalidInput) as raised:
+        read_options({**values, "printable_margin_mm": "3,5"})
+    [message] = raised.value.errors["layout"]
+    assert "3.5 mm the printer cannot print" in str(message)
+    roll = {"layout": "custom", "width_mm": "50", "height_mm": "30"}
+    assert read_options(roll).layout.printable_margin_mm == 0
+    assert read_options({**roll, "printable_margin_mm": "1"}).layout.printable_margin_mm == 1

@@ -164,3 +164,31 @@ def test_the_custom_sizes_open_only_for_the_custom_layout(client, tenants, batch
     # A custom size with a mistake keeps its fields open, the mistake in view.
     wrong = post(client, batch, form(action="preview", layout="a4-3x8", width_mm="abc"))
     assert '<details class="print-page__custom" id="custom-size"' in wrong.get_data(as_text=True)
+
+
+def test_a_custom_sheet_takes_the_printers_own_margin(client, tenants, batch):
+    """Stickers cut to the sheet's edge: refused with the default 5 mm the printer leaves,
+    printed when the clerk says the printer prints to the edge; too wide a margin is named."""
+    sign_in(client, tenants.staff_a)
+    page = client.get(page_url(batch))
+    assert "Lề máy in không in được (mm)" in text_of(page)
+    edge = form(
+        action="download",
+        layout="custom",
+        width_mm="15",
+        height_mm="15",
+        columns="14",
+        rows="19",
+        margin_left_mm="0",
+        margin_top_mm="0",
+        count="3",
+    )
+    refused = post(client, batch, edge)
+    assert refused.status_code == 422
+    assert "5 mm mà máy in không in được" in text_of(refused)
+    printed = post(client, batch, {**edge, "printable_margin_mm": "0"})
+    assert printed.status_code == 200
+    assert printed.mimetype == "application/pdf"
+    too_wide = post(client, batch, {**edge, "printable_margin_mm": "25"})
+    assert too_wide.status_code == 422
+    assert "từ 0 đến 20 mm" in field_errors(too_wide, "printable_margin_mm")

@@ -82,6 +82,12 @@ class LabelArgs(InputSchema):
     margin_top_mm = fields.Float()
     gap_x_mm = fields.Float()
     gap_y_mm = fields.Float()
+    printable_margin_mm = fields.Float(
+        metadata={
+            "description": "Custom layout: the edge the printer cannot print, 0-20 mm "
+            "(5 on a sheet, 0 on a roll, unless given)."
+        }
+    )
 
 
 @blueprint.get(f"/batches/{ID}/labels")

@@ -67,6 +67,13 @@ from trace.printing.services import PrintRun, print_run
 @click.option("--gap-x-mm", "gap_x_mm", default="0", help="Custom layout.")
 @click.option("--gap-y-mm", "gap_y_mm", default="0", help="Custom layout.")
 @click.option(
+    "--printable-margin-mm",
+    "printable_margin_mm",
+    default="",
+    help="Custom layout: the edge the printer cannot print, 0-20 (default 5 on a sheet, "
+    "0 on a roll).",
+)
+@click.option(
     "--out",
     "out",
     required=True,

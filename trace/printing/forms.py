@@ -62,6 +62,14 @@ class PrintForm(RegistryForm):
     margin_top_mm = StringField(_l("Top margin (mm)"), render_kw=MILLIMETRES)
     gap_x_mm = StringField(_l("Gap between columns (mm)"), default="0", render_kw=MILLIMETRES)
     gap_y_mm = StringField(_l("Gap between rows (mm)"), default="0", render_kw=MILLIMETRES)
+    printable_margin_mm = StringField(
+        _l("Edge the printer cannot print (mm)"),
+        render_kw=MILLIMETRES,
+        description=_l(
+            "Nothing is drawn this close to the paper's edge: 5 mm unless given on a sheet, "
+            "0 on a roll."
+        ),
+    )
     count = StringField(_l("How many labels"), default="24", render_kw={"inputmode": "numeric"})
     serialised = BooleanField(
         _l("One code per item (serialised)"),

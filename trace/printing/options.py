@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 
 from labels import LAYOUTS, Layout, LayoutError, custom_layout
@@ -45,9 +46,12 @@ MILLIMETRE_FIELDS = (
     "margin_top_mm",
     "gap_x_mm",
     "gap_y_mm",
+    "printable_margin_mm",
 )
 CUSTOM_FIELDS = (*MILLIMETRE_FIELDS, "columns", "rows")
 MAX_GRID = 50
+# Office printers leave 3 to 6 mm unprinted; more than this is a mistyped size, not a printer.
+MAX_PRINTABLE_MARGIN_MM = 20
 
 
 class LabelLine(enum.StrEnum):
@@ -147,6 +151,14 @@ def _custom_layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | N
     size = {field: _size(errors, field, values.get(field)) for field in MILLIMETRE_FIELDS}
     columns = _whole_number(errors, "columns", values.get("columns") or 1, 1, MAX_GRID)
     rows = _whole_number(errors, "rows", values.get("rows") or 1, 1, MAX_GRID)
+    printable_margin = size["printable_margin_mm"]
+    if printable_margin is not None and printable_margin > MAX_PRINTABLE_MARGIN_MM:
+        message = _l(
+            "Enter the edge your printer cannot print, from 0 to %(most)d mm (5 mm on most "
+            "office printers).",
+            most=MAX_PRINTABLE_MARGIN_MM,
+        )
+        errors.add("printable_margin_mm", message)
     if errors.errors or columns is None or rows is None:
         return None
     if min(size["width_mm"] or 0, size["height_mm"] or 0) < MIN_LABEL_MM:
@@ -167,12 +179,14 @@ def _custom_layout(errors: FieldErrors, values: Mapping[str, Any]) -> Layout | N
             margin_top_mm=size["margin_top_mm"],
             gap_x_mm=size["gap_x_mm"] or 0,
             gap_y_mm=size["gap_y_mm"] or 0,
+            printable_margin_mm=printable_margin,
         )
     except MarginError:
+        margin = SHEET_PRINTABLE_MARGIN_MM if printable_margin is None else printable_margin
         message = _l(
-            "The labels at the sheet's edge reach too far into the %(margin)d mm the printer "
+            "The labels at the sheet's edge reach too far into the %(margin)s mm the printer "
             "cannot print: leave margins around the labels, or make them larger.",
-            margin=SHEET_PRINTABLE_MARGIN_MM,
+            margin=format_decimal(margin, format="0.##"),
         )
         errors.add("layout", message)
         return None
