@@ -210,7 +210,8 @@ def test_demo_batches_have_timelines_recorded_by_their_own_staff(runner, session
     ]
     assert {e.recorded_by.cooperative_id for e in timeline} == {rice.cooperative_id}
     assert pre_harvest_warnings(timeline) == []
-    assert len(batch_history(session, rice.id)) == len(timeline)
+    # Each step in the history, and the demo roll's codes activated on it (trace/demo/rolls.py).
+    assert len(batch_history(session, rice.id)) == len(timeline) + 1
     recalled = session.scalar(select(Batch).where(Batch.status == BatchStatus.RECALLED))
     [recall] = [e for e in events_of(session, recalled) if e.type is EventType.RECALL]
     assert recall.occurred_at == recalled.recalled_at
@@ -389,3 +390,23 @@ def test_every_demo_batch_answers_a_linkset_valid_against_gs1s_schema(runner, se
         kept_link_types |= {key for key in document["linkset"][0] if "hasRetailers" in key}
     assert len(batches) >= 10
     assert kept_link_types == {"https://gs1.org/voc/hasRetailers"}
+
+
+def test_demo_has_a_pre_printed_roll_partly_activated(runner, client, session):
+    """Issue 21: a roll of Gạo ST25 codes, its first 20 activated on the November batch; the
+    first answers as that batch's item, the 21st says it is not activated yet."""
+    from trace.rolls.models import Roll, RollCode
+
+    assert json.loads(run_demo(runner, "--json").output)["created"]["rolls"] == 1
+    roll = session.scalar(select(Roll))
+    assert (roll.gtin, roll.count) == ("08936052470015", 50)
+    codes = session.scalars(
+        select(RollCode).where(RollCode.roll_id == roll.id).order_by(RollCode.sequence)
+    ).all()
+    batch = session.scalar(select(Batch).where(Batch.code == "TRANDE-ST25-261118-01"))
+    assert [code.batch_id for code in codes] == [batch.id] * 20 + [None] * 30
+    activated = client.post("/api/v1/verify", json={"code": codes[0].text}).get_json()
+    assert activated["valid"] is True
+    waiting = client.post("/api/v1/verify", json={"code": codes[20].text}).get_json()
+    assert (waiting["valid"], waiting["reason"]) == (False, "not activated")
+    assert json.loads(run_demo(runner, "--json").output)["created"]["rolls"] == 0

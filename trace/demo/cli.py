@@ -37,6 +37,7 @@ KIND_NAMES = {
     "key_products": _l("%(count)d key products"),
     "key_product_proposals": _l("%(count)d key product proposals"),
     "product_links": _l("%(count)d product links"),
+    "rolls": _l("%(count)d pre-printed label rolls"),
 }
 COLUMN_NAMES = {
     "email": _l("EMAIL"),

@@ -46,6 +46,7 @@ from trace.demo.events import EVENTS, EventSeed
 from trace.demo.key_products import load_key_products
 from trace.demo.photos import ensure_product_photo
 from trace.demo.product_links import load_product_links
+from trace.demo.rolls import load_demo_roll
 from trace.errors import InvalidInput
 from trace.registry.models import Certificate, Cooperative, FarmingArea, Product
 from trace.signing import services as keys
@@ -62,6 +63,7 @@ KINDS = (
     "key_products",
     "key_product_proposals",
     "product_links",
+    "rolls",
 )
 
 RecordT = TypeVar("RecordT", bound=Base)
@@ -105,6 +107,7 @@ def load_demo_data(session: Session, passwords: Mapping[str, str]) -> DemoLoad:
         _ensure_events(session, code, steps, created)
     load_key_products(session, created)
     load_product_links(session, created)
+    load_demo_roll(session, created)
     return DemoLoad({kind: created[kind] for kind in KINDS}, frozenset(new_accounts))
 
 
