@@ -1,4 +1,4 @@
-"""gunicorn's settings: a worker freezes its start-up objects, and the server refuses to
+"""gunicorn's settings: a worker says it is ready and freezes its start-up objects, and the server refuses to
 count rate limits in each worker apart in production (gunicorn loads the file in
 tests/test_entry_points.py and tests/test_rate_limits_across_workers.py)."""
 
@@ -13,13 +13,17 @@ import pytest
 from trace import gunicorn_config
 
 
-def test_a_worker_freezes_what_it_built_at_start_up():
+def test_a_worker_says_it_is_ready_and_freezes_what_it_built_at_start_up(caplog):
+    worker = SimpleNamespace(pid=4242, log=logging.getLogger("tests.gunicorn"))
     gc.unfreeze()
     try:
-        gunicorn_config.post_worker_init(worker=None)
+        with caplog.at_level(logging.INFO, "tests.gunicorn"):
+            gunicorn_config.post_worker_init(worker)
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()
+    # What tests/bench/serving.py waits for before sending requests to several workers.
+    assert [record.getMessage() for record in caplog.records] == ["Worker 4242 has loaded the app"]
 
 
 class Arbiter:
