@@ -65,7 +65,9 @@ def list_rolls(page: int, per_page: int) -> Page[Roll]:
 
 @blueprint.post("/rolls")
 @blueprint.response(
-    201, RollOut, headers={"Location": {"description": "The roll's URL.", "schema": {}}}
+    201,
+    RollOut,
+    headers={"Location": {"description": "The roll's URL.", "schema": {"type": "string"}}},
 )
 @token_required(*WRITERS)
 @blueprint.arguments(RollCreate, example=ROLL_EXAMPLE)
@@ -116,7 +118,8 @@ def roll_labels(roll_id: int, **args: Any) -> Response:
     if is_large_roll(roll):
         return job_accepted(start_roll_job(db.session, caller, roll, options))
     run = roll_run(db.session, roll, options)
-    # Nothing was written, but the request began as a writer (a large roll's job): let go.
+    # A small roll writes nothing: end the writer's transaction (begun for a large roll's
+    # job) before the seconds of drawing.
     commit_before_rendering(db.session)
     return file_response(run, as_attachment=True)
 
