@@ -208,6 +208,11 @@ GRID: dict[str, Access] = {
     "rolls.roll_labels": OWNED_WRITE,
     "rolls.activate": OWNED_WRITE,
     "api_rolls.activate": API_OWNED_WRITE,
+    # The rolls API: as the pages, staff and operators only, reads too (tests/rolls).
+    "api_rolls.list_rolls": API_NEW_RECORD,
+    "api_rolls.create_roll": API_NEW_RECORD,
+    "api_rolls.get_roll": API_OWNED_WRITE,
+    "api_rolls.roll_labels": API_OWNED_WRITE,
     "batches.new_event": OWNED_WRITE,
     "batches.edit_event": OWNED_WRITE,
     "batches.import_batches": NEW_RECORD,

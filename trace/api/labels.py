@@ -13,6 +13,7 @@ from trace.auth.models import User
 from trace.batches.services.batches import get_batch, get_batch_for_writing
 from trace.common.schemas import InputSchema
 from trace.db import commit_before_rendering, db, writes
+from trace.jobs.models import Job
 from trace.jobs.schemas import JobOut
 from trace.jobs.status import job_status
 from trace.printing.jobs import is_large_run, start_labels_job
@@ -117,9 +118,14 @@ def batch_labels(batch_id: int, **args: Any) -> Response:
 
 
 def _queued(caller: User, batch_id: int, is_serialised: bool, args: dict[str, Any]) -> Response:
-    """202 with the job, its URL in Location; a serialised run needs write access now."""
+    """Queue the run as a job; a serialised run needs write access now."""
     find = get_batch_for_writing if is_serialised else get_batch
     job = start_labels_job(db.session, caller, find(db.session, caller, batch_id), args)
+    return job_accepted(job)
+
+
+def job_accepted(job: Job) -> Response:
+    """202 with the queued job, its URL in Location, for a run too large for one request."""
     response = jsonify(JobOut().dump(job_status(job)))
     response.status_code = 202
     response.headers["Location"] = url_for("api_jobs.job", public_id=job.public_id)

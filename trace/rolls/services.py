@@ -182,14 +182,16 @@ def get_roll(session: Session, user: User, roll_id: int) -> Roll:
     return roll
 
 
-def list_rolls(session: Session, user: User, page: int = 1) -> Page[Roll]:
+def list_rolls(
+    session: Session, user: User, page: int = 1, per_page: int = ROLLS_PER_PAGE
+) -> Page[Roll]:
     """The caller's rolls, newest first."""
     query = scope_to_caller(select(Roll), Roll, user)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rolls = session.scalars(
-        query.order_by(Roll.id.desc()).limit(ROLLS_PER_PAGE).offset((page - 1) * ROLLS_PER_PAGE)
+        query.order_by(Roll.id.desc()).limit(per_page).offset((page - 1) * per_page)
     )
-    return Page(items=list(rolls), total=total, page=page, per_page=ROLLS_PER_PAGE)
+    return Page(items=list(rolls), total=total, page=page, per_page=per_page)
 
 
 def roll_codes(session: Session, roll: Roll, limit: int | None = None) -> list[RollCode]:
