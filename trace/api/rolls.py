@@ -19,15 +19,14 @@ from trace.api.batches import writable_batch
 from trace.api.labels import job_accepted
 from trace.auth.models import Role
 from trace.common.pagination import Page
-from trace.db import commit_before_rendering, db, writes
+from trace.db import db, writes
 from trace.errors import InvalidInput
 from trace.jobs.schemas import JobOut
-from trace.printing.responses import file_response
 from trace.rolls import services
 from trace.rolls.activation import Activation, activate_range
 from trace.rolls.jobs import is_large_roll, start_roll_job
 from trace.rolls.models import Roll
-from trace.rolls.printing import read_roll_options, roll_run
+from trace.rolls.printing import read_roll_options, roll_file
 from trace.rolls.schemas import (
     ROLL_EXAMPLE,
     ActivationIn,
@@ -117,11 +116,7 @@ def roll_labels(roll_id: int, **args: Any) -> Response:
     options = read_roll_options(args)
     if is_large_roll(roll):
         return job_accepted(start_roll_job(db.session, caller, roll, options))
-    run = roll_run(db.session, roll, options)
-    # A small roll writes nothing: end the writer's transaction (begun for a large roll's
-    # job) before the seconds of drawing.
-    commit_before_rendering(db.session)
-    return file_response(run, as_attachment=True)
+    return roll_file(db.session, roll, options)
 
 
 @blueprint.post("/batches/<id:batch_id>/activations")

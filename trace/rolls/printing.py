@@ -12,14 +12,17 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask import Response
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from labels import LAYOUTS, LabelContent
 from labels.legibility import inspect_page
 from trace.common.field_errors import FieldErrors
+from trace.db import commit_before_rendering
 from trace.printing.options import PrintOptions, read_options
 from trace.printing.report import RunSummary
+from trace.printing.responses import file_response
 from trace.printing.services import LabelRun
 from trace.rolls.models import Roll
 from trace.rolls.services import roll_codes
@@ -86,3 +89,12 @@ def roll_summary(session: Session, roll: Roll, options: PrintOptions) -> RunSumm
     layout = options.layout
     first = roll_run(session, roll, options, limit=layout.per_page)
     return RunSummary.of(inspect_page(first.labels(), layout), layout)
+
+
+def roll_file(session: Session, roll: Roll, options: PrintOptions) -> Response:
+    """A roll's file at once: its codes read, then the transaction ended before drawing (a
+    roll writes nothing, and a POST's transaction on SQLite holds the write lock, which
+    must not be held for the seconds a roll takes to draw)."""
+    run = roll_run(session, roll, options)
+    commit_before_rendering(session)
+    return file_response(run, as_attachment=True)

@@ -25,13 +25,12 @@ from trace.db import db
 from trace.errors import Conflict, InvalidInput
 from trace.printing.options import LAYOUT_LABELS, PrintOptions
 from trace.printing.report import RunSummary
-from trace.printing.responses import file_response
 from trace.rolls import services
 from trace.rolls.activation import activate_range
 from trace.rolls.forms import ActivationForm, RollForm, RollPrintForm
 from trace.rolls.jobs import is_large_roll, start_roll_job
 from trace.rolls.models import Roll
-from trace.rolls.printing import DEFAULT_LAYOUT, read_roll_options, roll_run, roll_summary
+from trace.rolls.printing import DEFAULT_LAYOUT, read_roll_options, roll_file, roll_summary
 
 blueprint = Blueprint("rolls", __name__)
 
@@ -108,7 +107,7 @@ def _download(user: User, roll: Roll, options: PrintOptions) -> ResponseReturnVa
     if is_large_roll(roll):
         job = start_roll_job(db.session, user, roll, options)
         return redirect(url_for("jobs.job", public_id=job.public_id), 303)
-    return file_response(roll_run(db.session, roll, options), as_attachment=True)
+    return roll_file(db.session, roll, options)
 
 
 def _roll_page(roll: Roll, form: RollPrintForm, summary: RunSummary | None) -> str:
