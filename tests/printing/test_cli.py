@@ -38,10 +38,12 @@ def test_a_batch_code_gives_a_pdf_of_its_labels(runner, session, tenants, batch,
         "serialised": False,
     }
     # 52.5 x 29.7 mm stickers edge to edge: the top and bottom rows keep off the printable
-    # margin, which leaves their codes under 0.5 mm and no room for the last lines.
-    assert qr["readable"] is False
-    assert qr["module_mm"] < 0.5
-    assert qr["suggested_layout"] == "a4-3x8"
+    # margin, which leaves no room for the last lines and their codes under 0.5 mm at
+    # version 8. This code has 170 characters: about one signature in a hundred packs it
+    # into version 7 (zxing-cpp mixes encoding modes), whose 0.501 mm modules just pass.
+    assert qr["readable"] is (qr["qr_version"] == 7)
+    assert qr["readable"] is (qr["module_mm"] >= 0.5)
+    assert qr["suggested_layout"] == (None if qr["readable"] else "a4-3x8")
     assert dropped == ["Quét mã để truy xuất nguồn gốc", "OCOP 4"]
     assert "Đang vẽ các trang" in result.stderr
     code = codes.batch_code(session, None, batch.id).text
