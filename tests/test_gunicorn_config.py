@@ -1,6 +1,6 @@
-"""gunicorn's settings: a worker says it is ready and freezes its start-up objects, and the server refuses to
-count rate limits in each worker apart in production (gunicorn loads the file in
-tests/test_entry_points.py and tests/test_rate_limits_across_workers.py)."""
+"""gunicorn's settings: a worker says it is ready and freezes its start-up objects, and
+the server refuses to count rate limits in each worker apart in production (gunicorn loads
+the file in tests/test_entry_points.py and tests/test_rate_limits_across_workers.py)."""
 
 from __future__ import annotations
 

@@ -196,6 +196,15 @@ class Database:
         if not session.in_transaction():
             session.bind = self._state().bind_for(writes=True)
 
+    def begin_reading(self) -> None:
+        """Make this context's transactions begin as readers again, from the next one on:
+        for a job that reads and checks for seconds before it writes (on SQLite a reader
+        holds no lock that keeps writers waiting). Its writing then begins with
+        ``begin_writing``, in a transaction of its own."""
+        session = self.session
+        if not session.in_transaction():
+            session.bind = self._state().bind_for(writes=False)
+
     def init_app(self, app: Flask) -> None:
         engine = make_engine(
             app.config["TRACE_DATABASE_URL"], int(app.config["TRACE_SQLITE_BUSY_TIMEOUT_MS"])

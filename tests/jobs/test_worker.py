@@ -9,6 +9,7 @@ file (the services' tests run on PostgreSQL too, in ``test_views.py``). One test
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -32,6 +33,8 @@ from trace.batches.models import Batch
 from trace.batches.services import batches
 from trace.config import PROJECT_ROOT
 from trace.db import db
+from trace.jobs.progress import read_progress
+from trace.jobs.queue import job_queue
 from trace.signing import services as keys
 
 REDIS_URL = os.environ.get("TRACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -133,6 +136,53 @@ def test_a_queued_job_outlives_the_web_app_that_queued_it(site, tmp_path):
         client = restarted.test_client()
         log_in(client, site.staff_email)
         assert "7 batches imported." in follow_refreshes(client, f"/jobs/{public_id}?lang=en")
+
+
+def test_an_import_job_reads_and_checks_while_a_clerk_holds_the_write_lock(site, tmp_path):
+    """On SQLite a writer excludes every other: the job reads, checks and signs a file while
+    another connection holds the write lock, as a clerk's request does, and waits for it
+    only to insert. (Before, the job held the lock from its start: a 100,000-row file kept
+    the clerks' writes waiting 15-20 s, past their busy timeout.)"""
+    client = site.app.test_client()
+    log_in(client, site.staff_email)
+    rows = [good_row(site.catalogue, lot=f"LOCK-{number:04d}") for number in range(3000)]
+    public_id = public_id_of(upload(client, csv_bytes(rows)))
+    clerk = sqlite3.connect(tmp_path / "trace.db", timeout=60, isolation_level=None)
+    huey = job_queue(site.app).huey
+
+    def state() -> str:
+        query = "SELECT state FROM jobs WHERE public_id = ?"
+        return str(clerk.execute(query, (public_id,)).fetchone()[0])
+
+    with running_worker(site.app):
+        wait_until(lambda: state() != "queued")
+        clerk.execute("BEGIN IMMEDIATE")  # the clerk's write holds the lock from here
+        try:
+            checked = wait_until(
+                lambda: (
+                    (progress := read_progress(huey, public_id)) is not None
+                    and progress.phase == "checking"
+                    and progress.done == progress.total == 3000
+                )
+            )
+            assert checked, "the job did not check the file while the lock was held"
+            assert state() == "running"  # it waits to insert
+        finally:
+            clerk.execute("ROLLBACK")
+            clerk.close()
+        outcome = follow_refreshes(client, f"/jobs/{public_id}?lang=en")
+    assert "3000 batches imported." in outcome
+    assert site.batch_count() == 1 + 3000
+
+
+def wait_until(condition: Any, seconds: float = 30) -> bool:
+    """Poll ``condition`` every 2 ms until it holds (True) or ``seconds`` pass (False)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
 
 
 @pytest.fixture

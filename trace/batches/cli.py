@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from trace.batches.services.importing import import_batches
+from trace.batches.services.importing import prepare_import, save_import
 from trace.batches.services.importing.checks import ImportRefused, Phase
 from trace.common.cli import command_transaction, echo_data
 from trace.common.spreadsheets import MAX_FILE_BYTES
@@ -65,24 +65,29 @@ def import_command(file: Path, tax_code: str, as_json: bool) -> None:
     page's: 20 MB, 100,000 rows, 250,000 lines (blank ones included), 1,800,000 cells.
     """
     progress = ProgressBars()
-    with command_transaction():
-        cooperative = _cooperative(tax_code)
-        click.echo(_("Reading %(file)s…", file=file.name), err=True)
-        try:
-            result = import_batches(
-                db.session,
-                None,
-                _read_capped(file),
-                file.name,
-                cooperative_id=cooperative.id,
-                on_progress=progress,
-            )
-        except InvalidInput as refused:
-            progress.close()
-            _report_problems(refused, as_json)
-            raise
-        finally:
-            progress.close()
+    # Read, check and sign as a reader, then save as a writer: beside the server, SQLite's
+    # write lock is held only while the batches are inserted.
+    try:
+        with command_transaction(writes=False):
+            cooperative = _cooperative(tax_code)
+            click.echo(_("Reading %(file)s…", file=file.name), err=True)
+            try:
+                prepared = prepare_import(
+                    db.session,
+                    None,
+                    _read_capped(file),
+                    file.name,
+                    cooperative_id=cooperative.id,
+                    on_progress=progress,
+                )
+            except InvalidInput as refused:
+                progress.close()
+                _report_problems(refused, as_json)
+                raise
+        with command_transaction():
+            result = save_import(db.session, None, prepared, progress)
+    finally:
+        progress.close()
     data = {"imported": result.count, "cooperative": cooperative.tax_code}
     echo_data(
         data,

@@ -1,5 +1,6 @@
-"""Large imports as jobs: the upload is saved and queued, a worker imports it in one
-transaction; a small file is still imported within the request (``views/importing.py``)."""
+"""Large imports as jobs: the upload is saved and queued, a worker checks it as a reader
+and saves it in one transaction; a small file is still imported within the request
+(``views/importing.py``)."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from flask_babel import get_locale
 from sqlalchemy.orm import Session
 
 from trace.auth.models import User
-from trace.batches.services.importing import import_batches, importing_cooperative
+from trace.batches.services.importing import importing_cooperative, prepare_import, save_import
 from trace.batches.services.importing.checks import ImportRefused, Phase, match_columns
 from trace.common.spreadsheet_size import estimated_rows
 from trace.common.spreadsheets import read_headers
-from trace.errors import InvalidInput
+from trace.db import db
+from trace.errors import TraceError
 from trace.jobs import files
 from trace.jobs.models import Job, JobKind
 from trace.jobs.progress import ProgressWriter
@@ -49,9 +51,13 @@ def start_import_job(
     return job
 
 
-@job_runner(JobKind.IMPORT)
+@job_runner(JobKind.IMPORT, reads_first=True)
 def run_import(session: Session, job: Job, user: User, report: ProgressWriter) -> Outcome:
-    """The import as the page does it; refused rows become the job's list of problems."""
+    """The import as the page does it; refused rows become the job's list of problems.
+
+    The file is read, checked and its codes signed as a reader; on SQLite the write lock is
+    taken only to insert (6 s of a 100,000-row file's 12 here), so the clerks' own writes
+    meanwhile wait less than their busy timeout."""
     name = job.input_name or ""
     data = files.input_path(job.public_id, name).read_bytes()
 
@@ -59,13 +65,16 @@ def run_import(session: Session, job: Job, user: User, report: ProgressWriter) -
         report(phase.value, done, total)
 
     try:
-        result = import_batches(session, user, data, name, job.cooperative_id, on_progress)
+        prepared = prepare_import(session, user, data, name, job.cooperative_id, on_progress)
+        session.commit()
+        db.begin_writing()
+        result = save_import(session, user, prepared, on_progress)
     except ImportRefused as refused:
         problems = [
             {"row": problem.row, "column": str(problem.column), "reason": str(problem.reason)}
             for problem in refused.problems
         ]
         raise JobFailure(str(refused.message), problems) from refused
-    except InvalidInput as error:
+    except TraceError as error:  # a bad file, or a lot taken since it was checked
         raise failure_of(error) from error
     return Outcome(done=result.count, total=result.count)

@@ -67,13 +67,23 @@ def failure_of(error: TraceError) -> JobFailure:
 Runner = Callable[[Session, Job, User, ProgressWriter], Outcome]
 RunnerT = TypeVar("RunnerT", bound=Runner)
 RUNNERS: dict[JobKind, Runner] = {}
+# Kinds whose runner begins as a reader and begins writing itself (see ``job_runner``).
+READS_FIRST: set[JobKind] = set()
 
 
-def job_runner(kind: JobKind) -> Callable[[RunnerT], RunnerT]:
-    """Register the function that does jobs of ``kind`` (in the domain that owns the work)."""
+def job_runner(kind: JobKind, *, reads_first: bool = False) -> Callable[[RunnerT], RunnerT]:
+    """Register the function that does jobs of ``kind`` (in the domain that owns the work).
+
+    A runner's transaction begins as a writer (on SQLite it waits its turn for the write
+    lock, then holds it), unless ``reads_first``: then it reads as long as it needs, and
+    calls ``db.begin_writing`` after a commit once it is ready to write (an import reads and
+    checks for seconds, which must not keep the clerks' writes waiting).
+    """
 
     def register(runner: RunnerT) -> RunnerT:
         RUNNERS[kind] = runner
+        if reads_first:
+            READS_FIRST.add(kind)
         return runner
 
     return register
@@ -91,7 +101,10 @@ def run_job(public_id: str) -> None:
         return
     input_name = job.input_name
     report = ProgressWriter(job_queue().huey, public_id)
-    db.begin_writing()  # the runner's work takes SQLite's write lock from its first read
+    if job.kind in READS_FIRST:
+        db.begin_reading()
+    else:
+        db.begin_writing()  # the runner's work takes SQLite's write lock from its first read
     with force_locale(job.parameters.get("language", "vi")):
         try:
             user = session.get_one(User, job.user_id)
@@ -147,7 +160,9 @@ def _start(session: Session, public_id: str) -> Job | None:
     if started.rowcount != 1:
         log.warning("job %s is not waiting in the queue: skipped", public_id)
         return None
-    return session.scalars(select(Job).where(Job.public_id == public_id)).one()
+    job = session.scalars(select(Job).where(Job.public_id == public_id)).one()
+    session.commit()  # the runner's transaction begins as its kind needs
+    return job
 
 
 def _mark_done(job: Job, outcome: Outcome) -> None:

@@ -2,8 +2,10 @@
 
 A file is one batch a row. The whole file is checked in memory against the cooperative's
 products, farming areas and lots, loaded once, with the rules ``create_batch`` applies; a
-single bad row refuses the file, and every problem of every row is reported. A good file
-is saved with a few bulk statements in the caller's transaction, one audit record a batch.
+single bad row refuses the file, and every problem of every row is reported. A good file's
+batches get their codes signed while reading only, then are saved with a few bulk
+statements, one audit record and one code a batch. On SQLite only the saving needs the
+write lock: 6 s of a 100,000-row CSV import's 12 (XLSX: 6 of 15).
 """
 
 from __future__ import annotations
@@ -24,7 +26,11 @@ from trace.batches.services.importing.checks import (
     check_rows,
     match_columns,
 )
-from trace.batches.services.importing.saving import save_batches
+from trace.batches.services.importing.saving import (
+    PreparedImport,
+    prepare_batches,
+    save_batches,
+)
 from trace.common.spreadsheets import read_table
 from trace.errors import InvalidInput
 from trace.registry.models import Cooperative
@@ -41,17 +47,44 @@ def import_batches(
 ) -> ImportResult:
     """Check a whole file, then add its batches; raise listing every problem, adding none.
 
-    ``user`` is None only for the command line, which names the cooperative itself.
+    ``user`` is None only for the command line, which names the cooperative itself. All in
+    the caller's transaction; a large file's job and the command prepare it as readers
+    first (``prepare_import``), then save it (``save_import``) in a writing transaction.
     """
+    prepared = prepare_import(session, user, data, filename, cooperative_id, on_progress)
+    return save_import(session, user, prepared, on_progress)
+
+
+def prepare_import(
+    session: Session,
+    user: User | None,
+    data: bytes,
+    filename: str,
+    cooperative_id: int | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> PreparedImport:
+    """Check a whole file and sign its batches' codes, reading only; raise listing every
+    problem."""
     cooperative = importing_cooperative(session, user, cooperative_id)
     lookups = Lookups.load(session, cooperative)
     with _collector_paused():
         table = read_table(data, filename)
         columns = match_columns(table.headers)
         planned = check_rows(table, columns, lookups, on_progress or _no_progress)
-        del table  # its cells are read: freed before saving, the two peaks do not add up
-        save_batches(session, user, lookups, planned, on_progress or _no_progress)
-    return ImportResult(count=len(planned), cooperative=cooperative)
+        del table  # its cells are read: freed before preparing, the two peaks do not add up
+        return prepare_batches(session, lookups, planned)
+
+
+def save_import(
+    session: Session,
+    user: User | None,
+    prepared: PreparedImport,
+    on_progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Insert a prepared file's batches; ``Conflict`` if one of its lots was taken since."""
+    with _collector_paused():
+        save_batches(session, user, prepared, on_progress or _no_progress)
+    return ImportResult(count=len(prepared.planned), cooperative=prepared.cooperative)
 
 
 @contextmanager

@@ -1,9 +1,10 @@
-"""Saving a checked file's batches in bulk: a few INSERT statements a chunk of rows, with each
-batch's signed code and audit record, in the caller's transaction."""
+"""Saving a checked file's batches in bulk: their codes signed first (reading only), then a
+few INSERT statements a chunk of rows, with each batch's code and audit record."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -24,6 +25,7 @@ from trace.common.field_errors import present
 from trace.db import utcnow
 from trace.errors import Conflict
 from trace.registry.models import Cooperative
+from trace.signing.models import IssuingKey
 
 # Rows per bulk statement: large enough to be fast, small enough to show progress.
 CHUNK_ROWS = 2000
@@ -38,29 +40,52 @@ AUDIT_RECORDS = cast(Table, AuditRecord.__table__)
 LABEL_CODES = cast(Table, LabelCode.__table__)
 
 
+@dataclass(frozen=True)
+class PreparedImport:
+    """A checked file's batches with their codes signed, made while reading only: signing
+    is a fifth of an import's time, which on SQLite need not be spent holding the write
+    lock. The rows and audit records are spelt as each chunk is inserted, to keep a
+    100,000-row file's memory to its planned batches and their codes."""
+
+    cooperative: Cooperative
+    planned: Sequence[PlannedBatch]
+    code_texts: list[str]
+    key: IssuingKey
+    prepared_at: datetime
+
+
+def prepare_batches(
+    session: Session, lookups: Lookups, planned: Sequence[PlannedBatch]
+) -> PreparedImport:
+    """Sign each batch's code; reads the current key only."""
+    now = utcnow()
+    signer = issuing.signer_for(session)
+    cooperative = lookups.cooperative
+    texts = [_signed_code(signer, _batch_row(batch, cooperative, now), batch) for batch in planned]
+    return PreparedImport(cooperative, planned, texts, signer.key, now)
+
+
 def save_batches(
     session: Session,
     user: User | None,
-    lookups: Lookups,
-    planned: Sequence[PlannedBatch],
+    prepared: PreparedImport,
     on_progress: ProgressCallback,
 ) -> None:
-    """Insert the batches, their farming areas and an audit record each, in bulk.
+    """Insert the batches, their farming areas, an audit record and a code each, in bulk.
 
     Plain ``executemany`` statements on the tables: the ORM's unit of work would cost
     several times as much for rows nothing else in this transaction reads back.
     """
-    now = utcnow()
-    cooperative = lookups.cooperative
     actor = {
         "user_id": user.id if user is not None else None,
         "actor": user.email if user is not None else COMMAND_LINE_ACTOR,
     }
+    planned, now, cooperative = prepared.planned, prepared.prepared_at, prepared.cooperative
     total = len(planned)
-    signer = issuing.signer_for(session)
     try:
         for start in range(0, total, CHUNK_ROWS):
             chunk = planned[start : start + CHUNK_ROWS]
+            texts = prepared.code_texts[start : start + CHUNK_ROWS]
             rows = [_batch_row(batch, cooperative, now) for batch in chunk]
             session.execute(insert(BATCHES), rows)
             codes = [row["code"] for row in rows]
@@ -78,10 +103,8 @@ def save_batches(
             ]
             session.execute(insert(AUDIT_RECORDS), audits)
             signed = [
-                issuing.label_code_row(
-                    batch_ids[row["code"]], _signed_code(signer, row, batch), signer.key, now
-                )
-                for row, batch in zip(rows, chunk, strict=True)
+                issuing.label_code_row(batch_ids[row["code"]], text, prepared.key, now)
+                for row, text in zip(rows, texts, strict=True)
             ]
             session.execute(insert(LABEL_CODES), signed)
             on_progress(Phase.SAVING, start + len(chunk), total)
