@@ -12,6 +12,11 @@ Level L restores 7% of the symbol; a printed label's damage is scratches and smu
 edge, and a blurred photo of modules that are too small is not helped by redundancy at all:
 the issue's phone-photo imitation read no version 9 code at M with modules of 0.40 to 0.45 mm,
 and ``tests/bench/phone_photo.py`` reads every version 8 code at L of 0.53 mm with zxing-cpp.
+
+zxing-cpp mixes encoding modes (the GTIN's digits in numeric mode), so a signature that
+happens to hold a run of digits may fit its code into one version less than others of the
+same length (about one code in a hundred near a version's limit). That only enlarges its
+modules; a run's report judges its largest symbol (``labels.legibility``).
 """
 
 from __future__ import annotations
