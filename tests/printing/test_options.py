@@ -95,40 +95,36 @@ def test_every_problem_is_named_at_once():
     assert set(refused.value.errors) == {"count", "format", "language"}
 
 
+# 15 mm stickers cut to an A4 sheet's edges: 14 across (210 mm) and 19 down (285 mm).
+EDGE_TO_EDGE = {
+    "layout": "custom",
+    "width_mm": "15",
+    "height_mm": "15",
+    "columns": "14",
+    "rows": "19",
+    "margin_left_mm": "0",
+    "margin_top_mm": "0",
+}
+
+
 def test_custom_stickers_at_the_sheets_edge_need_room_inside_the_printers_margin():
-    values = {
-        "layout": "custom",
-        "width_mm": "15",
-        "height_mm": "15",
-        "columns": "14",
-        "rows": "19",
-        "margin_left_mm": "0",
-        "margin_top_mm": "0",
-    }
     with pytest.raises(InvalidInput) as raised:
-        read_options(values)
+        read_options(EDGE_TO_EDGE)
     [message] = raised.value.errors["layout"]
     assert "5 mm the printer cannot print" in str(message)
-    roomy = read_options({**values, "margin_left_mm": "", "margin_top_mm": "", "columns": "12"})
+    roomy = read_options(
+        {**EDGE_TO_EDGE, "margin_left_mm": "", "margin_top_mm": "", "columns": "12"}
+    )
     assert roomy.layout.printable_margin_mm == 5
 
 
 def test_a_custom_layout_takes_its_printers_margin():
     """Stickers cut to the sheet's edge print whole on a printer that prints to the edge;
     a printer with a 3.5 mm edge refuses them, naming its own margin."""
-    values = {
-        "layout": "custom",
-        "width_mm": "15",
-        "height_mm": "15",
-        "columns": "14",
-        "rows": "19",
-        "margin_left_mm": "0",
-        "margin_top_mm": "0",
-    }
-    edge_to_edge = read_options({**values, "printable_margin_mm": "0"}).layout
+    edge_to_edge = read_options({**EDGE_TO_EDGE, "printable_margin_mm": "0"}).layout
     assert (edge_to_edge.printable_margin_mm, edge_to_edge.per_page) == (0, 14 * 19)
     with pytest.raises(InvalidInput) as raised:
-        read_options({**values, "printable_margin_mm": "3,5"})
+        read_options({**EDGE_TO_EDGE, "printable_margin_mm": "3,5"})
     [message] = raised.value.errors["layout"]
     assert "3.5 mm the printer cannot print" in str(message)
     roll = {"layout": "custom", "width_mm": "50", "height_mm": "30"}
