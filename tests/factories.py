@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from trace.auth.models import Role, User
 from trace.auth.passwords import hash_password
 from trace.auth.services import create_user
 from trace.batches.models import Batch, Event, EventBatch, EventBatchRole, EventType
+from trace.common.clock import local_today
 from trace.registry.models import (
     Certificate,
     CertificateScheme,
@@ -128,6 +129,24 @@ def make_farming_area(session: Session, cooperative: Cooperative, **values: Any)
     return area
 
 
+# Before the earliest harvest a test records: a certificate made by default covers them all.
+CERTIFIED_SINCE = date(2025, 6, 1)
+
+
+def _validity(valid_from: date | None, valid_to: date | None) -> dict[str, date]:
+    """Dates valid on the day the tests run, whenever that is (a fixed end turned
+    "expiring", then "expired", as time went by): from before every harvest the tests
+    record (2026) to most of a year ahead, the side not given kept on the right side of
+    the one given."""
+    start = CERTIFIED_SINCE
+    end = local_today() + timedelta(days=335)
+    if valid_to is not None:
+        start = min(start, valid_to - timedelta(days=1))
+    if valid_from is not None:
+        end = max(end, valid_from + timedelta(days=1))
+    return {"valid_from": start, "valid_to": end}
+
+
 def make_certificate(session: Session, cooperative: Cooperative, **values: Any) -> Certificate:
     certificate = Certificate(
         **{
@@ -135,8 +154,7 @@ def make_certificate(session: Session, cooperative: Cooperative, **values: Any) 
             "scheme": CertificateScheme.VIETGAP,
             "number": f"VietGAP-TT-{next(_sequence):05d}",
             "issuer": "Trung tâm Chứng nhận Phù hợp (Quacert)",
-            "valid_from": date(2025, 6, 1),
-            "valid_to": date(2027, 5, 31),
+            **_validity(values.get("valid_from"), values.get("valid_to")),
             **values,
         }
     )
@@ -261,7 +279,10 @@ def make_tenants(session: Session) -> Tenants:
         officer_b=officer_b,
         product_a=make_product(session, cooperative_a),
         farming_area_a=make_farming_area(session, cooperative_a),
-        certificate_a=make_certificate(session, cooperative_a),
+        # Fixed dates: the certificate tests judge its status on days around them.
+        certificate_a=make_certificate(
+            session, cooperative_a, valid_from=date(2025, 6, 1), valid_to=date(2027, 5, 31)
+        ),
     )
 
 

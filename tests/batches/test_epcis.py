@@ -62,8 +62,6 @@ def chain(session, tenants):
         cooperative,
         scheme=CertificateScheme.VIETGAP,
         number="VietGAP-TT-13-0101",
-        valid_from=date(2025, 6, 1),
-        valid_to=date(2027, 5, 31),
         products=[paddy_product],
     )
     paddy = make_batch(

@@ -284,9 +284,12 @@ def test_lists_are_scoped_searched_and_filtered(session, tenants):
 
 def test_certificates_apply_by_product_or_area_and_are_judged_on_the_harvest_day(session, tenants):
     batch = batches.create_batch(session, tenants.staff_a, batch_values(tenants))
-    by_product = make_certificate(session, tenants.cooperative_a, products=[tenants.product_a])
+    until_may_2027 = {"valid_from": date(2025, 6, 1), "valid_to": date(2027, 5, 31)}
+    by_product = make_certificate(
+        session, tenants.cooperative_a, products=[tenants.product_a], **until_may_2027
+    )
     by_area = make_certificate(
-        session, tenants.cooperative_a, farming_areas=[tenants.farming_area_a]
+        session, tenants.cooperative_a, farming_areas=[tenants.farming_area_a], **until_may_2027
     )
     expired_before_harvest = make_certificate(
         session,

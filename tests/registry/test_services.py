@@ -920,7 +920,9 @@ def test_an_ocop_certificate_awarding_stars_stays_ocop(session, tenants):
 
 def test_certificates_are_filtered_by_scheme_and_latest_expiry_first(session, tenants):
     later = make_certificate(session, tenants.cooperative_a, valid_to=date(2028, 5, 31))
-    ocop = make_certificate(session, tenants.cooperative_a, scheme=CertificateScheme.OCOP)
+    ocop = make_certificate(
+        session, tenants.cooperative_a, scheme=CertificateScheme.OCOP, valid_to=date(2027, 5, 31)
+    )
     listed = certificates.list_certificates(session, tenants.staff_a, ListQuery()).items
     assert listed[0] is later
     only_ocop = certificates.list_certificates(
