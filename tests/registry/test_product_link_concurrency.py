@@ -53,11 +53,9 @@ def _product_with_links(app: Flask, count: int) -> tuple[int, int, int, list[int
 def _positions(app: Flask, product_id: int) -> dict[int, int]:
     def stored() -> dict[int, int]:
         rows = db.session.execute(
-            select(ProductLink.id, ProductLink.position).where(
-                ProductLink.product_id == product_id
-            )
-        ).all()
-        return {link_id: position for link_id, position in rows}
+            select(ProductLink.id, ProductLink.position).where(ProductLink.product_id == product_id)
+        ).tuples()
+        return dict(rows.all())
 
     positions: dict[int, int] = _in_transaction(app, stored)
     return positions
