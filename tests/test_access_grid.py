@@ -155,6 +155,8 @@ GRID: dict[str, Access] = {
     "api_products.archive_product": API_OWNED_WRITE,
     "api_products.list_product_links": API_OWNED_READ,
     "api_products.create_product_link": API_OWNED_WRITE,
+    "api_products.update_product_link": API_OWNED_WRITE,
+    "api_products.order_product_links": API_OWNED_WRITE,
     "api_products.delete_product_link": API_OWNED_WRITE,
     "api_farming_areas.list_farming_areas": ANY_TOKEN,
     "api_farming_areas.get_farming_area": API_OWNED_READ,

@@ -22,8 +22,11 @@ from trace.registry.models import Product
 from trace.registry.product_links import ProductLink
 from trace.registry.schemas.product_links import (
     PRODUCT_LINK_EXAMPLE,
+    PRODUCT_LINK_ORDER_EXAMPLE,
     ProductLinkCreate,
+    ProductLinkOrder,
     ProductLinkOut,
+    ProductLinkUpdate,
 )
 from trace.registry.schemas.products import (
     PRODUCT_EXAMPLE,
@@ -44,12 +47,14 @@ View = TypeVar("View", bound=Callable[..., Any])
 
 
 def writable_product(view: View) -> View:
-    """Answer 404/403 for a product the caller may not change before reading the body, so
-    another tenant cannot learn from a 422 that the product exists."""
+    """Answer 404/403 for a product (and a link of it) the caller may not change before
+    reading the body, so another tenant cannot learn from a 422 that the product exists."""
 
     @wraps(view)
     def guarded(*args: Any, **kwargs: Any) -> Any:
         get_for_writing(db.session, Product, kwargs["product_id"], api_caller())
+        if "link_id" in kwargs:
+            link_of_product(kwargs["product_id"], kwargs["link_id"])
         return view(*args, **kwargs)
 
     return guarded  # type: ignore[return-value]
@@ -117,12 +122,44 @@ def create_product_link(values: dict[str, Any], product_id: int) -> ProductLink:
     return product_links.add_link(db.session, api_caller(), product_id, values, batch_id)
 
 
+@blueprint.patch(f"/products/{ID}/links/{LINK_ID}")
+@blueprint.response(200, ProductLinkOut)
+@token_required(*WRITERS)
+@writable_product
+@blueprint.arguments(ProductLinkUpdate)
+def update_product_link(changes: dict[str, Any], product_id: int, link_id: int) -> ProductLink:
+    """Change the given fields of one of the product's links, checked as a new link is;
+    fields not given stay as they are. Audited."""
+    link = link_of_product(product_id, link_id)
+    values = {name: getattr(link, name) for name in product_links.FIELDS} | changes
+    return product_links.update_link(db.session, api_caller(), link_id, values)
+
+
+@blueprint.put(f"/products/{ID}/links/order")
+@blueprint.response(200, ProductLinkOut(many=True))
+@token_required(*WRITERS)
+@writable_product
+@blueprint.arguments(ProductLinkOrder, example=PRODUCT_LINK_ORDER_EXAMPLE)
+def order_product_links(order: dict[str, Any], product_id: int) -> list[ProductLink]:
+    """Reorder the product's own links (or, with ``batch_id``, that batch's own): ``ids``
+    names each of them once, first shown first. Answers them in their new order."""
+    return product_links.reorder_links(
+        db.session, api_caller(), product_id, order["ids"], order.get("batch_id")
+    )
+
+
 @blueprint.delete(f"/products/{ID}/links/{LINK_ID}")
 @blueprint.response(204)
 @token_required(*WRITERS)
 def delete_product_link(product_id: int, link_id: int) -> None:
     """Delete one of the product's links; the audit keeps what it was."""
+    link_of_product(product_id, link_id)
+    product_links.delete_link(db.session, api_caller(), link_id)
+
+
+def link_of_product(product_id: int, link_id: int) -> ProductLink:
+    """A link the caller may read, of this product: any other answers 404."""
     link = product_links.get_link(db.session, api_caller(), link_id)
     if link.product_id != product_id:
         raise NotFound()
-    product_links.delete_link(db.session, api_caller(), link_id)
+    return link

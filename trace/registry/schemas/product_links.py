@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from trace.common.schemas import InputSchema, Text, record_id
+from trace.common.schemas import MAX_IDS_PER_LIST, InputSchema, Text, optional_copy, record_id
 from trace.registry.link_types import LINK_TYPE_NAMES
 
+PRODUCT_LINK_ORDER_EXAMPLE = {"ids": [3, 1, 2]}
 PRODUCT_LINK_EXAMPLE = {
     "link_type": "gs1:hasRetailers",
     "href": "https://postmart.vn/gao-st25-tui-5kg",
@@ -41,6 +42,27 @@ class ProductLinkCreate(InputSchema):
     )
     batch_id = record_id(
         allow_none=True, metadata={"description": "A batch of this product: the link is its own."}
+    )
+
+
+class ProductLinkUpdate(
+    optional_copy(ProductLinkCreate, "ProductLinkUpdateFields", exclude={"batch_id"}),  # type: ignore[misc]
+):
+    """Changed fields of a link, checked as a new link is; those not given stay as they are."""
+
+
+class ProductLinkOrder(InputSchema):
+    """A new order for the links of one level: the product's own, or one batch's."""
+
+    ids = fields.List(
+        record_id(),
+        required=True,
+        validate=validate.Length(max=MAX_IDS_PER_LIST),
+        metadata={"description": "Every link id of that level, once each, first shown first."},
+    )
+    batch_id = record_id(
+        allow_none=True,
+        metadata={"description": "Order this batch's own links; left out or null, the product's."},
     )
 
 

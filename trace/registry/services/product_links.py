@@ -3,7 +3,7 @@ adding, changing, reordering and deleting them (each change audited)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -102,6 +102,7 @@ def add_link(
     if batch_id is not None and not _is_batch_of(session, batch_id, product_id):
         raise NotFound()
     checked = _checked(values)
+    _lock_links_of(session, product_id)
     count = session.scalar(
         select(func.count()).select_from(ProductLink).where(ProductLink.product_id == product_id)
     )
@@ -142,24 +143,46 @@ def update_link(
 def move_link(session: Session, user: User, link_id: int, *, up: bool) -> ProductLink:
     """Swap a link with its neighbour at the same level; at either end nothing changes."""
     link = get_link_for_writing(session, user, link_id)
-    siblings = kept_links(session, user, link.product_id, link.batch_id)
+    siblings = _locked_level(session, link.product_id, link.batch_id)
+    if link not in siblings:
+        raise NotFound()  # deleted by another writer since it was read
     index = siblings.index(link)
     other_index = index - 1 if up else index + 1
     if not 0 <= other_index < len(siblings):
         return link
     other = siblings[other_index]
-    moved = [(item, snapshot(item, ("position",))) for item in (link, other)]
     # Positions are distinct within a product: each new link goes after the last.
-    link.position, other.position = other.position, link.position
-    session.flush()
-    for item, before in moved:
-        _audit(session, user, item, AuditAction.CHANGED, before, snapshot(item, ("position",)))
+    _place(session, user, {link: other.position, other: link.position})
     return link
+
+
+def reorder_links(
+    session: Session,
+    user: User,
+    product_id: int,
+    link_ids: Sequence[int],
+    batch_id: int | None = None,
+) -> list[ProductLink]:
+    """Put the links of one level (the product's own, or one batch's) in the given order.
+
+    ``link_ids`` must name each of that level's links once. The level keeps the positions
+    it had, dealt out in the new order, so positions stay distinct within the product.
+    """
+    get_for_writing(session, Product, product_id, user)
+    if batch_id is not None and not _is_batch_of(session, batch_id, product_id):
+        raise NotFound()
+    links = _locked_level(session, product_id, batch_id)
+    _check_permutation(link_ids, [link.id for link in links])
+    by_id = {link.id: link for link in links}
+    positions = [link.position for link in links]
+    _place(session, user, {by_id[link_id]: positions[i] for i, link_id in enumerate(link_ids)})
+    return [by_id[link_id] for link_id in link_ids]
 
 
 def delete_link(session: Session, user: User, link_id: int) -> ProductLink:
     """Delete a link; its audit record keeps what it was."""
     link = get_link_for_writing(session, user, link_id)
+    _lock_links_of(session, link.product_id)  # a reorder under way names it: let it finish
     before = snapshot(link, AUDITED)
     _audit(session, user, link, AuditAction.REMOVED, before, dict.fromkeys(AUDITED))
     session.delete(link)
@@ -190,6 +213,61 @@ def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
         errors.add("title_vi", _l("Give the link a title, such as the shop's name."))
     errors.raise_if_any()
     return {"link_type": link_type, "href": href, "title_vi": title_vi, "title_en": title_en or ""}
+
+
+def _lock_links_of(session: Session, product_id: int) -> None:
+    """Hold the product's row until the transaction ends, so that writers of its links take
+    turns: two adds at 19 links would both pass the count, or take the same position, and
+    two moves could each swap with a position the other just changed (PostgreSQL, READ
+    COMMITTED; SQLite's writing requests are serialised from their start, ``trace.db``)."""
+    session.execute(select(Product.id).where(Product.id == product_id).with_for_update()).all()
+
+
+def _locked_level(session: Session, product_id: int, batch_id: int | None) -> list[ProductLink]:
+    """One level's links as committed once the product is locked, not as first read."""
+    _lock_links_of(session, product_id)
+    statement = (
+        select(ProductLink)
+        .where(ProductLink.product_id == product_id, _at_level(batch_id))
+        .order_by(ProductLink.position, ProductLink.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(session.scalars(statement))
+
+
+def _check_permutation(given: Sequence[int], kept: Sequence[int]) -> None:
+    """Refuse an order that repeats, leaves out or adds to the level's links."""
+    errors = FieldErrors()
+    repeated = sorted({link_id for link_id in given if given.count(link_id) > 1})
+    unknown = sorted(set(given) - set(kept))
+    missing = sorted(set(kept) - set(given))
+    if repeated:
+        errors.add("ids", _l("Name each link once; repeated: %(ids)s.", ids=_listed(repeated)))
+    if unknown:
+        errors.add("ids", _l("These are not links at this level: %(ids)s.", ids=_listed(unknown)))
+    if missing:
+        errors.add(
+            "ids", _l("Name every link at this level; missing: %(ids)s.", ids=_listed(missing))
+        )
+    errors.raise_if_any()
+
+
+def _listed(link_ids: Sequence[int]) -> str:
+    return ", ".join(str(link_id) for link_id in link_ids)
+
+
+def _place(session: Session, user: User, new_positions: Mapping[ProductLink, int]) -> None:
+    """Give links new positions; each whose position changes is audited."""
+    moved = [
+        (link, snapshot(link, ("position",)), position)
+        for link, position in new_positions.items()
+        if link.position != position
+    ]
+    for link, _before, position in moved:
+        link.position = position
+    session.flush()
+    for link, before, _position in moved:
+        _audit(session, user, link, AuditAction.CHANGED, before, snapshot(link, ("position",)))
 
 
 def _at_level(batch_id: int | None) -> ColumnElement[bool]:
