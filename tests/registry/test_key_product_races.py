@@ -2,21 +2,19 @@
 transaction as two web requests would be: a product is listed once, a proposal is made
 once and answered once.
 
-The threads commit for real, in a database of their own (tests/people/test_concurrency.py
-builds it the same way)."""
+The threads commit for real, in a database of their own (``tests.races``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
-import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
-from tests.conftest import base_config, make_test_app
 from tests.factories import SOC_TRANG, make_cooperative, make_product, make_user
-from tests.people.test_concurrency import _in_transaction, _race, race_database_url  # noqa: F401
+from tests.races import committing_app as committing_app
+from tests.races import in_transaction, race
+from tests.races import race_database_url as race_database_url
 from trace.auth.models import Role, User
 from trace.db import db
 from trace.errors import InvalidInput, NotFound
@@ -26,14 +24,6 @@ from trace.registry.services import key_products as service
 from trace.registry.services.key_products import Decision
 
 DECISION = Decision("125/QĐ-UBND", date(2026, 3, 2))
-
-
-@pytest.fixture
-def committing_app(race_database_url: str) -> Iterator[Flask]:  # noqa: F811
-    app = make_test_app(base_config(race_database_url))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _commune_with_a_product(app: Flask) -> dict[str, int]:
@@ -46,12 +36,12 @@ def _commune_with_a_product(app: Flask) -> dict[str, int]:
             "staff": make_user(db.session, Role.COOPERATIVE, cooperative=farm).id,
         }
 
-    ids: dict[str, int] = _in_transaction(app, make)
+    ids: dict[str, int] = in_transaction(app, make)
     return ids
 
 
 def _count(app: Flask, model: type, product_id: int) -> int:
-    return _in_transaction(
+    return in_transaction(
         app,
         lambda: db.session.scalar(
             select(func.count()).select_from(model).where(model.product_id == product_id)
@@ -66,7 +56,7 @@ def test_two_officers_listing_one_product_at_once_list_it_once(committing_app):
         officer = db.session.get(User, ids["officer"])
         return service.add_key_product(db.session, officer, SOC_TRANG, ids["product"], DECISION).id
 
-    outcomes = _race(committing_app, [add, add])
+    outcomes = race(committing_app, [add, add])
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["InvalidInput", "int"]
     refused = next(o for o in outcomes if isinstance(o, InvalidInput))
     assert set(refused.errors) == {"product_id"}
@@ -80,7 +70,7 @@ def test_two_proposals_of_one_product_at_once_make_one(committing_app):
         staff = db.session.get(User, ids["staff"])
         return proposals.propose(db.session, staff, ids["product"], "").id
 
-    outcomes = _race(committing_app, [propose, propose])
+    outcomes = race(committing_app, [propose, propose])
     assert sorted(type(outcome).__name__ for outcome in outcomes) == ["InvalidInput", "int"]
     assert _count(committing_app, KeyProductProposal, ids["product"]) == 1
 
@@ -92,7 +82,7 @@ def test_a_proposal_confirmed_and_declined_at_once_is_answered_once(committing_a
         staff = db.session.get(User, ids["staff"])
         return proposals.propose(db.session, staff, ids["product"], "").id
 
-    proposal_id = _in_transaction(committing_app, propose)
+    proposal_id = in_transaction(committing_app, propose)
 
     def confirm() -> str:
         officer = db.session.get(User, ids["officer"])
@@ -104,11 +94,11 @@ def test_a_proposal_confirmed_and_declined_at_once_is_answered_once(committing_a
         proposals.decline(db.session, officer, SOC_TRANG, proposal_id, "Sản lượng còn nhỏ")
         return "declined"
 
-    outcomes = _race(committing_app, [confirm, decline])
+    outcomes = race(committing_app, [confirm, decline])
     answers = [outcome for outcome in outcomes if isinstance(outcome, str)]
     assert len(answers) == 1
     assert any(isinstance(outcome, NotFound) for outcome in outcomes)
-    state = _in_transaction(
+    state = in_transaction(
         committing_app, lambda: db.session.get(KeyProductProposal, proposal_id).state
     )
     assert state == KeyProductProposalState(answers[0])

@@ -2,37 +2,28 @@
 two requests would be, on SQLite and PostgreSQL: the cap of 20 links holds, and positions
 stay distinct.
 
-The threads commit for real, so they work in a database of their own (the pattern of
-tests/people/test_concurrency.py), built for this module and dropped after it.
+The threads commit for real, so they work in a database of their own (``tests.races``),
+built for this module and dropped after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
 from flask import Flask
 from flask_babel import gettext
 from sqlalchemy import select
 
-from tests.conftest import base_config, make_test_app
 from tests.factories import make_cooperative, make_product, make_product_link, make_user
-from tests.people.test_concurrency import _in_transaction, _race
-from tests.people.test_concurrency import race_database_url as race_database_url
+from tests.races import committing_app as committing_app
+from tests.races import in_transaction, race
+from tests.races import race_database_url as race_database_url
 from trace.auth.models import Role, User
 from trace.db import db
 from trace.errors import InvalidInput
 from trace.registry.product_links import ProductLink
 from trace.registry.services import product_links
 from trace.registry.services.product_links import MAX_LINKS_PER_PRODUCT
-
-
-@pytest.fixture
-def committing_app(race_database_url: str) -> Iterator[Flask]:
-    app = make_test_app(base_config(race_database_url))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def _product_with_links(app: Flask, count: int) -> tuple[int, int, int, list[int]]:
@@ -46,7 +37,7 @@ def _product_with_links(app: Flask, count: int) -> tuple[int, int, int, list[int
         links = [make_product_link(db.session, product) for _ in range(count)]
         return clerk.id, other_clerk.id, product.id, [link.id for link in links]
 
-    result: tuple[int, int, int, list[int]] = _in_transaction(app, setting)
+    result: tuple[int, int, int, list[int]] = in_transaction(app, setting)
     return result
 
 
@@ -57,7 +48,7 @@ def _positions(app: Flask, product_id: int) -> dict[int, int]:
         ).tuples()
         return dict(rows.all())
 
-    positions: dict[int, int] = _in_transaction(app, stored)
+    positions: dict[int, int] = in_transaction(app, stored)
     return positions
 
 
@@ -75,7 +66,7 @@ def test_two_adds_of_the_twentieth_link_leave_twenty(committing_app):
 
         return work
 
-    outcomes = _race(committing_app, [adding(clerk_id, "tiki"), adding(other_id, "lazada")])
+    outcomes = race(committing_app, [adding(clerk_id, "tiki"), adding(other_id, "lazada")])
     assert len([outcome for outcome in outcomes if isinstance(outcome, int)]) == 1, outcomes
     refused = [outcome for outcome in outcomes if not isinstance(outcome, int)]
     assert [type(outcome) for outcome in refused] == [InvalidInput]
@@ -101,7 +92,7 @@ def test_two_moves_at_once_keep_positions_distinct(committing_app):
 
         return work
 
-    outcomes = _race(committing_app, [moving(clerk_id, second), moving(other_id, third)])
+    outcomes = race(committing_app, [moving(clerk_id, second), moving(other_id, third)])
     assert sorted(outcomes) == sorted([second, third])
     positions = _positions(committing_app, product_id)
     assert len(set(positions.values())) == 3, positions

@@ -2,22 +2,21 @@
 transaction as two requests would be, on SQLite and PostgreSQL: exactly one wins, and the
 loser changes nothing.
 
-The threads commit for real, so they work in a database of their own (the pattern of
-tests/people/test_concurrency.py), built for this module and dropped after it.
+The threads commit for real, so they work in a database of their own (``tests.races``),
+built for this module and dropped after it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-import pytest
-from flask import Flask
 from sqlalchemy import func, select
 
-from tests.conftest import TEST_KEY_PASSPHRASE, base_config, make_test_app
+from tests.conftest import TEST_KEY_PASSPHRASE
 from tests.factories import make_batch, make_cooperative, make_product, make_user
-from tests.people.test_concurrency import _in_transaction, _race
-from tests.people.test_concurrency import race_database_url as race_database_url
+from tests.races import committing_app as committing_app
+from tests.races import in_transaction, race
+from tests.races import race_database_url as race_database_url
 from trace.auth.models import Role, User
 from trace.batches.models import LabelCode
 from trace.db import db
@@ -26,14 +25,6 @@ from trace.rolls.activation import activate_range
 from trace.rolls.models import RollCode
 from trace.rolls.services import create_roll
 from trace.signing import services as keys
-
-
-@pytest.fixture
-def committing_app(race_database_url: str) -> Iterator[Flask]:
-    app = make_test_app(base_config(race_database_url))
-    yield app
-    with app.app_context():
-        db.engine.dispose()
 
 
 def test_overlapping_activations_at_once_leave_exactly_one_winner(committing_app):
@@ -50,7 +41,7 @@ def test_overlapping_activations_at_once_leave_exactly_one_winner(committing_app
         )
         return clerk.id, other_clerk.id, first.id, second.id, roll.id
 
-    clerk_id, other_id, first_id, second_id, roll_id = _in_transaction(committing_app, setting)
+    clerk_id, other_id, first_id, second_id, roll_id = in_transaction(committing_app, setting)
 
     def activation(user_id: int, batch_id: int, first: str, last: str) -> Callable[[], object]:
         def work() -> object:
@@ -61,7 +52,7 @@ def test_overlapping_activations_at_once_leave_exactly_one_winner(committing_app
 
         return work
 
-    outcomes = _race(
+    outcomes = race(
         committing_app,
         [
             activation(clerk_id, first_id, "R0001-00001", "R0001-00060"),
@@ -83,7 +74,7 @@ def test_overlapping_activations_at_once_leave_exactly_one_winner(committing_app
         )
         return dict(counts), units or 0
 
-    by_batch, units = _in_transaction(committing_app, stored)
+    by_batch, units = in_transaction(committing_app, stored)
     winner_batch = first_id if winners == [60] else second_id
     assert by_batch == {winner_batch: winners[0], None: 100 - winners[0]}
     assert units == winners[0]
