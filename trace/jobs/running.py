@@ -179,6 +179,9 @@ def _mark_done(job: Job, outcome: Outcome) -> None:
 def _fail(
     session: Session, public_id: str, message: str, problems: list[dict[str, Any]] | None
 ) -> None:
+    """Record the failure in a writing transaction of its own (the runner's may have been a
+    reader, which SQLite would refuse to turn into a writer after another commit)."""
+    db.begin_writing()
     job = session.scalar(select(Job).where(Job.public_id == public_id))
     if job is not None:
         mark_failed(job, message, problems)
