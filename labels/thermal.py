@@ -10,13 +10,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 
+from PIL import Image
+
 from labels.content import LabelContent
 from labels.errors import ContentError, LayoutError
 from labels.layouts import Layout
-from labels.raster import THERMAL_DPIS
+from labels.raster import THERMAL_DPIS, render_label
 
 # What the job writers call after each label, with the count of labels written so far.
 OnLabel = Callable[[int], None]
+# Writes one label's bitmap into the job, printed that many times.
+WriteLabel = Callable[[Image.Image, int], None]
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,21 @@ def label_runs(labels: Iterable[LabelContent]) -> Iterator[tuple[LabelContent, i
         yield label, sum(1 for _ in same)
     if not found:
         raise ContentError("there are no labels to print: a job needs at least one")
+
+
+def write_labels(
+    labels: Iterable[LabelContent],
+    roll: RollLabel,
+    dpi: int,
+    write: WriteLabel,
+    on_label: OnLabel | None,
+) -> int:
+    """Draw each run of identical labels once and hand it to ``write`` with its copies;
+    returns how many labels the job prints."""
+    printed = 0
+    for label, copies in label_runs(labels):
+        write(render_label(label, roll.width_mm, roll.height_mm, dpi), copies)
+        printed += copies
+        if on_label is not None:
+            on_label(printed)
+    return printed

@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from PIL import Image
+
 from labels.content import LabelContent
 from labels.layouts import Layout
-from labels.raster import render_label
-from labels.thermal import OnLabel, check_dpi, label_runs, roll_label
+from labels.thermal import OnLabel, check_dpi, roll_label, write_labels
 
 
 def render_tspl(
@@ -41,17 +42,14 @@ def render_tspl(
         f"GAP {_mm(roll.gap_mm)} mm,0 mm\r\n"
         "DIRECTION 1,0\r\nREFERENCE 0,0\r\n".encode("ascii")
     )
-    printed = 0
-    for label, copies in label_runs(labels):
-        image = render_label(label, roll.width_mm, roll.height_mm, dpi)
+
+    def write(image: Image.Image, copies: int) -> None:
         width, height = image.size
         out.write(f"CLS\r\nBITMAP 0,0,{(width + 7) // 8},{height},0,".encode("ascii"))
         out.write(image.tobytes())
         out.write(f"\r\nPRINT 1,{copies}\r\n".encode("ascii"))
-        printed += copies
-        if on_label is not None:
-            on_label(printed)
-    return printed
+
+    return write_labels(labels, roll, dpi, write, on_label)
 
 
 def _mm(value: float) -> str:

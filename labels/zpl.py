@@ -18,10 +18,11 @@ import re
 from collections.abc import Iterable
 from typing import BinaryIO
 
+from PIL import Image
+
 from labels.content import LabelContent
 from labels.layouts import Layout
-from labels.raster import render_label
-from labels.thermal import OnLabel, check_dpi, label_runs, roll_label
+from labels.thermal import OnLabel, check_dpi, roll_label, write_labels
 
 # ZPL's set bit is a black dot; Pillow's 1-bit images set the bit for white.
 _INVERT = bytes(255 - value for value in range(256))
@@ -44,9 +45,8 @@ def render_zpl(
     roll = roll_label(layout)
     # ^MNY: the printer finds each label by its gap; ^MNN: continuous media, cut by length.
     tracking = "^MNY" if roll.gap_mm > 0 else "^MNN"
-    printed = 0
-    for label, copies in label_runs(labels):
-        image = render_label(label, roll.width_mm, roll.height_mm, dpi)
+
+    def write(image: Image.Image, copies: int) -> None:
         width, height = image.size
         row_bytes = (width + 7) // 8
         total = row_bytes * height
@@ -56,10 +56,8 @@ def render_zpl(
             f"^XA{tracking}^PW{width}^LL{height}^LH0,0^FO0,0"
             f"^GFA,{total},{total},{row_bytes},{data}^FS{quantity}^XZ\n".encode("ascii")
         )
-        printed += copies
-        if on_label is not None:
-            on_label(printed)
-    return printed
+
+    return write_labels(labels, roll, dpi, write, on_label)
 
 
 def compress(bitmap: bytes, row_bytes: int) -> str:

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
 from tests.factories import Tenants, make_batch, make_product
 from trace.batches.models import Batch
+from trace.jobs.models import Job, JobKind, JobState
+from trace.jobs.running import run_job
 from trace.registry.models import Product
 from trace.rolls import services
 
@@ -42,3 +45,15 @@ def world(session, tenants) -> RollWorld:
 
 def print_roll(session, user, target: str, count: int = 20):
     return services.create_roll(session, user, {"target": target, "count": str(count)})
+
+
+def run_roll_job(app, session, queued) -> str:
+    """Do the job a roll download was sent to (its 303), in this process; its public id."""
+    assert queued.status_code == 303
+    public_id = queued.headers["Location"].removeprefix("/jobs/")
+    with app.app_context():
+        run_job(public_id)
+    job = session.scalars(select(Job).where(Job.public_id == public_id)).one()
+    session.refresh(job)
+    assert (job.state, job.kind) == (JobState.DONE, JobKind.ROLL_LABELS)
+    return public_id

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from labels import LAYOUTS
 from tests.labels.thermal import parse_tspl, qr_texts, render_zpl, zpl_copies
 from tests.registry.test_views_common import field_errors, text_of
-from tests.rolls.conftest import print_roll
+from tests.rolls.conftest import print_roll, run_roll_job
 from tests.rolls.test_views import post_form, signed_in
 from trace.jobs.models import Job, JobKind, JobState
 from trace.jobs.running import run_job
@@ -132,13 +132,7 @@ def test_a_large_roll_is_a_job_in_the_printer_language_chosen(app, client, sessi
     roll, texts = small_roll(session, world, count=4)
     signed_in(client, world.tenants.staff_a)
     queued = download(client, roll, layout="roll-40x25", output="zpl", dpi="300")
-    assert queued.status_code == 303
-    public_id = queued.headers["Location"].removeprefix("/jobs/")
-    with app.app_context():
-        run_job(public_id)
-    job = session.scalars(select(Job).where(Job.public_id == public_id)).one()
-    session.refresh(job)
-    assert (job.state, job.kind) == (JobState.DONE, JobKind.ROLL_LABELS)
+    public_id = run_roll_job(app, session, queued)
     result = client.get(f"/jobs/{public_id}/download")
     assert result.mimetype == "application/octet-stream"
     assert result.headers["Content-Disposition"].endswith(f"cuon-{roll.gtin}-R0001.zpl")

@@ -10,10 +10,8 @@ from sqlalchemy import select
 from labels import LAYOUTS
 from tests.conftest import csrf_token_from, log_in
 from tests.labels.helpers import decode_by_label, pdf_text, rasterise
-from tests.rolls.conftest import print_roll
+from tests.rolls.conftest import print_roll, run_roll_job
 from trace.auth.services import issue_api_token
-from trace.jobs.models import Job, JobKind, JobState
-from trace.jobs.running import run_job
 from trace.rolls import services
 from trace.rolls.activation import activate_range
 from trace.rolls.models import Roll, RollCode
@@ -197,13 +195,7 @@ def test_a_large_roll_is_drawn_by_a_job_with_the_same_codes(app, client, session
     queued = post_form(
         client, f"/rolls/{roll.id}", f"/rolls/{roll.id}/labels", {"layout": "a4-3x8"}
     )
-    assert queued.status_code == 303
-    public_id = queued.headers["Location"].removeprefix("/jobs/")
-    with app.app_context():
-        run_job(public_id)
-    job = session.scalars(select(Job).where(Job.public_id == public_id)).one()
-    session.refresh(job)
-    assert (job.state, job.kind) == (JobState.DONE, JobKind.ROLL_LABELS)
+    public_id = run_roll_job(app, session, queued)
     pdf = client.get(f"/jobs/{public_id}/download")
     assert pdf.mimetype == "application/pdf"
     # Page 1 is the calibration page (a full sticker sheet has no room for the bar).
